@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { allocatorMetrics, createRegistry, k8sClientMetrics, serveMetrics, type MetricsServer } from './metrics.ts';
+
+describe('metric families', () => {
+  const cases = [
+    { desc: 'updates counter', name: 'metallb_k8s_client_updates_total', type: 'counter', labels: [] },
+    { desc: 'update errors counter', name: 'metallb_k8s_client_update_errors_total', type: 'counter', labels: [] },
+    { desc: 'config loaded gauge', name: 'metallb_k8s_client_config_loaded_bool', type: 'gauge', labels: [] },
+    { desc: 'config stale gauge', name: 'metallb_k8s_client_config_stale_bool', type: 'gauge', labels: [] },
+    { desc: 'in use', name: 'metallb_allocator_addresses_in_use_total', type: 'gauge', labels: ['pool'] },
+    { desc: 'ipv4 in use', name: 'metallb_allocator_ipv4_addresses_in_use_total', type: 'gauge', labels: ['pool'] },
+    { desc: 'ipv6 in use', name: 'metallb_allocator_ipv6_addresses_in_use_total', type: 'gauge', labels: ['pool'] },
+    { desc: 'total', name: 'metallb_allocator_addresses_total', type: 'gauge', labels: ['pool'] },
+    { desc: 'ipv4 total', name: 'metallb_allocator_ipv4_addresses_total', type: 'gauge', labels: ['pool'] },
+    { desc: 'ipv6 total', name: 'metallb_allocator_ipv6_addresses_total', type: 'gauge', labels: ['pool'] },
+  ];
+  const registry = createRegistry();
+  k8sClientMetrics(registry);
+  allocatorMetrics(registry);
+  for (const c of cases) {
+    it(c.desc, () => {
+      const m = registry.getSingleMetric(c.name);
+      assert.ok(m, `${c.name} registered`);
+      const obj = registry.getMetricsAsArray().find((x) => x.name === c.name);
+      assert.equal(obj?.type, c.type);
+      assert.deepEqual((m as unknown as { labelNames: string[] }).labelNames, c.labels);
+    });
+  }
+
+  it('registers only on the injected registry', () => {
+    const a = createRegistry();
+    const b = createRegistry();
+    k8sClientMetrics(a);
+    assert.equal(b.getMetricsAsArray().length, 0);
+    assert.equal(a.getMetricsAsArray().length, 4);
+  });
+});
+
+describe('serveMetrics', () => {
+  let server: MetricsServer;
+  let ready = false;
+  const registry = createRegistry();
+  const m = allocatorMetrics(registry);
+  m.inUse.set({ pool: 'lab' }, 3);
+  const url = (p: string): string => `http://127.0.0.1:${server.port}${p}`;
+  before(async () => {
+    server = await serveMetrics({ registry, port: 0, host: '127.0.0.1', ready: () => ready });
+  });
+  after(() => server.close());
+
+  it('serves /metrics in the exposition format', async () => {
+    const res = await fetch(url('/metrics'));
+    assert.equal(res.status, 200);
+    const text = await res.text();
+    assert.match(text, /# HELP metallb_allocator_addresses_in_use_total Number of IP addresses in use, per pool/);
+    assert.match(text, /metallb_allocator_addresses_in_use_total\{pool="lab"\} 3/);
+  });
+
+  const probes = [
+    { desc: 'healthz always ok', path: '/healthz', ready: false, want: 200 },
+    { desc: 'readyz 503 while not ready', path: '/readyz', ready: false, want: 503 },
+    { desc: 'readyz 200 once ready', path: '/readyz', ready: true, want: 200 },
+    { desc: 'unknown path 404', path: '/nope', ready: true, want: 404 },
+  ];
+  for (const c of probes) {
+    it(c.desc, async () => {
+      ready = c.ready;
+      const res = await fetch(url(c.path));
+      await res.text();
+      assert.equal(res.status, c.want);
+    });
+  }
+});
