@@ -1,0 +1,186 @@
+/**
+ * IP address and CIDR parsing with Go's `net.ParseIP` / `net.ParseCIDR` acceptance rules,
+ * range → CIDR summarisation and overlap tests. Addresses are unsigned bigints so that both
+ * families share one arithmetic.
+ */
+import { err, ok, type Result } from '../result.ts';
+
+/** IP family, as MetalLB names it in metrics and status. */
+export type IpFamily = 'ipv4' | 'ipv6';
+
+/** A parsed IP address. */
+export interface IpAddress {
+  /** Address family. */
+  readonly family: IpFamily;
+  /** The address as an unsigned integer (32 or 128 bits). */
+  readonly value: bigint;
+  /** Canonical text (dotted quad, or RFC 5952 for IPv6). */
+  readonly text: string;
+}
+
+/** One CIDR block, as a closed range of addresses. */
+export interface CidrBlock {
+  /** Address family of the block. */
+  readonly family: IpFamily;
+  /** First address of the block, as an unsigned integer. */
+  readonly first: bigint;
+  /** Last address of the block (inclusive). */
+  readonly last: bigint;
+  /** Prefix length (0–32 or 0–128). */
+  readonly prefixLength: number;
+  /** Canonical text, e.g. `198.51.100.0/24` or `2001:db8::/64`. */
+  readonly text: string;
+}
+
+/** Address width in bits per family. */
+export const bitsOf = (family: IpFamily): number => (family === 'ipv4' ? 32 : 128);
+
+const DECIMAL_OCTET = /^(0|[1-9][0-9]{0,2})$/;
+const HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;
+
+/** Parses dotted-decimal IPv4 (no leading zeros, as Go ≥ 1.17); undefined when invalid. */
+function parseV4(text: string): bigint | undefined {
+  const parts = text.split('.');
+  if (parts.length !== 4) return undefined;
+  let value = 0n;
+  for (const part of parts) {
+    if (!DECIMAL_OCTET.test(part) || Number(part) > 255) return undefined;
+    value = (value << 8n) | BigInt(part);
+  }
+  return value;
+}
+
+/** Parses one side of a `::` split into 16-bit groups; undefined when invalid. */
+function groupsOf(text: string, allowV4Tail: boolean): number[] | undefined {
+  if (text === '') return [];
+  const parts = text.split(':');
+  const groups: number[] = [];
+  for (const [i, part] of parts.entries()) {
+    if (allowV4Tail && i === parts.length - 1 && part.includes('.')) {
+      const v4 = parseV4(part);
+      if (v4 === undefined) return undefined;
+      groups.push(Number(v4 >> 16n), Number(v4 & 0xffffn));
+    } else if (HEX_GROUP.test(part)) {
+      groups.push(parseInt(part, 16));
+    } else {
+      return undefined;
+    }
+  }
+  return groups;
+}
+
+/** Parses IPv6 text (with `::` and an optional IPv4 tail, no zone); undefined when invalid. */
+function parseV6(text: string): bigint | undefined {
+  const halves = text.split('::');
+  if (halves.length > 2) return undefined;
+  const head = groupsOf(halves[0] ?? '', halves.length === 1);
+  const tail = halves.length === 2 ? groupsOf(halves[1] ?? '', true) : [];
+  if (head === undefined || tail === undefined) return undefined;
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 1 ? missing !== 0 : missing < 1) return undefined;
+  const groups = [...head, ...new Array<number>(halves.length === 2 ? missing : 0).fill(0), ...tail];
+  return groups.reduce((acc, g) => (acc << 16n) | BigInt(g), 0n);
+}
+
+/** Formats an unsigned integer as IPv4 or canonical IPv6 text. */
+export function formatIp(family: IpFamily, value: bigint): string {
+  if (family === 'ipv4') {
+    return [24n, 16n, 8n, 0n].map((s) => String((value >> s) & 0xffn)).join('.');
+  }
+  const groups = [...Array(8).keys()].map((i) => Number((value >> BigInt(112 - 16 * i)) & 0xffffn));
+  const [start, len] = longestZeroRun(groups);
+  const hex = (gs: number[]): string => gs.map((g) => g.toString(16)).join(':');
+  if (len < 2) return hex(groups);
+  return `${hex(groups.slice(0, start))}::${hex(groups.slice(start + len))}`;
+}
+
+/** Start and length of the first longest run of zero groups (RFC 5952 §4.2.3). */
+function longestZeroRun(groups: readonly number[]): [number, number] {
+  let best: [number, number] = [0, 0];
+  let runStart = -1;
+  for (let i = 0; i <= groups.length; i++) {
+    if (i < groups.length && groups[i] === 0) {
+      if (runStart < 0) runStart = i;
+    } else if (runStart >= 0) {
+      if (i - runStart > best[1]) best = [runStart, i - runStart];
+      runStart = -1;
+    }
+  }
+  return best;
+}
+
+/** Parses an IPv4 or IPv6 address as Go's `net.ParseIP` would accept it. */
+export function parseIp(text: string): IpAddress | undefined {
+  const family: IpFamily = text.includes(':') ? 'ipv6' : 'ipv4';
+  const value = family === 'ipv4' ? parseV4(text) : parseV6(text);
+  return value === undefined ? undefined : { family, value, text: formatIp(family, value) };
+}
+
+/** Builds the block of `prefixLength` that contains `address`. */
+export function cidrOf(family: IpFamily, address: bigint, prefixLength: number): CidrBlock {
+  const hostBits = BigInt(bitsOf(family) - prefixLength);
+  const first = (address >> hostBits) << hostBits;
+  const last = first + (1n << hostBits) - 1n;
+  return { family, first, last, prefixLength, text: `${formatIp(family, first)}/${prefixLength}` };
+}
+
+/** Parses `addr/len` as Go's `net.ParseCIDR` does (host bits are masked off). */
+export function parseCidr(text: string): Result<CidrBlock, string> {
+  const slash = text.indexOf('/');
+  const ip = slash < 0 ? undefined : parseIp(text.slice(0, slash));
+  const lenText = text.slice(slash + 1);
+  if (ip === undefined || !/^(0|[1-9][0-9]{0,2})$/.test(lenText)) return err(`invalid CIDR "${text}"`);
+  const prefixLength = Number(lenText);
+  if (prefixLength > bitsOf(ip.family)) return err(`invalid CIDR "${text}"`);
+  return ok(cidrOf(ip.family, ip.value, prefixLength));
+}
+
+/** Number of trailing zero bits of `v` (v > 0), capped at `max`. */
+function trailingZeros(v: bigint, max: number): number {
+  let n = 0;
+  while (n < max && ((v >> BigInt(n)) & 1n) === 0n) n++;
+  return n;
+}
+
+/** Summarises the closed range [first, last] into the minimal list of CIDR blocks. */
+export function summarizeRange(family: IpFamily, first: bigint, last: bigint): CidrBlock[] {
+  const bits = bitsOf(family);
+  const out: CidrBlock[] = [];
+  let cur = first;
+  while (cur <= last) {
+    let host = cur === 0n ? bits : trailingZeros(cur, bits);
+    while (cur + (1n << BigInt(host)) - 1n > last) host--;
+    out.push(cidrOf(family, cur, bits - host));
+    cur += 1n << BigInt(host);
+  }
+  return out;
+}
+
+/**
+ * Parses one IPAddressPool `spec.addresses` entry: a CIDR, or a `start-end` range (spaces
+ * around the addresses trimmed) summarised into CIDRs. Errors use MetalLB's wording.
+ */
+export function parseAddressEntry(entry: string): Result<CidrBlock[], string> {
+  const dash = entry.indexOf('-');
+  if (dash < 0) {
+    const cidr = parseCidr(entry);
+    return cidr.ok ? ok([cidr.value]) : cidr;
+  }
+  const [startText, endText] = [entry.slice(0, dash), entry.slice(dash + 1)];
+  const start = parseIp(startText.trim());
+  if (start === undefined) return err(`invalid IP range "${entry}": invalid start IP "${startText}"`);
+  const end = parseIp(endText.trim());
+  if (end === undefined) return err(`invalid IP range "${entry}": invalid end IP "${endText}"`);
+  if (start.family !== end.family) {
+    return err(`invalid IP range "${entry}": start IP "${start.text}" and end IP "${end.text}" are of different families`);
+  }
+  if (start.value > end.value) {
+    return err(`invalid IP range "${entry}": start IP "${start.text}" is after the end IP "${end.text}"`);
+  }
+  return ok(summarizeRange(start.family, start.value, end.value));
+}
+
+/** True when the two blocks share at least one address (same family only). */
+export function cidrsOverlap(a: CidrBlock, b: CidrBlock): boolean {
+  return a.family === b.family && a.first <= b.last && b.first <= a.last;
+}
