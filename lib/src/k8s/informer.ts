@@ -1,0 +1,272 @@
+/**
+ * A supervised informer: a cache of one collection kept current by list + watch, which restarts
+ * itself after failures and then tells consumers to reconcile everything.
+ *
+ * What @kubernetes/client-node 2.0.1's `ListWatch` (cache.js) handles itself:
+ * - a watch that ends normally is re-opened from the last resourceVersion, with a reconnect delay
+ *   of 1 s doubling to 30 s (reset by any received event);
+ * - `410 Gone` (as HTTP status or as a watch ERROR event) clears the resourceVersion and relists,
+ *   emitting `delete` for objects that vanished;
+ * - a silent watch: `Watch` aborts after 30 s without data (`TimeoutError`) and the informer
+ *   re-watches at once from the last resourceVersion.
+ *
+ * What it does not, and this supervisor adds:
+ * - any other error (the initial list failing, the watch request refused or answered non-200,
+ *   the stream erroring, e.g. while the apiserver restarts) emits `error` and the ListWatch STOPS
+ *   for good; `start()` even resolves normally in that case;
+ * - restarting it would re-watch from the stale resourceVersion, so instead a fresh ListWatch is
+ *   built (full relist) after a jittered backoff (200 ms doubling to 10 s), the supervisor's own
+ *   cache is diffed against the new list (`add`/`update`/`delete` for what changed while down)
+ *   and `resync` is emitted so consumers reconcile every object.
+ */
+import { ListWatch, Watch, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
+import type { Logger } from '../log.ts';
+import { backoffMs, systemClock, type Clock, type Rng, type TimerHandle } from './clock.ts';
+
+/** Selectors passed both to the list call and to the watch. */
+export interface ListQuery {
+  /** e.g. `app=metallb` */
+  readonly labelSelector?: string;
+  /** e.g. `metadata.name=node-1` */
+  readonly fieldSelector?: string;
+}
+
+/** What to watch: the collection URL and the matching list call. */
+export interface InformerSource<T extends KubernetesObject> extends ListQuery {
+  /** Collection URL, e.g. `/api/v1/services` or `/apis/metallb.io/v1beta1/namespaces/ns/ipaddresspools`. */
+  readonly path: string;
+  /** Lists the same collection; receives the selectors so list and watch agree. */
+  readonly list: (query: ListQuery) => Promise<KubernetesListObject<T>>;
+}
+
+/** Callbacks an inner informer run reports to. */
+export interface InnerHandlers<T> {
+  readonly add: (obj: T) => void;
+  readonly update: (obj: T) => void;
+  readonly delete: (obj: T) => void;
+  readonly error: (err: unknown) => void;
+}
+
+/** One run of an underlying list+watch (client-node's ListWatch in production, a fake in tests). */
+export interface InnerInformer<T> {
+  /** Lists, fills the cache and opens the watch. */
+  start(): Promise<void>;
+  /** Aborts the watch. */
+  stop(): Promise<void>;
+  /** The run's cached objects. */
+  list(): readonly T[];
+}
+
+/** Builds a fresh inner informer wired to `handlers`; called once per (re)start. */
+export type InnerFactory<T> = (handlers: InnerHandlers<T>) => InnerInformer<T>;
+
+/** The cache key client-go uses: `namespace/name`, or `name` for cluster-scoped objects. */
+export function objectKey(obj: KubernetesObject): string {
+  const ns = obj.metadata?.namespace;
+  const name = obj.metadata?.name ?? '';
+  return ns === undefined || ns === '' ? name : `${ns}/${name}`;
+}
+
+/** An {@link InnerFactory} over client-node 2.0.1's `ListWatch` (no autostart). */
+export function listWatchFactory<T extends KubernetesObject>(kc: KubeConfig, src: InformerSource<T>): InnerFactory<T> {
+  const query: ListQuery = {
+    ...(src.labelSelector === undefined ? {} : { labelSelector: src.labelSelector }),
+    ...(src.fieldSelector === undefined ? {} : { fieldSelector: src.fieldSelector }),
+  };
+  return (h) => {
+    const lw = new ListWatch<T>(src.path, new Watch(kc), () => src.list(query), false, src.labelSelector, src.fieldSelector);
+    lw.on('add', h.add);
+    lw.on('update', h.update);
+    lw.on('delete', h.delete);
+    lw.on('error', h.error);
+    return { start: () => lw.start(), stop: () => lw.stop(), list: () => lw.list() };
+  };
+}
+
+/** Options of {@link SupervisedInformer}. */
+export interface SupervisedInformerOptions<T> {
+  /** Builds each run; see {@link listWatchFactory}. */
+  readonly factory: InnerFactory<T>;
+  /** Timers for the restart backoff (default: the system clock). */
+  readonly clock?: Clock;
+  /** Jitter source (default Math.random). */
+  readonly rng?: Rng;
+  /** First restart delay (default 200 ms). */
+  readonly baseDelayMs?: number;
+  /** Restart delay cap (default 10 s). */
+  readonly maxDelayMs?: number;
+  /** Where restarts are logged (warn, with the reason). */
+  readonly logger?: Logger;
+}
+
+/** Thrown by a pending `start()` when `stop()` is called before the first sync. */
+export class InformerStoppedError extends Error {
+  /** Stable code. */
+  readonly code = 'informer-stopped';
+  /** The informer was stopped before it synced. */
+  constructor() {
+    super('informer stopped before its first sync');
+    this.name = 'InformerStoppedError';
+  }
+}
+
+type ObjectListener<T> = (obj: T) => void;
+type ErrorListener = (err: unknown, retryInMs: number) => void;
+
+/** See the module comment. Events: add, update, delete (object), resync, error (err, retry delay). */
+export class SupervisedInformer<T extends KubernetesObject> {
+  readonly #opts: SupervisedInformerOptions<T>;
+  readonly #clock: Clock;
+  readonly #cache = new Map<string, T>();
+  readonly #objectListeners = { add: [] as ObjectListener<T>[], update: [] as ObjectListener<T>[], delete: [] as ObjectListener<T>[] };
+  readonly #resyncListeners: Array<() => void> = [];
+  readonly #errorListeners: ErrorListener[] = [];
+  #generation = 0;
+  #inner: InnerInformer<T> | undefined;
+  #starting = false;
+  #startError: unknown = undefined;
+  #failures = 0;
+  #synced = false;
+  #stopped = true;
+  #timer: TimerHandle | undefined;
+  #waiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
+
+  /** Creates a stopped informer. */
+  constructor(opts: SupervisedInformerOptions<T>) {
+    this.#opts = opts;
+    this.#clock = opts.clock ?? systemClock;
+  }
+
+  /** Subscribes to object events. */
+  on(event: 'add' | 'update' | 'delete', cb: ObjectListener<T>): void;
+  /** Subscribes to resyncs: after a restart, everything should be reconciled. */
+  on(event: 'resync', cb: () => void): void;
+  /** Subscribes to failures that triggered a restart. */
+  on(event: 'error', cb: ErrorListener): void;
+  on(event: 'add' | 'update' | 'delete' | 'resync' | 'error', cb: ObjectListener<T> | (() => void) | ErrorListener): void {
+    if (event === 'resync') this.#resyncListeners.push(cb as () => void);
+    else if (event === 'error') this.#errorListeners.push(cb as ErrorListener);
+    else this.#objectListeners[event].push(cb as ObjectListener<T>);
+  }
+
+  /** Starts (or restarts after `stop()`); resolves at the first sync, retrying failures meanwhile. */
+  start(): Promise<void> {
+    const synced = this.#synced ? Promise.resolve() : new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }));
+    if (this.#stopped) {
+      this.#stopped = false;
+      void this.#attempt(++this.#generation);
+    }
+    return synced;
+  }
+
+  /** Stops watching; the cache keeps its last content. A pending `start()` rejects. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#generation++;
+    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    for (const w of this.#waiters.splice(0)) w.reject(new InformerStoppedError());
+    await this.#inner?.stop();
+    this.#inner = undefined;
+  }
+
+  /** True once the first list completed and the watch opened (stays true across restarts). */
+  hasSynced(): boolean {
+    return this.#synced;
+  }
+
+  /** Cached objects, optionally of one namespace, sorted by key. */
+  list(namespace?: string): T[] {
+    const all = [...this.#cache.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, o]) => o);
+    return namespace === undefined ? all : all.filter((o) => o.metadata?.namespace === namespace);
+  }
+
+  /** One cached object. */
+  get(name: string, namespace?: string): T | undefined {
+    return this.#cache.get(namespace === undefined || namespace === '' ? name : `${namespace}/${name}`);
+  }
+
+  async #attempt(gen: number): Promise<void> {
+    this.#startError = undefined;
+    this.#starting = true;
+    const inner = this.#opts.factory(this.#handlers(gen));
+    this.#inner = inner;
+    try {
+      await inner.start();
+    } catch (e) {
+      this.#startError ??= e;
+    }
+    this.#starting = false;
+    if (gen !== this.#generation) return;
+    if (this.#startError !== undefined) this.#restart(this.#startError);
+    else this.#onSynced(inner);
+  }
+
+  #onSynced(inner: InnerInformer<T>): void {
+    const live = new Set(inner.list().map(objectKey));
+    for (const [key, obj] of [...this.#cache]) {
+      if (!live.has(key)) this.#remove(obj);
+    }
+    const wasSynced = this.#synced;
+    this.#synced = true;
+    this.#failures = 0;
+    for (const w of this.#waiters.splice(0)) w.resolve();
+    if (wasSynced) for (const cb of this.#resyncListeners) cb();
+  }
+
+  #handlers(gen: number): InnerHandlers<T> {
+    const live = (fn: (obj: T) => void) => (obj: T): void => {
+      if (gen === this.#generation) fn(obj);
+    };
+    return {
+      add: live((o) => this.#upsert(o)),
+      update: live((o) => this.#upsert(o)),
+      delete: live((o) => this.#remove(o)),
+      // While the run starts, an error only marks it failed (start() still resolves in 2.0.1);
+      // afterwards it means the ListWatch has stopped for good.
+      error: (err) => {
+        if (gen !== this.#generation) return;
+        if (this.#starting) this.#startError ??= err;
+        else this.#restart(err);
+      },
+    };
+  }
+
+  #upsert(obj: T): void {
+    const key = objectKey(obj);
+    const old = this.#cache.get(key);
+    this.#cache.set(key, obj);
+    if (old === undefined) this.#emit('add', obj);
+    else if (old.metadata?.resourceVersion === undefined || old.metadata.resourceVersion !== obj.metadata?.resourceVersion) this.#emit('update', obj);
+  }
+
+  #remove(obj: T): void {
+    if (this.#cache.delete(objectKey(obj))) this.#emit('delete', obj);
+  }
+
+  #emit(event: 'add' | 'update' | 'delete', obj: T): void {
+    for (const cb of this.#objectListeners[event]) cb(obj);
+  }
+
+  #restart(err: unknown): void {
+    const gen = ++this.#generation;
+    const old = this.#inner;
+    this.#inner = undefined;
+    void old?.stop();
+    const delay = backoffMs(this.#failures++, {
+      baseMs: this.#opts.baseDelayMs ?? 200, maxMs: this.#opts.maxDelayMs ?? 10_000, rng: this.#opts.rng ?? Math.random,
+    });
+    this.#opts.logger?.warn('informer failed; restarting with a full relist', { reason: errorText(err), retryInMs: delay });
+    for (const cb of this.#errorListeners) cb(err, delay);
+    this.#timer = this.#clock.setTimeout(() => {
+      this.#timer = undefined;
+      void this.#attempt(gen);
+    }, delay);
+  }
+}
+
+/** A short, loggable description of an unknown error. */
+function errorText(err: unknown): string {
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  return String(err);
+}
