@@ -1,0 +1,100 @@
+/**
+ * The Lease side of leader election: the narrow store port, its real implementation, and the
+ * pure per-round decision (see leader-election.ts for the algorithm).
+ */
+import { ApiException, CoordinationV1Api, V1MicroTime, type KubeConfig, type V1Lease, type V1LeaseSpec } from '@kubernetes/client-node';
+import { err, ok, type Result } from '../result.ts';
+
+/** The narrow Lease port the elector needs (a fake in unit tests). */
+export interface LeaseStore {
+  /** The lease, or undefined when it does not exist. */
+  get(): Promise<V1Lease | undefined>;
+  /** Creates it; `'conflict'` when someone else created it first. */
+  create(lease: V1Lease): Promise<Result<V1Lease, 'conflict'>>;
+  /** Replaces it (optimistic concurrency on resourceVersion); `'conflict'` when it changed. */
+  update(lease: V1Lease): Promise<Result<V1Lease, 'conflict'>>;
+}
+
+/** Identifies the Lease object. */
+export interface LeaseRef {
+  readonly namespace: string;
+  readonly name: string;
+}
+
+const isStatus = (e: unknown, code: number): boolean => e instanceof ApiException && e.code === code;
+
+/** Runs `call`, mapping HTTP 409 to `'conflict'`. */
+async function conflictAsResult(call: () => Promise<V1Lease>): Promise<Result<V1Lease, 'conflict'>> {
+  try {
+    return ok(await call());
+  } catch (e) {
+    if (isStatus(e, 409)) return err('conflict');
+    throw e;
+  }
+}
+
+/** A {@link LeaseStore} on the real API (coordination.k8s.io/v1). */
+export function leaseStoreFor(kc: KubeConfig, ref: LeaseRef): LeaseStore {
+  const api = kc.makeApiClient(CoordinationV1Api);
+  return {
+    get: async () => {
+      try {
+        return await api.readNamespacedLease(ref);
+      } catch (e) {
+        if (isStatus(e, 404)) return undefined;
+        throw e;
+      }
+    },
+    create: (body) => conflictAsResult(() => api.createNamespacedLease({ namespace: ref.namespace, body })),
+    update: (body) => conflictAsResult(() => api.replaceNamespacedLease({ ...ref, body })),
+  };
+}
+
+/** Inputs of {@link decideLease}. */
+export interface LeaseInput {
+  /** The lease as read, or undefined. */
+  readonly current: V1Lease | undefined;
+  /** Our identity. */
+  readonly identity: string;
+  /** Now, in ms. */
+  readonly now: number;
+  /** Local time at which the current holder/renewTime record was first observed. */
+  readonly observedAt: number;
+  /** Our lease duration, used for a new lease and when the lease has none. */
+  readonly leaseDurationMs: number;
+  /** Where the lease lives. */
+  readonly ref: LeaseRef;
+}
+
+/** What to do with the lease this round. */
+export type LeaseDecision =
+  | { readonly kind: 'create'; readonly lease: V1Lease }
+  | { readonly kind: 'update'; readonly lease: V1Lease }
+  | { readonly kind: 'follow'; readonly holder: string };
+
+/** The lease record we write: ourselves, renewed `now`. */
+function ownSpec(input: LeaseInput, acquireTime: V1MicroTime, transitions: number): V1LeaseSpec {
+  return {
+    holderIdentity: input.identity,
+    leaseDurationSeconds: Math.ceil(input.leaseDurationMs / 1000),
+    acquireTime,
+    renewTime: new V1MicroTime(input.now),
+    leaseTransitions: transitions,
+  };
+}
+
+/** Decides create / take over / renew / follow; pure. */
+export function decideLease(input: LeaseInput): LeaseDecision {
+  const { current, identity, now } = input;
+  if (current === undefined) {
+    return { kind: 'create', lease: { metadata: { ...input.ref }, spec: ownSpec(input, new V1MicroTime(now), 0) } };
+  }
+  const spec = current.spec ?? {};
+  const holder = spec.holderIdentity ?? '';
+  const durationMs = (spec.leaseDurationSeconds ?? input.leaseDurationMs / 1000) * 1000;
+  if (holder !== identity && holder !== '' && input.observedAt + durationMs > now) return { kind: 'follow', holder };
+  const mine = holder === identity;
+  const transitions = (spec.leaseTransitions ?? 0) + (mine ? 0 : 1);
+  const acquireTime = mine && spec.acquireTime !== undefined ? spec.acquireTime : new V1MicroTime(now);
+  return { kind: 'update', lease: { ...current, spec: ownSpec(input, acquireTime, transitions) } };
+}
