@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { EventsV1Event, EventsV1EventSeries } from '@kubernetes/client-node';
+import { err, ok } from '../result.ts';
+import { EventRecorder, type EventSink } from './events.ts';
+import { FakeClock } from './fake-clock.ts';
+
+/** Records calls; events can be "expired" to exercise the not-found path; `fail` makes create throw. */
+class FakeSink implements EventSink {
+  created: EventsV1Event[] = [];
+  series = new Map<string, EventsV1EventSeries>();
+  fail = false;
+  async create(namespace: string, event: EventsV1Event): Promise<EventsV1Event> {
+    if (this.fail) throw new Error('apiserver down');
+    const name = `${event.metadata?.generateName ?? ''}${this.created.length}`;
+    const stored = { ...event, metadata: { ...event.metadata, name, namespace } };
+    this.created.push(stored);
+    return stored;
+  }
+  async patchSeries(_ns: string, name: string, series: EventsV1EventSeries) {
+    if (!this.created.some((e) => e.metadata?.name === name)) return err('not-found' as const);
+    this.series.set(name, series);
+    return ok(this.created.find((e) => e.metadata?.name === name) as EventsV1Event);
+  }
+}
+
+const svc = { apiVersion: 'v1', kind: 'Service', namespace: 'default', name: 'web', uid: 'u-1' };
+const allocated = { type: 'Normal' as const, reason: 'IPAllocated', note: 'Assigned IP ["192.0.2.10"]' };
+
+function recorder(windowMs = 360_000) {
+  const sink = new FakeSink();
+  const clock = new FakeClock();
+  const rec = new EventRecorder({ sink, clock, windowMs, reportingController: 'metallb.io/controller', reportingInstance: 'controller-0' });
+  return { sink, clock, rec };
+}
+
+describe('EventRecorder', () => {
+  it('creates an events.k8s.io/v1 Event regarding the object', async () => {
+    const { sink, rec } = recorder();
+    assert.deepEqual(await rec.record(svc, allocated), ok('created'));
+    const ev = sink.created[0];
+    assert.deepEqual(ev?.regarding, svc);
+    assert.equal(ev?.reportingController, 'metallb.io/controller');
+    assert.equal(ev?.reportingInstance, 'controller-0');
+    assert.equal(ev?.action, 'IPAllocated');
+    assert.equal(ev?.metadata?.namespace, 'default');
+    assert.match(JSON.stringify(ev?.eventTime), /\.\d{6}Z"$/, 'microsecond eventTime');
+  });
+
+  const repeats = [
+    { desc: 'same event twice: one object, series count 2', second: allocated, advance: 1_000, wantCreated: 1, wantCount: 2 },
+    { desc: 'different note: two objects', second: { ...allocated, note: 'Assigned IP ["192.0.2.11"]' }, advance: 1_000, wantCreated: 2, wantCount: undefined },
+    { desc: 'different reason: two objects', second: { ...allocated, reason: 'ClearAssignment' }, advance: 1_000, wantCreated: 2, wantCount: undefined },
+    { desc: 'after the window: a new object', second: allocated, advance: 400_000, wantCreated: 2, wantCount: undefined },
+  ];
+  for (const c of repeats) {
+    it(c.desc, async () => {
+      const { sink, clock, rec } = recorder();
+      await rec.record(svc, allocated);
+      await clock.advance(c.advance);
+      await rec.record(svc, c.second);
+      assert.equal(sink.created.length, c.wantCreated);
+      assert.equal(sink.series.get(sink.created[0]?.metadata?.name ?? '')?.count, c.wantCount);
+    });
+  }
+
+  it('concurrent repeats are serialized into one object with a growing series', async () => {
+    const { sink, rec } = recorder();
+    const results = await Promise.all([1, 2, 3, 4].map(() => rec.record(svc, allocated)));
+    assert.deepEqual(results, [ok('created'), ok('series'), ok('series'), ok('series')]);
+    assert.equal(sink.created.length, 1);
+    assert.equal(sink.series.get(sink.created[0]?.metadata?.name ?? '')?.count, 4);
+  });
+
+  it('recreates the event when the original is gone', async () => {
+    const { sink, rec } = recorder();
+    await rec.record(svc, allocated);
+    sink.created = [];
+    assert.deepEqual(await rec.record(svc, allocated), ok('created'));
+    assert.equal(sink.created.length, 1);
+  });
+
+  it('returns API failures instead of throwing', async () => {
+    const { sink, rec } = recorder();
+    sink.fail = true;
+    const r = await rec.record(svc, allocated);
+    assert.equal(r.ok, false);
+  });
+
+  it('truncates an overlong note to 1 kB', async () => {
+    const { sink, rec } = recorder();
+    await rec.record(svc, { ...allocated, note: 'x'.repeat(5000) });
+    assert.equal(sink.created[0]?.note?.length, 1024);
+  });
+});

@@ -1,0 +1,163 @@
+/**
+ * Kubernetes Events (events.k8s.io/v1) about objects, MetalLB's way: attached to the Service,
+ * with MetalLB's reasons (`IPAllocated`, `nodeAssigned`, ...).
+ *
+ * De-duplication: a repeat of the same event (same object uid, type, reason and note) within
+ * `windowMs` (default 6 min, as client-go's event series) does NOT create a new Event object; the
+ * first one's `series` is updated instead ({count, lastObservedTime}, merge patch). This is
+ * series-based de-duplication, not rate limiting: every occurrence is counted, none is dropped.
+ * If the original Event is gone (TTL, deleted) a new one is created.
+ */
+import { ApiException, EventsV1Api, PatchStrategy, setHeaderOptions, V1MicroTime, type EventsV1Event, type EventsV1EventSeries, type KubeConfig } from '@kubernetes/client-node';
+import type { Logger } from '../log.ts';
+import { err, ok, type Result } from '../result.ts';
+import { systemClock, type Clock } from './clock.ts';
+
+/** The narrow Events port (a fake in unit tests). */
+export interface EventSink {
+  /** Creates an Event; returns it with its generated name. */
+  create(namespace: string, event: EventsV1Event): Promise<EventsV1Event>;
+  /** Sets `series` on an existing Event; `'not-found'` when it no longer exists. */
+  patchSeries(namespace: string, name: string, series: EventsV1EventSeries): Promise<Result<EventsV1Event, 'not-found'>>;
+}
+
+/** An {@link EventSink} on the real API. */
+export function eventSinkFor(kc: KubeConfig): EventSink {
+  const api = kc.makeApiClient(EventsV1Api);
+  const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+  return {
+    create: (namespace, body) => api.createNamespacedEvent({ namespace, body }),
+    patchSeries: async (namespace, name, series) => {
+      try {
+        return ok(await api.patchNamespacedEvent({ namespace, name, body: { series } }, merge));
+      } catch (e) {
+        if (e instanceof ApiException && e.code === 404) return err('not-found');
+        throw e;
+      }
+    },
+  };
+}
+
+/** The object an event is about (list items carry no apiVersion/kind, so the caller states them). */
+export interface EventSubject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly uid: string;
+}
+
+/** One occurrence to record. */
+export interface EventInput {
+  readonly type: 'Normal' | 'Warning';
+  /** MetalLB's reason, e.g. `IPAllocated`. */
+  readonly reason: string;
+  /** Human-readable message (truncated to the API's 1 kB). */
+  readonly note: string;
+  /** What was done (defaults to the reason). */
+  readonly action?: string;
+}
+
+/** Options of {@link EventRecorder}. */
+export interface EventRecorderOptions {
+  readonly sink: EventSink;
+  /** `metallb.io/controller` or `metallb.io/speaker`. */
+  readonly reportingController: 'metallb.io/controller' | 'metallb.io/speaker';
+  /** This replica (pod or node name). */
+  readonly reportingInstance: string;
+  readonly clock?: Clock;
+  /** Repeats within this window update the series (default 6 min). */
+  readonly windowMs?: number;
+  /** How many distinct recent events are remembered (default 4096; oldest forgotten first). */
+  readonly maxRemembered?: number;
+  readonly logger?: Logger;
+}
+
+/** How an occurrence was written. */
+export type RecordOutcome = 'created' | 'series';
+
+interface Remembered {
+  readonly namespace: string;
+  readonly name: string;
+  readonly firstAt: number;
+  count: number;
+}
+
+const NOTE_MAX = 1024;
+
+/** The Event object for a first occurrence. */
+export function eventFor(o: EventRecorderOptions, subject: EventSubject, input: EventInput, now: number): EventsV1Event {
+  return {
+    metadata: { generateName: `${subject.name}.`, namespace: subject.namespace },
+    eventTime: new V1MicroTime(now),
+    reportingController: o.reportingController,
+    reportingInstance: o.reportingInstance,
+    action: input.action ?? input.reason,
+    reason: input.reason,
+    note: input.note.length > NOTE_MAX ? `${input.note.slice(0, NOTE_MAX - 3)}...` : input.note,
+    type: input.type,
+    regarding: { apiVersion: subject.apiVersion, kind: subject.kind, namespace: subject.namespace, name: subject.name, uid: subject.uid },
+  };
+}
+
+/** Writes events with series de-duplication; see the module comment. */
+export class EventRecorder {
+  readonly #o: EventRecorderOptions;
+  readonly #clock: Clock;
+  readonly #recent = new Map<string, Remembered>();
+  readonly #chains = new Map<string, Promise<unknown>>();
+
+  /** Creates a recorder. */
+  constructor(opts: EventRecorderOptions) {
+    this.#o = opts;
+    this.#clock = opts.clock ?? systemClock;
+  }
+
+  /** Records one occurrence; failures are logged and returned, never thrown. */
+  record(subject: EventSubject, input: EventInput): Promise<Result<RecordOutcome, unknown>> {
+    const key = [subject.uid, input.type, input.reason, input.note].join('\u0000');
+    // Occurrences of one event are written in order, so a repeat sees the first one's name.
+    const prev = this.#chains.get(key) ?? Promise.resolve();
+    const next = prev.then(() => this.#write(key, subject, input));
+    this.#chains.set(key, next);
+    void next.then(() => {
+      if (this.#chains.get(key) === next) this.#chains.delete(key);
+    });
+    return next;
+  }
+
+  async #write(key: string, subject: EventSubject, input: EventInput): Promise<Result<RecordOutcome, unknown>> {
+    try {
+      return ok(await this.#seriesOrCreate(key, subject, input));
+    } catch (e) {
+      this.#o.logger?.warn('writing event failed', { reason: String(e), service: `${subject.namespace}/${subject.name}`, event: input.reason });
+      return err(e);
+    }
+  }
+
+  async #seriesOrCreate(key: string, subject: EventSubject, input: EventInput): Promise<RecordOutcome> {
+    const now = this.#clock.now();
+    const seen = this.#recent.get(key);
+    if (seen !== undefined && now - seen.firstAt < (this.#o.windowMs ?? 360_000)) {
+      const series = { count: seen.count + 1, lastObservedTime: new V1MicroTime(now) };
+      const patched = await this.#o.sink.patchSeries(seen.namespace, seen.name, series);
+      if (patched.ok) {
+        seen.count++;
+        return 'series';
+      }
+    }
+    const created = await this.#o.sink.create(subject.namespace, eventFor(this.#o, subject, input, now));
+    this.#remember(key, { namespace: subject.namespace, name: created.metadata?.name ?? '', firstAt: now, count: 1 });
+    return 'created';
+  }
+
+  #remember(key: string, r: Remembered): void {
+    this.#recent.delete(key);
+    this.#recent.set(key, r);
+    const max = this.#o.maxRemembered ?? 4096;
+    for (const oldest of this.#recent.keys()) {
+      if (this.#recent.size <= max) break;
+      this.#recent.delete(oldest);
+    }
+  }
+}
