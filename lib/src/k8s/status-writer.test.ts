@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { err, ok } from '../result.ts';
+import { createRegistry, k8sClientMetrics } from '../metrics.ts';
+import { flushPromises } from './fake-clock.ts';
+import { splitKey, StatusConflictError, StatusWriter, type StatusPort } from './status-writer.ts';
+
+interface Obj {
+  readonly rv: number;
+  readonly status: string;
+}
+
+/** An in-memory store with resourceVersion checks; writes wait for `release()` when gated. */
+class FakePort implements StatusPort<Obj> {
+  objects = new Map<string, Obj>();
+  writes: Array<{ key: string; status: string }> = [];
+  conflictsLeft = 0;
+  gated = false;
+  inflight = 0;
+  maxInflight = 0;
+  fail = false;
+  #gates: Array<() => void> = [];
+  async get(key: string): Promise<Obj | undefined> {
+    return this.objects.get(key);
+  }
+  async updateStatus(key: string, obj: Obj) {
+    this.inflight++;
+    this.maxInflight = Math.max(this.maxInflight, this.inflight);
+    if (this.gated) await new Promise<void>((r) => this.#gates.push(r));
+    this.inflight--;
+    if (this.fail) throw new Error('apiserver down');
+    const cur = this.objects.get(key);
+    if (cur === undefined) return err('not-found' as const);
+    if (this.conflictsLeft > 0) {
+      this.conflictsLeft--;
+      this.objects.set(key, { ...cur, rv: cur.rv + 1 }); // someone else wrote meanwhile
+      return err('conflict' as const);
+    }
+    if (cur.rv !== obj.rv) return err('conflict' as const);
+    const stored = { rv: cur.rv + 1, status: obj.status };
+    this.objects.set(key, stored);
+    this.writes.push({ key, status: obj.status });
+    return ok(stored);
+  }
+  async release(): Promise<void> {
+    this.gated = false;
+    for (let i = 0; i < 20; i++) {
+      for (const g of this.#gates.splice(0)) g();
+      await flushPromises();
+    }
+  }
+}
+
+const setStatus = (status: string) => (o: Obj): Obj | undefined => (o.status === status ? undefined : { ...o, status });
+
+function setup(keys: string[], concurrency = 4) {
+  const port = new FakePort();
+  for (const k of keys) port.objects.set(k, { rv: 1, status: '' });
+  const registry = createRegistry();
+  const metrics = k8sClientMetrics(registry);
+  const writer = new StatusWriter({ port, concurrency, metrics });
+  const count = async (name: string): Promise<number> => (await registry.getSingleMetric(name)?.get())?.values[0]?.value ?? 0;
+  return { port, writer, count };
+}
+
+describe('StatusWriter', () => {
+  it('coalesces many writes to one object: few requests, the last status wins', async () => {
+    const s = setup(['ns/a']);
+    s.port.gated = true;
+    const results = Array.from({ length: 50 }, (_, i) => s.writer.write('ns/a', setStatus(`v${i}`)));
+    await s.port.release();
+    await s.writer.flush();
+    assert.deepEqual(s.port.writes, [{ key: 'ns/a', status: 'v0' }, { key: 'ns/a', status: 'v49' }]);
+    assert.equal(s.port.objects.get('ns/a')?.status, 'v49');
+    for (const r of await Promise.all(results)) assert.deepEqual(r, ok('written'));
+    assert.equal(await s.count('metallb_k8s_client_updates_total'), 2);
+  });
+
+  it('bounds concurrent requests', async () => {
+    const keys = ['a', 'b', 'c', 'd', 'e', 'f'].map((k) => `ns/${k}`);
+    const s = setup(keys, 2);
+    s.port.gated = true;
+    for (const k of keys) void s.writer.write(k, setStatus('x'));
+    await flushPromises();
+    assert.equal(s.port.inflight, 2);
+    await s.port.release();
+    await s.writer.flush();
+    assert.equal(s.port.maxInflight, 2);
+    assert.equal(s.port.writes.length, 6);
+  });
+
+  const outcomes = [
+    { desc: 'conflicts are retried on a fresh read', conflicts: 2, exists: true, fail: false, want: ok('written'), writes: 1, errors: 0 },
+    { desc: 'persistent conflicts fail after maxAttempts', conflicts: 99, exists: true, fail: false, want: 'conflict', writes: 0, errors: 1 },
+    { desc: 'a missing object is gone, not an error', conflicts: 0, exists: false, fail: false, want: ok('gone'), writes: 0, errors: 0 },
+    { desc: 'API failures are counted and returned', conflicts: 0, exists: true, fail: true, want: 'error', writes: 0, errors: 1 },
+  ];
+  for (const c of outcomes) {
+    it(c.desc, async () => {
+      const s = setup(c.exists ? ['ns/a'] : []);
+      s.port.conflictsLeft = c.conflicts;
+      s.port.fail = c.fail;
+      const r = await s.writer.write('ns/a', setStatus('x'));
+      if (c.want === 'conflict') assert.ok(!r.ok && r.error instanceof StatusConflictError);
+      else if (c.want === 'error') assert.ok(!r.ok && (r.error as Error).message === 'apiserver down');
+      else assert.deepEqual(r, c.want);
+      assert.equal(s.port.writes.length, c.writes);
+      assert.equal(await s.count('metallb_k8s_client_update_errors_total'), c.errors);
+    });
+  }
+
+  it('skips the request when the mutation changes nothing', async () => {
+    const s = setup(['ns/a']);
+    await s.writer.write('ns/a', setStatus('x'));
+    assert.deepEqual(await s.writer.write('ns/a', setStatus('x')), ok('unchanged'));
+    assert.equal(s.port.writes.length, 1);
+  });
+});
+
+describe('splitKey', () => {
+  const cases = [
+    { input: 'ns/name', want: { namespace: 'ns', name: 'name' } },
+    { input: 'cluster-scoped', want: { namespace: '', name: 'cluster-scoped' } },
+  ];
+  for (const c of cases) it(c.input, () => assert.deepEqual(splitKey(c.input), c.want));
+});

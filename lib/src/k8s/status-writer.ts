@@ -1,0 +1,164 @@
+/**
+ * Batched, rate-aware status writes. Callers say "make the status of <key> look like this" as a
+ * mutate function; the writer:
+ * - coalesces by key: a write queued but not started is replaced by a newer one (latest wins),
+ *   and a write for a key already in flight runs once after it (never two at once for one key);
+ * - runs at most `concurrency` requests at a time;
+ * - reads the object fresh, applies the mutate fn, writes /status; on 409 it re-reads and
+ *   re-applies (up to `maxAttempts`);
+ * - counts successful writes in `metallb_k8s_client_updates_total` and failed ones in
+ *   `metallb_k8s_client_update_errors_total`.
+ */
+import { ApiException, CoreV1Api, type KubeConfig, type V1Service } from '@kubernetes/client-node';
+import type { Logger } from '../log.ts';
+import type { K8sClientMetrics } from '../metrics.ts';
+import { err, ok, type Result } from '../result.ts';
+
+/** The narrow port a status writer needs (a fake in unit tests). */
+export interface StatusPort<T> {
+  /** Reads the object fresh; undefined when it does not exist. */
+  get(key: string): Promise<T | undefined>;
+  /** Writes its status (with the read resourceVersion). */
+  updateStatus(key: string, obj: T): Promise<Result<T, 'conflict' | 'not-found'>>;
+}
+
+/** Turns the mutated object into "no write needed" when it returns undefined. */
+export type StatusMutation<T> = (fresh: T) => T | undefined;
+
+/** How a write ended. */
+export type WriteOutcome = 'written' | 'unchanged' | 'gone';
+
+/** Options of {@link StatusWriter}. */
+export interface StatusWriterOptions<T> {
+  readonly port: StatusPort<T>;
+  /** Concurrent requests (default 4). */
+  readonly concurrency?: number;
+  /** Read-mutate-write attempts before giving up on conflicts (default 5). */
+  readonly maxAttempts?: number;
+  /** The client counters. */
+  readonly metrics?: Pick<K8sClientMetrics, 'updates' | 'updateErrors'>;
+  readonly logger?: Logger;
+}
+
+/** Thrown into a write's result when conflicts persisted for every attempt. */
+export class StatusConflictError extends Error {
+  /** Stable code. */
+  readonly code = 'status-conflict';
+  /** `key` kept conflicting. */
+  constructor(key: string, attempts: number) {
+    super(`status of ${key} still conflicting after ${attempts} attempts`);
+    this.name = 'StatusConflictError';
+  }
+}
+
+interface Pending<T> {
+  mutate: StatusMutation<T>;
+  readonly waiters: Array<(r: Result<WriteOutcome, unknown>) => void>;
+}
+
+/** See the module comment. */
+export class StatusWriter<T> {
+  readonly #o: StatusWriterOptions<T>;
+  readonly #pending = new Map<string, Pending<T>>();
+  readonly #inflight = new Set<string>();
+  #idle: Array<() => void> = [];
+
+  /** Creates a writer over `opts.port`. */
+  constructor(opts: StatusWriterOptions<T>) {
+    this.#o = opts;
+  }
+
+  /** Queues a write; resolves when this or a newer write for the same key has been applied. */
+  write(key: string, mutate: StatusMutation<T>): Promise<Result<WriteOutcome, unknown>> {
+    return new Promise((resolve) => {
+      const p = this.#pending.get(key);
+      if (p === undefined) this.#pending.set(key, { mutate, waiters: [resolve] });
+      else {
+        p.mutate = mutate;
+        p.waiters.push(resolve);
+      }
+      this.#pump();
+    });
+  }
+
+  /** Resolves once nothing is queued or in flight. */
+  flush(): Promise<void> {
+    if (this.#pending.size === 0 && this.#inflight.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
+  }
+
+  #pump(): void {
+    for (const [key, p] of this.#pending) {
+      if (this.#inflight.size >= (this.#o.concurrency ?? 4)) break;
+      if (this.#inflight.has(key)) continue;
+      this.#pending.delete(key);
+      this.#inflight.add(key);
+      void this.#run(key, p);
+    }
+    if (this.#pending.size === 0 && this.#inflight.size === 0) for (const done of this.#idle.splice(0)) done();
+  }
+
+  async #run(key: string, p: Pending<T>): Promise<void> {
+    const flat = await this.#apply(key, p.mutate).catch((e: unknown) => err(e));
+    if (flat.ok && flat.value === 'written') this.#o.metrics?.updates.inc();
+    if (!flat.ok) {
+      this.#o.metrics?.updateErrors.inc();
+      this.#o.logger?.warn('status write failed', { reason: String(flat.error), object: key });
+    }
+    this.#inflight.delete(key);
+    for (const w of p.waiters) w(flat);
+    this.#pump();
+  }
+
+  async #apply(key: string, mutate: StatusMutation<T>): Promise<Result<WriteOutcome, unknown>> {
+    const attempts = this.#o.maxAttempts ?? 5;
+    for (let i = 0; i < attempts; i++) {
+      const fresh = await this.#o.port.get(key);
+      if (fresh === undefined) return ok('gone');
+      const next = mutate(fresh);
+      if (next === undefined) return ok('unchanged');
+      const r = await this.#o.port.updateStatus(key, next);
+      if (r.ok) return ok('written');
+      if (r.error === 'not-found') return ok('gone');
+    }
+    return err(new StatusConflictError(key, attempts));
+  }
+}
+
+/** Splits a `namespace/name` key. */
+export function splitKey(key: string): { namespace: string; name: string } {
+  const i = key.indexOf('/');
+  return i < 0 ? { namespace: '', name: key } : { namespace: key.slice(0, i), name: key.slice(i + 1) };
+}
+
+/** Maps 404 to undefined / 'not-found' and 409 to 'conflict' around raw API calls. */
+export function apiStatusPort<T>(api: {
+  read: (ref: { namespace: string; name: string }) => Promise<T>;
+  replaceStatus: (ref: { namespace: string; name: string }, obj: T) => Promise<T>;
+}): StatusPort<T> {
+  const code = (e: unknown): number | undefined => (e instanceof ApiException ? e.code : undefined);
+  return {
+    get: (key) => api.read(splitKey(key)).catch((e: unknown) => {
+      if (code(e) === 404) return undefined;
+      throw e;
+    }),
+    updateStatus: async (key, obj) => {
+      try {
+        return ok(await api.replaceStatus(splitKey(key), obj));
+      } catch (e) {
+        if (code(e) === 409) return err('conflict');
+        if (code(e) === 404) return err('not-found');
+        throw e;
+      }
+    },
+  };
+}
+
+/** A {@link StatusPort} for Services (`namespace/name` keys). */
+export function serviceStatusPort(kc: KubeConfig): StatusPort<V1Service> {
+  const core = kc.makeApiClient(CoreV1Api);
+  return apiStatusPort<V1Service>({
+    read: (ref) => core.readNamespacedService(ref),
+    replaceStatus: (ref, body) => core.replaceNamespacedServiceStatus({ ...ref, body }),
+  });
+}
