@@ -7,30 +7,16 @@
  * frr/, the reconcilers). Extend it; do not fork parallel shapes elsewhere.
  */
 
-/** IP family, as MetalLB names it in metrics and status. */
-export type IpFamily = 'ipv4' | 'ipv6';
+import type { CidrBlock, IpAddress, IpFamily } from '../../../lib/src/pure/ip.ts';
+import type { CompiledSelector } from '../../../lib/src/pure/label-selector.ts';
 
-/** One CIDR block, as a closed range of addresses. */
-export interface Cidr {
-  /** Address family of the block. */
-  readonly family: IpFamily;
-  /** First address of the block, as an unsigned integer. */
-  readonly first: bigint;
-  /** Last address of the block (inclusive). */
-  readonly last: bigint;
-  /** Prefix length (0–32 or 0–128). */
-  readonly prefixLength: number;
-  /** Canonical text, e.g. `198.51.100.0/24` or `2001:db8::/64`. */
-  readonly text: string;
-}
+export type { IpAddress, IpFamily };
 
-/** A compiled Kubernetes label selector (matchLabels + matchExpressions). */
-export interface LabelSelector {
-  /** True when the labels satisfy every requirement of the selector. */
-  matches(labels: Readonly<Record<string, string>>): boolean;
-  /** Canonical text (as `kubectl get -l` would take it), used for equality and messages. */
-  readonly text: string;
-}
+/** One CIDR block, as a closed range of addresses (family, first, last, prefixLength, text). */
+export type Cidr = CidrBlock;
+
+/** A compiled Kubernetes label selector (matchLabels + matchExpressions): `matches(labels)`, `text`. */
+export type LabelSelector = CompiledSelector;
 
 /** `spec.serviceAllocation` of an IPAddressPool, parsed. */
 export interface ServiceAllocation {
@@ -63,4 +49,133 @@ export interface Pool {
   readonly avoidBuggyIPs: boolean;
   /** `spec.serviceAllocation`, when present. */
   readonly serviceAllocation?: ServiceAllocation;
+}
+
+/** A BFDProfile, parsed. Unset values stay unset so that FRR's own defaults apply. */
+export interface BfdProfile {
+  /** `metadata.name`. */
+  readonly name: string;
+  /** `spec.receiveInterval` in ms (10–60000). */
+  readonly receiveIntervalMs?: number;
+  /** `spec.transmitInterval` in ms (10–60000). */
+  readonly transmitIntervalMs?: number;
+  /** `spec.detectMultiplier` (2–255). */
+  readonly detectMultiplier?: number;
+  /** `spec.echoInterval` in ms (10–60000). */
+  readonly echoIntervalMs?: number;
+  /** `spec.echoMode` (default false). */
+  readonly echoMode: boolean;
+  /** `spec.passiveMode` (default false). */
+  readonly passiveMode: boolean;
+  /** `spec.minimumTtl` (1–254, multi-hop only). */
+  readonly minimumTtl?: number;
+}
+
+/** A BGPPeer, parsed. Exactly one of `peerASN`/`dynamicASN` and of `address`/`interface` is set. */
+export interface Peer {
+  /** `metadata.name`; BGPAdvertisement `peers` refer to it. */
+  readonly name: string;
+  /** Local ASN (`spec.myASN`, never 0). */
+  readonly myASN: number;
+  /** Remote ASN (`spec.peerASN`), when fixed. */
+  readonly peerASN?: number;
+  /** `spec.dynamicASN`: accept an ASN equal to (`internal`) or different from (`external`) myASN. */
+  readonly dynamicASN?: 'internal' | 'external';
+  /** `spec.localASN`: rendered as `local-as N no-prepend replace-as`. */
+  readonly localASN?: number;
+  /** `spec.peerAddress`, parsed. */
+  readonly address?: IpAddress;
+  /** `spec.interface`: unnumbered BGP over this host interface. */
+  readonly interface?: string;
+  /** `spec.peerPort` (default 179). */
+  readonly port: number;
+  /** Hold time in ms; derived as 3× keepalive when only keepalive is set. */
+  readonly holdTimeMs?: number;
+  /** Keepalive time in ms; derived as hold/3 when only hold is set. */
+  readonly keepaliveTimeMs?: number;
+  /** `spec.connectTime` in ms. */
+  readonly connectTimeMs?: number;
+  /** `spec.routerID`, parsed. */
+  readonly routerID?: IpAddress;
+  /** `spec.sourceAddress` (FRR `update-source`), parsed. */
+  readonly sourceAddress?: IpAddress;
+  /** `spec.nodeSelectors`; the session runs on nodes matching any (empty = all nodes). */
+  readonly nodeSelectors: readonly LabelSelector[];
+  /** TCP MD5 password: `spec.password`, or resolved from `spec.passwordSecret`. Redact in logs. */
+  readonly password?: string;
+  /** `spec.bfdProfile`: name of an existing BFD profile. */
+  readonly bfdProfile?: string;
+  /** `spec.ebgpMultiHop`. */
+  readonly ebgpMultiHop: boolean;
+  /** `spec.vrf` ('' = default VRF). */
+  readonly vrf: string;
+  /** `spec.enableGracefulRestart`. */
+  readonly enableGracefulRestart: boolean;
+  /** `spec.dualStackAddressFamily`: both AFI/SAFIs on one session. */
+  readonly dualStackAddressFamily: boolean;
+}
+
+/** A BGP community value. `text` is the canonical input form (`A:B` or `large:G:L1:L2`). */
+export type BgpCommunity =
+  | { readonly kind: 'legacy'; readonly asn: number; readonly value: number; readonly text: string }
+  | { readonly kind: 'large'; readonly global: number; readonly local1: number; readonly local2: number; readonly text: string };
+
+/** One alias of a Community CR. */
+export interface CommunityAlias {
+  /** Alias name, unique across all Community CRs. */
+  readonly name: string;
+  /** The value it stands for. */
+  readonly value: BgpCommunity;
+}
+
+/** A BGPAdvertisement, parsed. */
+export interface BgpAdvertisement {
+  /** `metadata.name`. */
+  readonly name: string;
+  /** IPv4 aggregation length (default 32). */
+  readonly aggregationLength: number;
+  /** IPv6 aggregation length (default 128). */
+  readonly aggregationLengthV6: number;
+  /** `spec.localPref` (0 = not set). */
+  readonly localPref: number;
+  /** Communities with aliases resolved, sorted by text, without duplicates. */
+  readonly communities: readonly BgpCommunity[];
+  /** Names of the existing pools it applies to (ipAddressPools ∪ ipAddressPoolSelectors; both empty = all), sorted. */
+  readonly pools: readonly string[];
+  /** `spec.nodeSelectors` (empty = all nodes announce). */
+  readonly nodeSelectors: readonly LabelSelector[];
+  /** `spec.peers`: BGPPeer names to advertise to (empty = all), as written. */
+  readonly peers: readonly string[];
+  /** `spec.serviceSelectors`, sorted by text (empty = every service). */
+  readonly serviceSelectors: readonly LabelSelector[];
+}
+
+/** An L2Advertisement, parsed. */
+export interface L2Advertisement {
+  /** `metadata.name`. */
+  readonly name: string;
+  /** Names of the existing pools it applies to (both pool fields empty = all), sorted. */
+  readonly pools: readonly string[];
+  /** `spec.nodeSelectors` (empty = all nodes). */
+  readonly nodeSelectors: readonly LabelSelector[];
+  /** `spec.serviceSelectors`, sorted by text (empty = every service). */
+  readonly serviceSelectors: readonly LabelSelector[];
+  /** `spec.interfaces` (empty = all interfaces). */
+  readonly interfaces: readonly string[];
+}
+
+/** The whole parsed configuration; every list is sorted by name. */
+export interface Config {
+  /** IPAddressPools. */
+  readonly pools: readonly Pool[];
+  /** BFDProfiles. */
+  readonly bfdProfiles: readonly BfdProfile[];
+  /** BGPPeers. */
+  readonly peers: readonly Peer[];
+  /** Community aliases from all Community CRs. */
+  readonly communities: readonly CommunityAlias[];
+  /** BGPAdvertisements. */
+  readonly bgpAdvertisements: readonly BgpAdvertisement[];
+  /** L2Advertisements. */
+  readonly l2Advertisements: readonly L2Advertisement[];
 }
