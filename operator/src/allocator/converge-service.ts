@@ -1,0 +1,265 @@
+/**
+ * The per-Service allocation decision: a port of MetalLB's `convergeBalancer` + `allocateIPs`
+ * (controller/service.go) and the write/skip logic of `SetBalancer` (controller/main.go).
+ *
+ * Pure: it reads the Service, updates the {@link Allocator} (which is the in-memory state
+ * MetalLB keeps too) and returns what to write and which events to emit. The shell writes
+ * `status.loadBalancer.ingress` and the `metallb.io/ip-allocated-from-pool` annotation only
+ * when `changed`, emits the events, and acts on `outcome`.
+ *
+ * The shell must not call this before the first pool set is known (MetalLB skips services
+ * until its config is loaded); with a loaded but empty pool set the service is cleared.
+ */
+import type { V1Service } from '@kubernetes/client-node';
+import { formatIp } from '../../../lib/src/pure/ip.ts';
+import { err, ok, type Result } from '../../../lib/src/result.ts';
+import { quoteIp, quoteIps, type Allocator } from './allocator.ts';
+import {
+  annotation, claimOf, clusterIpsOf, DEPRECATED_PREFIX, desiredIpsOf, familyOfAddresses, familyRequestOf, keyOf,
+  parseServiceIp, policyOf, POOL_ANNOTATION, quoteList, serviceFamilyOf, type ServiceFamily,
+} from './service-inputs.ts';
+import type { Ip, IpFamilyPolicy, ServiceClaim, ServiceKey } from './types.ts';
+
+/** A Kubernetes Event to attach to the Service (MetalLB's reasons and wording). */
+export interface ServiceEvent {
+  /** `Normal` or `Warning`. */
+  readonly type: 'Normal' | 'Warning';
+  /** MetalLB's reason, e.g. `IPAllocated`, `AllocationFailed`. */
+  readonly reason: string;
+  /** Human-readable message. */
+  readonly message: string;
+}
+
+/** What the reconciler does next (MetalLB's SyncState). */
+export type ConvergeOutcome = 'success' | 'reprocessAll' | 'noRetry';
+
+/** The decision for one Service. */
+export type ConvergeDecision =
+  | { readonly action: 'ignore' }
+  | {
+      readonly action: 'set';
+      /** `status.loadBalancer.ingress[].ip`, in order (empty = cleared). */
+      readonly ingress: readonly string[];
+      /** Value of `metallb.io/ip-allocated-from-pool`; null = annotation absent. */
+      readonly pool: string | null;
+      /** Events to emit, in order. */
+      readonly events: readonly ServiceEvent[];
+      /** Whether ingress or the annotation differ from the Service (false = no write). */
+      readonly changed: boolean;
+      /** Reconcile outcome. */
+      readonly outcome: ConvergeOutcome;
+    };
+
+/** Options of {@link convergeService}. */
+export interface ConvergeOptions {
+  /** `--lb-class`: unset → only services without a class; set → only that class. */
+  readonly lbClass?: string;
+}
+
+/** Mutable working state of one convergence. */
+interface Ctx {
+  readonly svc: V1Service;
+  readonly key: ServiceKey;
+  readonly claim: ServiceClaim;
+  readonly policy: IpFamilyPolicy;
+  readonly alloc: Allocator;
+  readonly events: ServiceEvent[];
+  /** What the written Service would hold; undefined = untouched. */
+  next: { ingress: readonly string[]; pool: string | null } | undefined;
+}
+
+const normal = (reason: string, message: string): ServiceEvent => ({ type: 'Normal', reason, message });
+const warning = (reason: string, message: string): ServiceEvent => ({ type: 'Warning', reason, message });
+const ipText = (ip: Ip): string => formatIp(ip.family, ip.value);
+
+/** MetalLB's `filterByLoadBalancerClass`: true when the Service is someone else's. */
+export function ignoredByClass(svc: V1Service, lbClass: string | undefined): boolean {
+  const cls = svc.spec?.loadBalancerClass;
+  return cls === undefined ? (lbClass ?? '') !== '' : cls !== (lbClass ?? '');
+}
+
+/** `clearServiceState`: release the addresses, empty the ingress, drop the annotation. */
+function clear(ctx: Ctx): readonly Ip[] {
+  ctx.alloc.unassign(ctx.key);
+  ctx.next = { ingress: [], pool: null };
+  return [];
+}
+
+/** Ingress addresses as MetalLB parses them (undefined for unparseable text). */
+const ingressOf = (svc: V1Service): (Ip | undefined)[] =>
+  (svc.status?.loadBalancer?.ingress ?? []).flatMap((i) => (i.ip ? [parseServiceIp(i.ip)] : []));
+
+/** MetalLB's `serviceFamilyChanged`. */
+function familyChanged(lb: ServiceFamily | undefined, cluster: ServiceFamily, policy: IpFamilyPolicy): boolean {
+  if (lb === undefined) return true;
+  return lb !== cluster && !(cluster === 'dual' && policy === 'PreferDualStack');
+}
+
+/** Steps 1–4: early clears. `done` = finished successfully, `failed` = converge error. */
+function preconditions(ctx: Ctx): 'done' | 'failed' | 'continue' {
+  const spec = ctx.svc.spec;
+  if (spec?.type !== 'LoadBalancer') return (clear(ctx), 'done');
+  if (ctx.alloc.pools.length === 0) return (clear(ctx), 'failed');
+  if (!spec.clusterIPs?.length && !spec.clusterIP) return (clear(ctx), 'failed');
+  if (ctx.policy === 'RequireDualStack' && (spec.clusterIPs?.length ?? 0) < 2) {
+    ctx.events.push(warning('not enough clusterips', `service requires dual stack but has fewer than 2 clusterIPs: ${quoteList(clusterIpsOf(ctx.svc))}`));
+    return (clear(ctx), 'failed');
+  }
+  return 'continue';
+}
+
+/** Step 5: existing ingress whose family no longer fits is dropped. */
+function existingIps(ctx: Ctx): Result<readonly Ip[], 'failed'> {
+  const parsed = ingressOf(ctx.svc);
+  if (parsed.length === 0) return ok(clear(ctx));
+  const texts = (ctx.svc.status?.loadBalancer?.ingress ?? []).flatMap((i) => (i.ip ? [i.ip] : []));
+  const lbFamily = familyOfAddresses(texts);
+  if (!lbFamily.ok) ctx.events.push(warning('nolbIPsIPFamily', `Failed to retrieve LBIPs IPFamily for ${quoteList(texts)}: ${lbFamily.error}`));
+  const cluster = serviceFamilyOf(ctx.svc);
+  if (!cluster.ok) {
+    const spec = ctx.svc.spec;
+    ctx.events.push(warning('noclusterIPsIPFamily', `Failed to retrieve ClusterIPs IPFamily for ${quoteList(spec?.clusterIPs ?? [])} ${spec?.clusterIP ?? ''}: ${cluster.error}`));
+    return err('failed');
+  }
+  if (familyChanged(lbFamily.ok ? lbFamily.value : undefined, cluster.value, ctx.policy)) return ok(clear(ctx));
+  return ok(parsed.filter((x): x is Ip => x !== undefined));
+}
+
+/** Step 6: re-adopt existing addresses unless config, pool annotation or request changed. */
+function readopt(ctx: Ctx, ips: readonly Ip[]): Result<readonly Ip[], 'failed'> {
+  let lb = ips;
+  const assigned = ctx.alloc.assign(ctx.claim, lb);
+  if (!assigned.ok) {
+    ctx.events.push(normal('ClearAssignment', `current IP for "${ctx.key}" not allowed by config, will attempt for new IP assignment: ${assigned.error.message}`));
+    lb = clear(ctx);
+  }
+  const desiredPool = annotation(ctx.svc, 'address-pool');
+  if (lb.length > 0 && desiredPool !== '' && ctx.alloc.poolOf(ctx.key) !== desiredPool) lb = clear(ctx);
+  const desired = desiredIpsOf(ctx.svc);
+  if (!desired.ok) {
+    ctx.events.push(warning('LoadBalancerFailed', `invalid requested loadbalancer IPs: ${desired.error}`));
+    return err('failed');
+  }
+  if (desired.value === undefined) return ok(lb);
+  // MetalLB compares after sorting both lists by their text, and keeps the sorted order.
+  const sorted = [...lb].sort((a, b) => (ipText(a) < ipText(b) ? -1 : 1));
+  const want = [...desired.value.ips].map(ipText).sort();
+  return ok(sorted.map(ipText).join() === want.join() ? sorted : clear(ctx));
+}
+
+/** Step 7: PreferDualStack with one address tries to add the other family. */
+function addMissingFamily(ctx: Ctx, lb: readonly Ip[]): readonly Ip[] {
+  const [only] = lb;
+  if (lb.length !== 1 || only === undefined || ctx.policy !== 'PreferDualStack') return lb;
+  const extra = ctx.alloc.allocateAdditionalFamily(ctx.claim, only);
+  if (!extra.ok) {
+    ctx.events.push(normal('AdditionalAssignFailed', `cannot assign additional IP in PreferDualStack: ${extra.error.message}`));
+    return lb;
+  }
+  ctx.events.push(normal('IPAllocated', `Assigned additional IP ${quoteIp(extra.value)}`));
+  return [only, extra.value];
+}
+
+/** MetalLB's `allocateIPs`: requested addresses, else the requested pool, else any pool. */
+function allocateIps(ctx: Ctx): Result<readonly Ip[], string> {
+  const family = serviceFamilyOf(ctx.svc);
+  if (!family.ok) return family;
+  const desired = desiredIpsOf(ctx.svc);
+  if (!desired.ok) return desired;
+  const desiredPool = annotation(ctx.svc, 'address-pool');
+  const req = familyRequestOf(ctx.svc, family.value);
+  if (desired.value !== undefined) {
+    const { ips, family: wanted } = desired.value;
+    if (wanted !== family.value) return err(`requested loadBalancer IP(s) ${quoteIps(ips)} does not match the ipFamily of the service`);
+    const r = ctx.alloc.assign(ctx.claim, ips);
+    if (!r.ok) return err(r.error.message);
+    if (desiredPool === '' || ctx.alloc.poolOf(ctx.key) === desiredPool) return ok(ips);
+    ctx.alloc.unassign(ctx.key);
+    return err(`requested loadBalancer IP(s) ${quoteIps(ips)} is not compatible with requested address pool ${desiredPool}`);
+  }
+  const r = desiredPool !== '' ? ctx.alloc.allocateFromPool(ctx.claim, desiredPool, req) : ctx.alloc.allocate(ctx.claim, req);
+  return r.ok ? r : err(r.error.message);
+}
+
+/** Steps 8–9: allocate when nothing is held, then record ingress and pool. */
+function finish(ctx: Ctx, held: readonly Ip[]): boolean {
+  let lb = held;
+  if (lb.length === 0) {
+    const r = allocateIps(ctx);
+    if (!r.ok) {
+      ctx.events.push(warning('AllocationFailed', `Failed to allocate IP for "${ctx.key}": ${r.error}`));
+      return false;
+    }
+    lb = r.value;
+    ctx.events.push(normal('IPAllocated', `Assigned IP ${quoteIps(lb)}`));
+  }
+  const pool = ctx.alloc.poolOf(ctx.key);
+  if (lb.length === 0 || pool === undefined) {
+    ctx.events.push(warning('InternalError', lb.length === 0 ? "didn't allocate an IP but also did not fail" : 'allocated an IP that has no pool'));
+    clear(ctx);
+    return false;
+  }
+  ctx.next = { ingress: lb.map(ipText), pool };
+  return true;
+}
+
+/** MetalLB's `convergeBalancer`; true on success. */
+function converge(ctx: Ctx): boolean {
+  const pre = preconditions(ctx);
+  if (pre !== 'continue') return pre === 'done';
+  const existing = existingIps(ctx);
+  if (!existing.ok) return false;
+  const kept = existing.value.length > 0 ? readopt(ctx, existing.value) : existing;
+  if (!kept.ok) return false;
+  return finish(ctx, addMissingFamily(ctx, kept.value));
+}
+
+/** Whether the Service as written would differ from `svc`. */
+function differs(svc: V1Service, next: { ingress: readonly string[]; pool: string | null }): boolean {
+  const current = svc.status?.loadBalancer?.ingress ?? [];
+  const extra = current.some((i) => i.hostname !== undefined || (i.ports?.length ?? 0) > 0 || !i.ip);
+  const ips = current.map((i) => i.ip ?? '');
+  const pool = svc.metadata?.annotations?.[POOL_ANNOTATION] ?? null;
+  return extra || pool !== next.pool || ips.join() !== next.ingress.join();
+}
+
+/** `deprecatedAnnotation` warnings, one per old-prefix key, sorted. */
+const deprecationEvents = (svc: V1Service): ServiceEvent[] =>
+  Object.keys(svc.metadata?.annotations ?? {})
+    .filter((k) => k.startsWith(DEPRECATED_PREFIX))
+    .sort()
+    .map((k) => warning('deprecatedAnnotation', `Service uses deprecated annotation ${k}`));
+
+/**
+ * Decides the addresses of one Service and updates the allocator accordingly.
+ * `ignore`: another load-balancer class owns the Service; nothing was touched.
+ */
+export function convergeService(svc: V1Service, alloc: Allocator, opts: ConvergeOptions = {}): ConvergeDecision {
+  if (ignoredByClass(svc, opts.lbClass)) return { action: 'ignore' };
+  const key = keyOf(svc);
+  const before = alloc.ipsOf(key);
+  const ctx: Ctx = { svc, key, claim: claimOf(svc), policy: policyOf(svc), alloc, events: [], next: undefined };
+  const succeeded = converge(ctx);
+  const current = { ingress: (svc.status?.loadBalancer?.ingress ?? []).flatMap((i) => (i.ip ? [i.ip] : [])), pool: svc.metadata?.annotations?.[POOL_ANNOTATION] ?? null };
+  const next = ctx.next ?? current;
+  const changed = ctx.next !== undefined && differs(svc, ctx.next);
+  const freedRoom = before !== undefined && alloc.ipsOf(key) === undefined && alloc.poolFor(before) !== undefined;
+  const outcome: ConvergeOutcome = changed && freedRoom ? 'reprocessAll' : succeeded ? 'success' : 'noRetry';
+  const events = changed ? [...ctx.events, ...deprecationEvents(svc)] : ctx.events;
+  return { action: 'set', ingress: next.ingress, pool: next.pool, events, changed, outcome };
+}
+
+/** A deleted Service (or one no longer ours): free its addresses; reprocess all if any were held. */
+export function releaseService(key: ServiceKey, alloc: Allocator): ConvergeOutcome {
+  return alloc.unassign(key) ? 'reprocessAll' : 'success';
+}
+
+/**
+ * The order of a full resync: Services that already hold ingress addresses first (more
+ * addresses first), then by key, so a restart re-adopts every existing address before any
+ * new allocation could take it.
+ */
+export function initialOrder(services: readonly V1Service[]): V1Service[] {
+  const held = (s: V1Service): number => (s.status?.loadBalancer?.ingress ?? []).filter((i) => i.ip).length;
+  return [...services].sort((a, b) => held(b) - held(a) || (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
+}
