@@ -5,7 +5,7 @@ import type { BFDProfile } from './cr-types.ts';
 import { byName, nameOf, sinkFor, type Checked, type ConfigError, type ErrorSink } from './errors.ts';
 import type { BfdProfile } from './types.ts';
 
-type Spec = BFDProfile['spec'];
+type Spec = NonNullable<BFDProfile['spec']>;
 
 /** A bounded numeric field: its spec key, allowed range and MetalLB's name for it. */
 interface RangeField {

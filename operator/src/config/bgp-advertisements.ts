@@ -9,7 +9,7 @@ import { byName, nameOf, sinkFor, type Checked, type ConfigError, type ErrorSink
 import { checkDuplicates } from './selectors.ts';
 import type { BgpAdvertisement, BgpCommunity, CommunityAlias, Pool } from './types.ts';
 
-type Spec = BGPAdvertisementCr['spec'];
+type Spec = NonNullable<BGPAdvertisementCr['spec']>;
 
 /** A2/A3: aggregation lengths (defaults 32 / 128), exclusive with serviceSelectors unless default. */
 function aggregationFor(spec: Spec, name: string, sink: ErrorSink): [number, number] {

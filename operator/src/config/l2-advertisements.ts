@@ -1,10 +1,22 @@
 /**
  * L2Advertisements → L2Advertisement (rule L1 of the reference §3).
  */
+import { compileSelector } from '../../../lib/src/pure/label-selector.ts';
 import type { L2Advertisement as L2AdvertisementCr } from './cr-types.ts';
 import { targetsFor } from './advertisement-targets.ts';
-import { byName, nameOf, sinkFor, type Checked, type ConfigError } from './errors.ts';
-import type { L2Advertisement, Pool } from './types.ts';
+import { byName, nameOf, sinkFor, type Checked, type ConfigError, type ErrorSink } from './errors.ts';
+import type { L2Advertisement, Pool, PreferredNodes } from './types.ts';
+
+/** Compiles `spec.preferredNodeSelectors` (L1: each preference must be a valid selector). */
+function preferencesFor(cr: L2AdvertisementCr, sink: ErrorSink): PreferredNodes[] {
+  const out: PreferredNodes[] = [];
+  (cr.spec?.preferredNodeSelectors ?? []).forEach((p, i) => {
+    const sel = compileSelector(p.preference ?? {});
+    if (sel.ok) out.push({ weight: p.weight, selector: sel.value });
+    else sink.invalid('L1', `spec.preferredNodeSelectors[${i}].preference`, `failed to parse preferred node selectors for ${nameOf(cr)}: ${sel.error}`);
+  });
+  return out;
+}
 
 /** Parses all L2 advertisements (L1) against the parsed pools. */
 export function l2AdvertisementsFor(crs: readonly L2AdvertisementCr[], pools: readonly Pool[]): Checked<L2Advertisement[]> {
@@ -12,8 +24,9 @@ export function l2AdvertisementsFor(crs: readonly L2AdvertisementCr[], pools: re
   const ads = byName(crs).map((cr): L2Advertisement => {
     const name = nameOf(cr);
     const spec = cr.spec ?? {};
-    const targets = targetsFor(spec, name, pools, 'L1', sinkFor({ kind: 'L2Advertisement', name }, errors));
-    return { name, ...targets, interfaces: [...(spec.interfaces ?? [])] };
+    const sink = sinkFor({ kind: 'L2Advertisement', name }, errors);
+    const targets = targetsFor(spec, name, pools, 'L1', sink);
+    return { name, ...targets, interfaces: [...(spec.interfaces ?? [])], preferredNodes: preferencesFor(cr, sink) };
   });
   return { value: ads, errors };
 }

@@ -162,6 +162,16 @@ export interface L2Advertisement {
   readonly serviceSelectors: readonly LabelSelector[];
   /** `spec.interfaces` (empty = all interfaces). */
   readonly interfaces: readonly string[];
+  /** `spec.preferredNodeSelectors`: soft preferences for the elected node. */
+  readonly preferredNodes: readonly PreferredNodes[];
+}
+
+/** One weighted node preference of an L2Advertisement. */
+export interface PreferredNodes {
+  /** Added to the score of each matching node (1–100). */
+  readonly weight: number;
+  /** The nodes it applies to (an empty selector matches all). */
+  readonly selector: LabelSelector;
 }
 
 /** The whole parsed configuration; every list is sorted by name. */
