@@ -18,9 +18,15 @@ const meta = (name: string, labels?: Record<string, string>) =>
 export const pool = (name: string, addresses: string[], spec: Partial<IPAddressPool['spec']> = {}, labels?: Record<string, string>): IPAddressPool =>
   ({ ...meta(name, labels), spec: { addresses, ...spec } });
 
+/** Spec overrides; a key set to undefined removes the default. */
+export type PeerOverrides = { [K in keyof BGPPeer['spec']]?: BGPPeer['spec'][K] | undefined };
+
 /** A BGPPeer; defaults to a valid eBGP peer at 192.0.2.1. */
-export const peer = (name: string, spec: Partial<BGPPeer['spec']> = {}): BGPPeer =>
-  ({ ...meta(name), spec: { myASN: 64500, peerASN: 64501, peerAddress: '192.0.2.1', ...spec } });
+export function peer(name: string, overrides: PeerOverrides = {}): BGPPeer {
+  const merged = { myASN: 64500, peerASN: 64501, peerAddress: '192.0.2.1', ...overrides };
+  const spec = Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)) as BGPPeer['spec'];
+  return { ...meta(name), spec };
+}
 
 /** A BFDProfile. */
 export const bfd = (name: string, spec: BFDProfile['spec'] = {}): BFDProfile => ({ ...meta(name), spec });
