@@ -2,7 +2,7 @@
  * Where the harness finds its pinned binaries. hack/env.sh exports one variable per tool; a
  * missing or non-executable binary is a test failure that says how to build it, never a skip.
  */
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 
 /** What a test should run to get the binaries. */
 export const SETUP_HINT = 'run: sudo hack/setup.sh (builds kube-apiserver, etcd, helm from Go modules)';
@@ -42,6 +42,7 @@ export function resolveBinary(env: EnvLike, name: keyof Binaries): string {
   }
   try {
     accessSync(path, constants.X_OK);
+    if (!statSync(path).isFile()) throw new Error(`${path} is not a regular file`);
   } catch (cause) {
     throw new Error(`${name} binary not found or not executable at ${path} (${variable}); ${SETUP_HINT}`, { cause });
   }

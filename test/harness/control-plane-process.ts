@@ -19,6 +19,8 @@ export interface ManagedProcess {
   hasExited(): boolean;
 }
 
+// Process-wide on purpose: exit and signal handlers are process-wide, and they must reach every
+// child any ControlPlane in this process started.
 const livePids = new Set<number>();
 const ownedDirs = new Set<string>();
 let handlersInstalled = false;
@@ -43,9 +45,11 @@ function installHandlers(): void {
   handlersInstalled = true;
   process.on('exit', killAllNow);
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
-    process.once(signal, () => {
+    // `on`, not `once`: execa's signal-exit re-raises the signal when it sees no other listener.
+    process.on(signal, () => {
       killAllNow();
-      process.exit(code);
+      // Let other harnesses' listeners for the same signal run first; they clean up their own.
+      setImmediate(() => process.exit(code));
     });
   }
 }
@@ -82,8 +86,12 @@ export function spawnLogged(name: string, binary: string, args: readonly string[
 export async function stopProcess(p: ManagedProcess, graceMs = 5000): Promise<void> {
   if (p.hasExited()) return;
   signal(p.pid, 'SIGTERM');
-  const timer = sleep(graceMs, 'timeout' as const);
-  if ((await Promise.race([p.exited.then(() => 'exited' as const), timer])) === 'timeout') {
+  // Cancel the grace timer once the process is gone, so it cannot hold the event loop open.
+  const ac = new AbortController();
+  const timer = sleep(graceMs, 'timeout' as const, { signal: ac.signal }).catch(() => 'cancelled' as const);
+  const outcome = await Promise.race([p.exited.then(() => 'exited' as const), timer]);
+  ac.abort();
+  if (outcome === 'timeout') {
     signal(p.pid, 'SIGKILL');
     await p.exited;
   }

@@ -108,6 +108,11 @@ export class ControlPlane {
     }
   }
 
+  /** PIDs of the running etcd and kube-apiserver (the latter changes on restart). */
+  get pids(): { readonly etcd: number; readonly apiserver: number } {
+    return { etcd: this.#init.etcd.pid, apiserver: this.#apiserver.pid };
+  }
+
   /** Path of the kube-apiserver log (appended to across restarts). */
   get apiserverLog(): string {
     return this.#apiserver.logFile;
