@@ -24,7 +24,7 @@ export type PeerOverrides = { [K in keyof BGPPeer['spec']]?: BGPPeer['spec'][K] 
 /** A BGPPeer; defaults to a valid eBGP peer at 192.0.2.1. */
 export function peer(name: string, overrides: PeerOverrides = {}): BGPPeer {
   const merged = { myASN: 64500, peerASN: 64501, peerAddress: '192.0.2.1', ...overrides };
-  const spec = Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)) as BGPPeer['spec'];
+  const spec = Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)) as unknown as BGPPeer['spec'];
   return { ...meta(name), spec };
 }
 
