@@ -270,3 +270,10 @@ function errorText(err: unknown): string {
   if (err instanceof Error) return `${err.name}: ${err.message}`;
   return String(err);
 }
+
+/** A {@link SupervisedInformer} over client-node's ListWatch for `src`. */
+export function informerFor<T extends KubernetesObject>(
+  kc: KubeConfig, src: InformerSource<T>, opts: Omit<SupervisedInformerOptions<T>, 'factory'> = {},
+): SupervisedInformer<T> {
+  return new SupervisedInformer({ ...opts, factory: listWatchFactory(kc, src) });
+}
