@@ -20,9 +20,10 @@ wrapper_dir() {
   echo "$d"
 }
 
-# timed NAME CMD...: runs CMD and reports its wall time.
+# timed NAME BINARY CMD...: runs CMD unless BINARY already exists, and reports the build's wall time.
 timed() {
-  local name=$1; shift
+  local name=$1 binary=$2; shift 2
+  if [[ -x "$binary" ]]; then log "$name cached"; return; fi
   local t0; t0=$(date +%s)
   "$@"
   log "$name built in $(( $(date +%s) - t0 ))s"
@@ -30,7 +31,6 @@ timed() {
 
 build_kube() {
   local out="$KUBE_BIN/kube-apiserver" d mod staging ld p
-  if [[ -x "$out" && -x "$KUBE_BIN/kubectl" ]]; then log "kube-apiserver $KUBE_VERSION cached"; return; fi
   d=$(wrapper_dir kube "$KUBE_VERSION")
   staging="v0.${KUBE_VERSION#1.}"
   (
@@ -63,7 +63,6 @@ build_kube() {
 
 build_etcd() {
   local out="$ETCD_BIN/etcd" d
-  if [[ -x "$out" ]]; then log "etcd $ETCD_VERSION cached"; return; fi
   d=$(wrapper_dir etcd "$ETCD_VERSION")
   (
     cd "$d"
@@ -79,7 +78,6 @@ build_etcd() {
 
 build_helm() {
   local out="$HELM_BIN/helm" ld
-  if [[ -x "$out" ]]; then log "helm $HELM_VERSION cached"; return; fi
   ld="-s -w -X helm.sh/helm/v3/internal/version.version=v$HELM_VERSION"
   ld="$ld -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=$KUBE_MINOR"
   ld="$ld -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor=$KUBE_MINOR"
@@ -91,9 +89,10 @@ tools=("$@")
 [[ ${#tools[@]} -gt 0 ]] || tools=(etcd helm kube)
 for t in "${tools[@]}"; do
   case "$t" in
-    kube) timed "kube-apiserver+kubectl $KUBE_VERSION" build_kube ;;
-    etcd) timed "etcd $ETCD_VERSION" build_etcd ;;
-    helm) timed "helm $HELM_VERSION" build_helm ;;
+    # kubectl is built last, so its presence means both binaries are complete.
+    kube) timed "kube-apiserver+kubectl $KUBE_VERSION" "$KUBE_BIN/kubectl" build_kube ;;
+    etcd) timed "etcd $ETCD_VERSION" "$ETCD_BIN/etcd" build_etcd ;;
+    helm) timed "helm $HELM_VERSION" "$HELM_BIN/helm" build_helm ;;
     *) log "unknown tool: $t"; exit 2 ;;
   esac
 done
