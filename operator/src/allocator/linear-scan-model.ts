@@ -122,8 +122,9 @@ export class LinearScanAllocator {
 
   /** MetalLB's checkSharing (sole-user key change allowed; ports must not clash). */
   #shareable(claim: ServiceClaim, ip: Ip): boolean {
-    const users = [...(this.#users.get(keyOf(ip)) ?? [])];
-    const others = users.filter((u) => u !== claim.service).map((u) => this.#allocs.get(u)?.claim);
+    const users = this.#users.get(keyOf(ip));
+    if (users === undefined) return true;
+    const others = [...users].filter((u) => u !== claim.service).map((u) => this.#allocs.get(u)?.claim);
     const first = others[0];
     if (first === undefined) return true;
     const sameKey = first.sharingKey !== '' && first.sharingKey === claim.sharingKey && first.backendKey === claim.backendKey;
