@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { EventsV1Event, EventsV1EventSeries } from '@kubernetes/client-node';
 import { err, ok } from '../result.ts';
-import { EventRecorder, type EventSink } from './events.ts';
+import { EventRecorder, eventName, type EventSink } from './events.ts';
 import { FakeClock } from './fake-clock.ts';
 
 /** Records calls; events can be "expired" to exercise the not-found path; `fail` makes create throw. */
@@ -12,8 +12,7 @@ class FakeSink implements EventSink {
   fail = false;
   async create(namespace: string, event: EventsV1Event): Promise<EventsV1Event> {
     if (this.fail) throw new Error('apiserver down');
-    const name = `${event.metadata?.generateName ?? ''}${this.created.length}`;
-    const stored = { ...event, metadata: { ...event.metadata, name, namespace } };
+    const stored = { ...event, metadata: { ...event.metadata, namespace } };
     this.created.push(stored);
     return stored;
   }
@@ -45,6 +44,13 @@ describe('EventRecorder', () => {
     assert.equal(ev?.action, 'IPAllocated');
     assert.equal(ev?.metadata?.namespace, 'default');
     assert.match(JSON.stringify(ev?.eventTime), /\.\d{6}Z"$/, 'microsecond eventTime');
+    assert.match(ev?.metadata?.name ?? '', /^web\.[0-9a-f]+$/);
+  });
+
+  it('names events uniquely, as valid DNS subdomains', () => {
+    const names = [0, 1, 2].map((seq) => eventName('web', 1_700_000_000_000, seq));
+    assert.equal(new Set(names).size, 3);
+    for (const n of names) assert.match(n, /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/);
   });
 
   const repeats = [

@@ -15,7 +15,7 @@ import { systemClock, type Clock } from './clock.ts';
 
 /** The narrow Events port (a fake in unit tests). */
 export interface EventSink {
-  /** Creates an Event; returns it with its generated name. */
+  /** Creates an Event (named by the caller); returns it as stored. */
   create(namespace: string, event: EventsV1Event): Promise<EventsV1Event>;
   /** Sets `series` on an existing Event; `'not-found'` when it no longer exists. */
   patchSeries(namespace: string, name: string, series: EventsV1EventSeries): Promise<Result<EventsV1Event, 'not-found'>>;
@@ -85,10 +85,19 @@ interface Remembered {
 
 const NOTE_MAX = 1024;
 
+/**
+ * The Event name, as client-go forms it: `<object name>.<hex timestamp>`. (A `generateName` of
+ * `<name>.` is rejected: it must itself be a valid DNS subdomain.) `seq` separates events
+ * created within the same millisecond.
+ */
+export function eventName(subjectName: string, now: number, seq: number): string {
+  return `${subjectName}.${(BigInt(now) * 1_000_000n + BigInt(seq % 1_000_000)).toString(16)}`;
+}
+
 /** The Event object for a first occurrence. */
-export function eventFor(o: EventRecorderOptions, subject: EventSubject, input: EventInput, now: number): EventsV1Event {
+export function eventFor(o: EventRecorderOptions, subject: EventSubject, input: EventInput, name: string, now: number): EventsV1Event {
   return {
-    metadata: { generateName: `${subject.name}.`, namespace: subject.namespace },
+    metadata: { name, namespace: subject.namespace },
     eventTime: new V1MicroTime(now),
     reportingController: o.reportingController,
     reportingInstance: o.reportingInstance,
@@ -106,6 +115,7 @@ export class EventRecorder {
   readonly #clock: Clock;
   readonly #recent = new Map<string, Remembered>();
   readonly #chains = new Map<string, Promise<unknown>>();
+  #seq = 0;
 
   /** Creates a recorder. */
   constructor(opts: EventRecorderOptions) {
@@ -146,7 +156,7 @@ export class EventRecorder {
         return 'series';
       }
     }
-    const created = await this.#o.sink.create(subject.namespace, eventFor(this.#o, subject, input, now));
+    const created = await this.#o.sink.create(subject.namespace, eventFor(this.#o, subject, input, eventName(subject.name, now, this.#seq++), now));
     this.#remember(key, { namespace: subject.namespace, name: created.metadata?.name ?? '', firstAt: now, count: 1 });
     return 'created';
   }
