@@ -41,16 +41,14 @@ export const capacityOf = (spaces: readonly CidrSpace[], family: IpFamily): bigi
 export const assignedOf = (spaces: readonly CidrSpace[], family: IpFamily): bigint =>
   sumOf(spaces, family, (s) => s.used.count);
 
-/** Exact counters of a pool, given its spaces. */
-export function exactCounters(spaces: readonly CidrSpace[]): PoolCounters {
+/** Counters from a capacity function: available = capacity − assigned, per family. */
+function countersWith(spaces: readonly CidrSpace[], capacity: (s: readonly CidrSpace[], f: IpFamily) => bigint): PoolCounters {
   const [a4, a6] = [assignedOf(spaces, 'ipv4'), assignedOf(spaces, 'ipv6')];
-  return {
-    assignedIPv4: a4,
-    assignedIPv6: a6,
-    availableIPv4: capacityOf(spaces, 'ipv4') - a4,
-    availableIPv6: capacityOf(spaces, 'ipv6') - a6,
-  };
+  return { assignedIPv4: a4, assignedIPv6: a6, availableIPv4: capacity(spaces, 'ipv4') - a4, availableIPv6: capacity(spaces, 'ipv6') - a6 };
 }
+
+/** Exact counters of a pool, given its spaces. */
+export const exactCounters = (spaces: readonly CidrSpace[]): PoolCounters => countersWith(spaces, capacityOf);
 
 /** MetalLB's capacity of one family: MaxInt64 as soon as one CIDR has ≥ 62 host bits. */
 export function int64CapacityOf(spaces: readonly CidrSpace[], family: IpFamily): bigint {
@@ -60,15 +58,7 @@ export function int64CapacityOf(spaces: readonly CidrSpace[], family: IpFamily):
 }
 
 /** Counters as MetalLB writes them to IPAddressPool status (int64 range). */
-export function int64Counters(spaces: readonly CidrSpace[]): PoolCounters {
-  const [a4, a6] = [assignedOf(spaces, 'ipv4'), assignedOf(spaces, 'ipv6')];
-  return {
-    assignedIPv4: a4,
-    assignedIPv6: a6,
-    availableIPv4: int64CapacityOf(spaces, 'ipv4') - a4,
-    availableIPv6: int64CapacityOf(spaces, 'ipv6') - a6,
-  };
-}
+export const int64Counters = (spaces: readonly CidrSpace[]): PoolCounters => countersWith(spaces, int64CapacityOf);
 
 /** `metallb_allocator_addresses_total` for the pool (both families, clamped). */
 export function addressesTotal(spaces: readonly CidrSpace[]): bigint {
