@@ -31,7 +31,7 @@ const FORBIDDEN_MODULES: readonly string[] = [
 /** Modules a pure file may import only with `import type`. */
 const TYPE_ONLY_MODULES: readonly string[] = ['@kubernetes/client-node'];
 
-const SOURCE_ROOTS = ['lib', 'operator', 'speaker', 'test', 'hack'];
+const SOURCE_ROOTS = ['lib', 'operator', 'speaker', 'test', 'hack', 'bin'];
 
 interface ImportRef {
   readonly specifier: string;
