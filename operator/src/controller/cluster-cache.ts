@@ -1,0 +1,115 @@
+/**
+ * The controller's informers: the metallb.io CRs, Secrets and the controller's
+ * ConfigurationState of the MetalLB namespace, and Nodes, Namespaces and Services of the
+ * cluster. Every one is supervised (restart + relist + resync).
+ */
+import {
+  CoreV1Api, CustomObjectsApi, type KubeConfig, type KubernetesListObject, type KubernetesObject,
+  type V1Namespace, type V1Node, type V1Secret, type V1Service,
+} from '@kubernetes/client-node';
+import {
+  BFDPROFILE, BGPADVERTISEMENT, BGPPEER, COMMUNITY, CONFIGURATIONSTATE, IPADDRESSPOOL, L2ADVERTISEMENT,
+  type BFDProfile, type BGPAdvertisement, type BGPPeer, type Community, type ConfigurationState,
+  type IPAddressPool, type L2Advertisement,
+} from '../../../lib/src/api/types.generated.ts';
+import type { Clock } from '../../../lib/src/k8s/clock.ts';
+import { informerFor, type ListQuery, type SupervisedInformer } from '../../../lib/src/k8s/informer.ts';
+import type { Logger } from '../../../lib/src/log.ts';
+import type { ClusterResources } from '../config/resources.ts';
+
+/** Every informer the controller runs. */
+export interface ClusterCache {
+  readonly pools: SupervisedInformer<IPAddressPool & KubernetesObject>;
+  readonly peers: SupervisedInformer<BGPPeer & KubernetesObject>;
+  readonly bfdProfiles: SupervisedInformer<BFDProfile & KubernetesObject>;
+  readonly communities: SupervisedInformer<Community & KubernetesObject>;
+  readonly l2Advertisements: SupervisedInformer<L2Advertisement & KubernetesObject>;
+  readonly bgpAdvertisements: SupervisedInformer<BGPAdvertisement & KubernetesObject>;
+  readonly secrets: SupervisedInformer<V1Secret>;
+  readonly nodes: SupervisedInformer<V1Node>;
+  readonly namespaces: SupervisedInformer<V1Namespace>;
+  readonly services: SupervisedInformer<V1Service>;
+  /** Only the controller's own ConfigurationState (recreated when deleted). */
+  readonly configState: SupervisedInformer<ConfigurationState & KubernetesObject>;
+}
+
+/** Options of {@link clusterCacheFor}. */
+export interface ClusterCacheOptions {
+  readonly namespace: string;
+  /** Name of the controller's ConfigurationState. */
+  readonly configStateName: string;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+}
+
+interface Kind {
+  readonly group: string;
+  readonly version: string;
+  readonly plural: string;
+}
+
+/** Selectors as the generated list calls take them (undefined keys left out). */
+const selectors = (q: ListQuery): ListQuery => ({
+  ...(q.labelSelector === undefined ? {} : { labelSelector: q.labelSelector }),
+  ...(q.fieldSelector === undefined ? {} : { fieldSelector: q.fieldSelector }),
+});
+
+/** Creates (does not start) every informer. */
+export function clusterCacheFor(kc: KubeConfig, o: ClusterCacheOptions): ClusterCache {
+  const core = kc.makeApiClient(CoreV1Api);
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  const inf = { ...(o.clock === undefined ? {} : { clock: o.clock }), ...(o.logger === undefined ? {} : { logger: o.logger }) };
+  const ns = o.namespace;
+  const cr = <T extends KubernetesObject>(k: Kind, fieldSelector?: string): SupervisedInformer<T> => informerFor<T>(kc, {
+    path: `/apis/${k.group}/${k.version}/namespaces/${ns}/${k.plural}`,
+    ...(fieldSelector === undefined ? {} : { fieldSelector }),
+    list: (q) => custom.listNamespacedCustomObject({ ...k, namespace: ns, ...selectors(q) }) as Promise<KubernetesListObject<T>>,
+  }, inf);
+  return {
+    pools: cr(IPADDRESSPOOL),
+    peers: cr(BGPPEER),
+    bfdProfiles: cr(BFDPROFILE),
+    communities: cr(COMMUNITY),
+    l2Advertisements: cr(L2ADVERTISEMENT),
+    bgpAdvertisements: cr(BGPADVERTISEMENT),
+    configState: cr(CONFIGURATIONSTATE, `metadata.name=${o.configStateName}`),
+    secrets: informerFor<V1Secret>(kc, { path: `/api/v1/namespaces/${ns}/secrets`, list: (q) => core.listNamespacedSecret({ namespace: ns, ...selectors(q) }) }, inf),
+    nodes: informerFor<V1Node>(kc, { path: '/api/v1/nodes', list: (q) => core.listNode(selectors(q)) }, inf),
+    namespaces: informerFor<V1Namespace>(kc, { path: '/api/v1/namespaces', list: (q) => core.listNamespace(selectors(q)) }, inf),
+    services: informerFor<V1Service>(kc, { path: '/api/v1/services', list: (q) => core.listServiceForAllNamespaces(selectors(q)) }, inf),
+  };
+}
+
+/** What the wiring needs of an informer, whatever its object type. */
+export interface Watchable {
+  /** Object events (the object itself is not needed). */
+  on(event: 'add' | 'update' | 'delete', cb: () => void): void;
+  /** Resync after a restart. */
+  on(event: 'resync', cb: () => void): void;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The informers whose changes can change the configuration. */
+export function configInputs(c: ClusterCache): readonly Watchable[] {
+  return [c.pools, c.peers, c.bfdProfiles, c.communities, c.l2Advertisements, c.bgpAdvertisements, c.secrets, c.nodes, c.namespaces];
+}
+
+/** Every informer. */
+export const allInformers = (c: ClusterCache): readonly Watchable[] =>
+  [...configInputs(c), c.services, c.configState];
+
+/** configFor's input, from the caches. */
+export function resourcesOf(c: ClusterCache): ClusterResources {
+  return {
+    pools: c.pools.list(),
+    peers: c.peers.list(),
+    bfdProfiles: c.bfdProfiles.list(),
+    communities: c.communities.list(),
+    l2Advertisements: c.l2Advertisements.list(),
+    bgpAdvertisements: c.bgpAdvertisements.list(),
+    secrets: c.secrets.list(),
+    nodes: c.nodes.list(),
+    namespaces: c.namespaces.list(),
+  };
+}

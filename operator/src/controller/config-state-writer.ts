@@ -1,0 +1,95 @@
+/**
+ * Writes the controller's ConfigurationState (`controller`, label
+ * `metallb.io/component-type: controller`): creates it when missing (also after a deletion),
+ * writes `status` through the status subresource only when it changes, and emits a Warning
+ * `ConfigurationError` Event regarding it for an invalid configuration.
+ */
+import type { V1OwnerReference } from '@kubernetes/client-node';
+import { CONFIGURATIONSTATE, type ConfigurationState } from '../../../lib/src/api/types.generated.ts';
+import type { Clock } from '../../../lib/src/k8s/clock.ts';
+import type { EventRecorder } from '../../../lib/src/k8s/events.ts';
+import type { Logger } from '../../../lib/src/log.ts';
+import type { K8sClientMetrics } from '../../../lib/src/metrics.ts';
+import { errorSummaryOf, sameStatus, stateStatusFor, type ConfigVerdict, type StateCondition, type StateStatus } from './config-state.ts';
+import type { VerdictSink } from './config-reconciler.ts';
+import type { ConfigStatePort } from './kube-ports.ts';
+
+/** Options of {@link ConfigStateWriter}. */
+export interface ConfigStateWriterOptions {
+  readonly port: ConfigStatePort;
+  readonly namespace: string;
+  /** Object name (`controller`). */
+  readonly name: string;
+  /** The own pod, when known (MetalLB sets it as owner). */
+  readonly owner?: V1OwnerReference;
+  readonly events: EventRecorder;
+  readonly clock: Clock;
+  readonly metrics: Pick<K8sClientMetrics, 'updates' | 'updateErrors'>;
+  readonly logger: Logger;
+}
+
+/** The stored status in our field order ('Unknown' without conditions). */
+function storedStatus(obj: ConfigurationState | undefined): StateStatus | undefined {
+  const s = obj?.status;
+  if (s === undefined) return undefined;
+  const conditions = (s.conditions ?? []).map((c): StateCondition => ({
+    type: c.type as StateCondition['type'], status: c.status as StateCondition['status'], reason: c.reason as StateCondition['reason'],
+    message: c.message, lastTransitionTime: String(c.lastTransitionTime as unknown),
+  }));
+  return { result: s.result ?? 'Unknown', errorSummary: s.errorSummary ?? '', conditions };
+}
+
+/** See the module comment. */
+export class ConfigStateWriter implements VerdictSink {
+  readonly #o: ConfigStateWriterOptions;
+
+  /** Creates a writer. */
+  constructor(opts: ConfigStateWriterOptions) {
+    this.#o = opts;
+  }
+
+  /** Writes the status for `v`; failures are logged, counted and returned as `'failed'`. */
+  async report(v: ConfigVerdict): Promise<'written' | 'unchanged' | 'failed'> {
+    try {
+      const obj = await this.#ensure();
+      const r = await this.#write(obj, v);
+      if (v.kind !== 'valid') await this.#warn(obj, v);
+      return r;
+    } catch (e) {
+      this.#o.metrics.updateErrors.inc();
+      this.#o.logger.warn('writing ConfigurationState failed', { reason: String(e) });
+      return 'failed';
+    }
+  }
+
+  async #ensure(): Promise<ConfigurationState> {
+    const existing = await this.#o.port.read();
+    if (existing !== undefined) return existing;
+    return this.#o.port.create({
+      apiVersion: `${CONFIGURATIONSTATE.group}/${CONFIGURATIONSTATE.version}`,
+      kind: CONFIGURATIONSTATE.kind,
+      metadata: {
+        name: this.#o.name, namespace: this.#o.namespace, labels: { 'metallb.io/component-type': 'controller' },
+        ...(this.#o.owner === undefined ? {} : { ownerReferences: [this.#o.owner] }),
+      },
+    });
+  }
+
+  async #write(obj: ConfigurationState, v: ConfigVerdict): Promise<'written' | 'unchanged'> {
+    const before = storedStatus(obj);
+    const next = stateStatusFor(v, before?.conditions ?? [], this.#o.clock.now());
+    if (sameStatus(before, next)) return 'unchanged';
+    const r = await this.#o.port.patchStatus(next);
+    if (r === 'not-found') throw new Error('ConfigurationState deleted while writing it');
+    this.#o.metrics.updates.inc();
+    return 'written';
+  }
+
+  async #warn(obj: ConfigurationState, v: ConfigVerdict): Promise<void> {
+    const subject = {
+      apiVersion: `${CONFIGURATIONSTATE.group}/${CONFIGURATIONSTATE.version}`, kind: CONFIGURATIONSTATE.kind,
+      namespace: this.#o.namespace, name: this.#o.name, uid: obj.metadata?.uid ?? '',
+    };
+    await this.#o.events.record(subject, { type: 'Warning', reason: 'ConfigurationError', note: errorSummaryOf(v) });
+  }
+}

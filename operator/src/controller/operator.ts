@@ -1,0 +1,88 @@
+/**
+ * One operator replica: metrics and health servers, and leader election on a Lease in the
+ * MetalLB namespace. Only the leader runs the {@link Controller}; a follower keeps its servers
+ * up and waits. Losing leadership is reported through `onLostLeadership` (main.ts exits, and
+ * the Deployment restarts the pod, as controller-runtime does), because reconcilers may still
+ * hold in-memory allocations that a new leader recomputes from Service status.
+ */
+import { LeaderElector } from '../../../lib/src/k8s/leader-election.ts';
+import { leaseStoreFor } from '../../../lib/src/k8s/lease.ts';
+import { allocatorMetrics, createRegistry, k8sClientMetrics, serveMetrics, type MetricsServer } from '../../../lib/src/metrics.ts';
+import type { Registry } from 'prom-client';
+import { Controller, type ControllerOptions } from './controller.ts';
+
+/** Lease timings (client-go defaults: 15 s / 10 s / 2 s). */
+export interface LeaseTimings {
+  readonly leaseDurationMs: number;
+  readonly renewDeadlineMs: number;
+  readonly retryPeriodMs: number;
+}
+
+/** Options of {@link startOperator}. */
+export interface OperatorRunOptions extends Omit<ControllerOptions, 'clientMetrics' | 'allocatorMetrics'> {
+  /** Lease name in `namespace`. */
+  readonly leaseName: string;
+  readonly lease?: LeaseTimings;
+  /** Metrics port (plain HTTP; undefined or 0 = no server). */
+  readonly metricsPort?: number;
+  /** /healthz + /readyz port (undefined = no server). */
+  readonly healthProbePort?: number;
+  /** Bind address of both servers (default 0.0.0.0). */
+  readonly host?: string;
+  /** Called once when this replica loses leadership it held (not on `stop()`). */
+  readonly onLostLeadership: () => void;
+}
+
+/** A running replica. */
+export interface RunningOperator {
+  readonly registry: Registry;
+  /** The metrics server's port, when one runs. */
+  readonly metricsPort: number | undefined;
+  /** Whether this replica leads. */
+  isLeader(): boolean;
+  /** The controller (exists from the start; runs only while leading). */
+  readonly controller: Controller;
+  /** Releases the lease, stops the controller and the servers. */
+  stop(): Promise<void>;
+}
+
+/** Starts the servers and the election; the controller starts when leadership is won. */
+export async function startOperator(o: OperatorRunOptions): Promise<RunningOperator> {
+  const registry = createRegistry();
+  const controller = new Controller({ ...o, clientMetrics: k8sClientMetrics(registry), allocatorMetrics: allocatorMetrics(registry) });
+  const servers = await startServers(o, registry, () => controller.ready());
+  let stopping = false;
+  let started: Promise<void> | undefined;
+  const elector = new LeaderElector({
+    store: leaseStoreFor(o.kubeConfig, { namespace: o.namespace, name: o.leaseName }),
+    ref: { namespace: o.namespace, name: o.leaseName }, identity: o.identity, clock: o.clock, logger: o.logger.child({ component: 'leader-election' }),
+    ...(o.lease ?? {}),
+    onStartedLeading: () => {
+      started = controller.start().catch((e: unknown) => {
+        o.logger.error('controller failed to start', { reason: String(e) });
+      });
+    },
+    onStoppedLeading: () => {
+      if (!stopping) o.onLostLeadership();
+    },
+  });
+  elector.start();
+  return {
+    registry, controller, metricsPort: servers.metrics?.port, isLeader: () => elector.isLeader(),
+    stop: async () => {
+      stopping = true;
+      await started;
+      await controller.stop();
+      await elector.stop();
+      await Promise.all([servers.metrics?.close(), servers.health?.close()]);
+    },
+  };
+}
+
+/** The metrics and health servers that were asked for. */
+async function startServers(o: OperatorRunOptions, registry: Registry, ready: () => boolean): Promise<{ metrics?: MetricsServer; health?: MetricsServer }> {
+  const host = o.host ?? '0.0.0.0';
+  const metrics = o.metricsPort === undefined || o.metricsPort === 0 ? undefined : await serveMetrics({ registry, port: o.metricsPort, host, ready });
+  const health = o.healthProbePort === undefined ? undefined : await serveMetrics({ registry, port: o.healthProbePort, host, ready });
+  return { ...(metrics === undefined ? {} : { metrics }), ...(health === undefined ? {} : { health }) };
+}

@@ -1,0 +1,61 @@
+/**
+ * The operator binary (composition root): flags/env → logger, kube client → one replica.
+ *
+ *   node operator/src/main.ts --kubeconfig ~/.kube/config --namespace metallb-system
+ *
+ * Metrics are served on --port (default 9120) as PLAIN HTTP for now (MetalLB ≥ 0.16 serves
+ * HTTPS there); /healthz and /readyz on --health-probe-port (17472). Only the Lease holder
+ * reconciles; a replica that loses the Lease exits with status 1 so its Deployment restarts
+ * it. SIGTERM/SIGINT release the Lease and exit 0.
+ */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { KubeConfig } from '@kubernetes/client-node';
+import { systemClock } from '../../lib/src/k8s/clock.ts';
+import { createLogger } from '../../lib/src/log.ts';
+import { startOperator } from './controller/operator.ts';
+import { parseOptions, USAGE, type OperatorOptions } from './options.ts';
+
+/** In-cluster config when running in a pod, else the given file or the default rules. */
+function kubeConfigFor(o: OperatorOptions): KubeConfig {
+  const kc = new KubeConfig();
+  if (o.kubeconfig !== undefined) kc.loadFromFile(o.kubeconfig);
+  else kc.loadFromDefault();
+  return kc;
+}
+
+/** Parses, wires, runs until a signal; returns the exit code on a usage error. */
+async function main(): Promise<void> {
+  const parsed = parseOptions(process.argv.slice(2), process.env, hostname());
+  if (!parsed.ok || parsed.value === 'help') {
+    process.stderr.write(`${parsed.ok ? '' : `error: ${parsed.error}\n`}${USAGE}\n`);
+    process.exit(parsed.ok ? 0 : 2);
+  }
+  const o = parsed.value;
+  const logger = createLogger({ level: o.logLevel, component: 'controller' });
+  logger.info('starting metallb-ts operator', { namespace: o.namespace, identity: o.identity, lbClass: o.lbClass ?? '', metricsPort: o.port });
+  const running = await startOperator({
+    kubeConfig: kubeConfigFor(o), namespace: o.namespace, mlSecretName: o.mlSecretName, identity: o.identity, leaseName: o.leaseName,
+    clock: systemClock, logger, randomBytes: (n) => randomBytes(n), metricsPort: o.port, healthProbePort: o.healthProbePort,
+    ...(o.lbClass === undefined ? {} : { lbClass: o.lbClass }),
+    ...(o.deployment === undefined ? {} : { deployment: o.deployment }),
+    onLostLeadership: () => {
+      logger.error('lost leadership; exiting so the Deployment restarts this replica');
+      process.exit(1);
+    },
+  });
+  // The clock's timers are unref'd and --port 0 means no server: keep the process alive.
+  const keepAlive = setInterval(() => undefined, 3_600_000);
+  const shutdown = (signal: string): void => {
+    logger.info('shutting down', { signal });
+    clearInterval(keepAlive);
+    running.stop().then(() => process.exit(0), (e: unknown) => {
+      logger.error('shutdown failed', { reason: String(e) });
+      process.exit(1);
+    });
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+await main();
