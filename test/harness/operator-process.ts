@@ -11,6 +11,7 @@
  * ```
  */
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pollUntil } from '../../lib/src/k8s/poll.ts';
@@ -23,8 +24,8 @@ export const OPERATOR_MAIN = join(dirname(fileURLToPath(import.meta.url)), '..',
 export interface OperatorProcessOptions {
   readonly kubeconfigPath: string;
   readonly namespace: string;
-  /** Where stdout and stderr are appended. */
-  readonly logFile: string;
+  /** Where stdout and stderr are appended (default: a new file in the temp dir, see `logFile`). */
+  readonly logFile?: string;
   readonly lbClass?: string;
   /** Leader-election identity (default `operator-<pid of the test>`). */
   readonly identity?: string;
@@ -36,6 +37,9 @@ export interface OperatorProcessOptions {
   /** Node binary (default: the one running the test). */
   readonly node?: string;
 }
+
+/** Children started by this process, for distinct default log files. */
+let started = 0;
 
 /** Resident set size of a process in KiB (`VmRSS`), undefined once it is gone. */
 export function rssKiBOf(pid: number): number | undefined {
@@ -62,6 +66,11 @@ export function operatorArgs(o: OperatorProcessOptions, metricsPort: number, hea
 /** A running operator child process. */
 export class OperatorProcess {
   readonly #proc: ManagedProcess;
+  /** Where the child's output goes. */
+  get logFile(): string {
+    return this.#proc.logFile;
+  }
+
   /** Metrics port (plain HTTP, /metrics). */
   readonly metricsPort: number;
   /** Health port (/healthz, /readyz). */
@@ -77,7 +86,8 @@ export class OperatorProcess {
   static async start(o: OperatorProcessOptions): Promise<OperatorProcess> {
     const [metricsPort, healthPort] = await freePorts(2);
     if (metricsPort === undefined || healthPort === undefined) throw new Error('freePorts(2) returned fewer ports');
-    const proc = spawnLogged('operator', o.node ?? process.execPath, operatorArgs(o, metricsPort, healthPort), o.logFile);
+    const logFile = o.logFile ?? join(tmpdir(), `metallb-ts-operator-${process.pid}-${String(++started)}.log`);
+    const proc = spawnLogged('operator', o.node ?? process.execPath, operatorArgs(o, metricsPort, healthPort), logFile);
     return new OperatorProcess(proc, metricsPort, healthPort);
   }
 

@@ -130,3 +130,16 @@ export async function applyCrds(cp: Kubectl, crdDir: string): Promise<void> {
   const waited = await cp.kubectl(['wait', '--for', 'condition=Established', '--timeout', '60s', 'crd', '--all']);
   if (waited.exitCode !== 0) throw new Error(`CRDs not established: ${waited.stderr}`);
 }
+
+/** Polls `check` (bounded) until it returns a value; throws naming `what` on timeout. */
+export async function waitFor<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const r = await pollUntil(check, { timeoutMs, intervalMs: 100 });
+  if (!r.ok) throw new Error(`timed out after ${timeoutMs} ms (${r.error.checks} checks) waiting for ${what}`);
+  return r.value;
+}
+
+/** `kubectl apply -f -` of a YAML text; throws with kubectl's stderr on failure. */
+export async function applyYaml(cp: Kubectl, yaml: string): Promise<void> {
+  const r = await cp.kubectl(['apply', '-f', '-'], yaml);
+  if (r.exitCode !== 0) throw new Error(`kubectl apply failed: ${r.stderr}\n${yaml}`);
+}
