@@ -41,7 +41,7 @@ async function createOrReplace(api: ApiextensionsV1Api, crd: V1CustomResourceDef
     if (!(e instanceof ApiException && e.code === 409)) throw e;
     const name = crd.metadata?.name ?? '';
     const current = await api.readCustomResourceDefinition({ name });
-    const body = { ...crd, metadata: { ...crd.metadata, resourceVersion: current.metadata?.resourceVersion } };
+    const body = { ...crd, metadata: { ...crd.metadata, resourceVersion: current.metadata?.resourceVersion ?? '' } };
     await api.replaceCustomResourceDefinition({ name, body });
   }
 }
