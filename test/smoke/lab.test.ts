@@ -7,11 +7,14 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { execa } from 'execa';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { execa, type ResultPromise } from 'execa';
 import type { FrrInstance } from '../harness/frr.ts';
 import { Lab } from '../harness/lab.ts';
 import { assertInstalled, LAB_REQUIREMENTS } from '../harness/lab-prereqs.ts';
-import { addNetns, delNetns, listNetns, runOk } from '../harness/netns.ts';
+import { addNetns, delNetns, isAlive, listNetns, runOk } from '../harness/netns.ts';
 
 const VIP = '198.51.100.10';
 
@@ -42,6 +45,37 @@ function bgpConf(opts: { as: number; id: string; peer: string; peerAs: number; n
     '',
   ].join('\n');
 }
+
+const CHILD = fileURLToPath(new URL('../harness/lab-fixture-child.ts', import.meta.url));
+
+const CHILD_OPTS = { reject: false, timeout: 90_000 } as const;
+
+interface ChildLab {
+  prefix: string;
+  dir: string;
+  pids: number[];
+}
+
+/** Starts the fixture child (a lab with FRR that never destroys itself) and reads what it built. */
+async function startChildLab(): Promise<{ info: ChildLab; child: ResultPromise<typeof CHILD_OPTS> }> {
+  const child = execa(process.execPath, [CHILD], CHILD_OPTS);
+  const lines = createInterface({ input: child.stdout! });
+  const [line] = (await Promise.race([once(lines, 'line'), child.then(() => [undefined])])) as [string | undefined];
+  lines.close();
+  if (line === undefined) assert.fail(`fixture child printed nothing: ${(await child).stderr}`);
+  return { info: JSON.parse(line) as ChildLab, child };
+}
+
+/** What is left of a lab: its namespaces, its FRR daemons, its temp dir. */
+function remainsOf(info: ChildLab): { namespaces: string[]; daemons: number[]; dir: boolean } {
+  return {
+    namespaces: listNetns().filter((n) => n.startsWith(info.prefix)),
+    daemons: info.pids.filter(isAlive),
+    dir: existsSync(info.dir),
+  };
+}
+
+const NOTHING = { namespaces: [], daemons: [], dir: false };
 
 interface RouteJson {
   dst: string;
@@ -131,8 +165,7 @@ describe('lab housekeeping', () => {
     const sleeper = execa('ip', ['netns', 'exec', deadNs, 'sleep', '60'], { reject: false });
     try {
       await poll(async () => (await runOk('ip', ['netns', 'pids', deadNs])).trim() || undefined, 40, 50);
-      const cleaned = await Lab.cleanupLeftovers();
-      assert.ok(cleaned.includes(`mlbts-${exited.pid}-beef-`), `cleaned: ${cleaned.join(', ')}`);
+      await Lab.cleanupLeftovers(); // a concurrent test run may clean it first: check effects only
       assert.equal(listNetns().includes(deadNs), false);
       assert.notEqual((await sleeper).exitCode, 0, 'the process in the dead lab was not stopped');
       assert.ok(listNetns().includes(live.ns('node-0')), 'a live lab was touched');
@@ -141,6 +174,24 @@ describe('lab housekeeping', () => {
       await delNetns(deadNs);
       await live.destroy();
     }
+  });
+
+  test('SIGTERM to the owning process removes its lab and FRR', async () => {
+    const { info, child } = await startChildLab();
+    assert.equal(info.pids.length, 4);
+    assert.ok(remainsOf(info).namespaces.length > 0, 'child lab has no namespaces');
+    child.kill('SIGTERM');
+    assert.equal((await child).exitCode, 143);
+    assert.deepEqual(remainsOf(info), NOTHING);
+  });
+
+  test('after SIGKILL of the owner, the next cleanup removes its lab and FRR', async () => {
+    const { info, child } = await startChildLab();
+    child.kill('SIGKILL');
+    await child;
+    assert.ok(remainsOf(info).daemons.length === 4, 'FRR daemons should outlive a SIGKILLed owner');
+    await Lab.cleanupLeftovers();
+    assert.deepEqual(remainsOf(info), NOTHING);
   });
 
   test('a missing binary fails with the install command', () => {
