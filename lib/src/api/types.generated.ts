@@ -114,7 +114,10 @@ export interface BGPAdvertisementSpec {
    * announces each address on its own. Default: `128`.
    */
   aggregationLengthV6?: number;
-  /** BGP LOCAL_PREF attribute attached to the announcements (iBGP only). 0 means not set. */
+  /**
+   * BGP LOCAL_PREF attribute attached to the announcements (iBGP only). 0 means not set. The int32
+   * format caps it at 2147483647, as in MetalLB.
+   */
   localPref?: number;
   /**
    * BGP communities attached to the announcements. Each entry is a standard community "A:B" (each
