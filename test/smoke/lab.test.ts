@@ -12,6 +12,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
 import type { FrrInstance } from '../harness/frr.ts';
+import { simpleBgpConf } from '../harness/frr-conf.ts';
 import { Lab } from '../harness/lab.ts';
 import { assertInstalled, LAB_REQUIREMENTS } from '../harness/lab-prereqs.ts';
 import { addNetns, delNetns, isAlive, listNetns, runOk } from '../harness/netns.ts';
@@ -26,24 +27,6 @@ async function poll<T>(probe: () => Promise<T | undefined>, tries = 120, stepMs 
     await sleep(stepMs);
   }
   return undefined;
-}
-
-function bgpConf(opts: { as: number; id: string; peer: string; peerAs: number; networks: string[] }): string {
-  return [
-    'frr defaults traditional',
-    'router bgp ' + opts.as,
-    ` bgp router-id ${opts.id}`,
-    ' no bgp ebgp-requires-policy',
-    ' no bgp network import-check',
-    ` neighbor ${opts.peer} remote-as ${opts.peerAs}`,
-    ` neighbor ${opts.peer} timers 1 3`,
-    ` neighbor ${opts.peer} timers connect 1`,
-    ' address-family ipv4 unicast',
-    ...opts.networks.map((n) => `  network ${n}`),
-    ' exit-address-family',
-    'exit',
-    '',
-  ].join('\n');
 }
 
 const CHILD = fileURLToPath(new URL('../harness/lab-fixture-child.ts', import.meta.url));
@@ -102,8 +85,8 @@ describe('network lab', { timeout: 120_000 }, () => {
   test('node-0 and the router establish eBGP and the router kernel routes the VIP via node-0', async () => {
     const n0 = lab.addr('node-0').v4;
     const rt = lab.addr('router').v4;
-    router = await lab.startFrr('router', bgpConf({ as: 64513, id: rt, peer: n0, peerAs: 64512, networks: [] }));
-    node0 = await lab.startFrr('node-0', bgpConf({ as: 64512, id: n0, peer: rt, peerAs: 64513, networks: [`${VIP}/32`] }));
+    router = await lab.startFrr('router', simpleBgpConf({ asn: 64513, routerId: rt, peer: n0, peerAsn: 64512 }));
+    node0 = await lab.startFrr('node-0', simpleBgpConf({ asn: 64512, routerId: n0, peer: rt, peerAsn: 64513, networks: [`${VIP}/32`] }));
     const route = await poll(async () => {
       const out = await runOk('ip', ['-n', lab.ns('router'), '-j', 'route', 'show', `${VIP}/32`]);
       return (JSON.parse(out) as RouteJson[]).find((r) => r.dst === VIP);
@@ -117,8 +100,9 @@ describe('network lab', { timeout: 120_000 }, () => {
 
   test('frr.reload applies a new config without resetting the session', async () => {
     const n0 = lab.addr('node-0').v4;
-    const conf = bgpConf({ as: 64513, id: lab.addr('router').v4, peer: n0, peerAs: 64512, networks: [] })
-      .replace(' address-family', ` neighbor ${n0} description node-zero\n address-family`);
+    const conf = simpleBgpConf({
+      asn: 64513, routerId: lab.addr('router').v4, peer: n0, peerAsn: 64512, extra: [`neighbor ${n0} description node-zero`],
+    });
     await router.reload(conf);
     assert.match(await router.vtysh('show running-config'), /neighbor 192\.0\.2\.10 description node-zero/);
     const summary = await router.vtyshJson<BgpSummary>('show bgp summary json');
