@@ -1,0 +1,185 @@
+/**
+ * IPAM end to end: `npm run bench -- ipam [--services N] [--concurrency C] [--timeout-s S]`.
+ *
+ * A real etcd + kube-apiserver, the metallb.io CRDs, one IPAddressPool 2001:db8:100::/112
+ * (65,536 addresses) and the operator as a child process. Services are IPv6 SingleStack (the
+ * harness's IPv4 ClusterIP range is a /25, its IPv6 one a /112), without NodePorts (the default
+ * NodePort range holds 2,768). N Services (default 5,000) are created with C requests in flight
+ * (default 32); ONE watch records when each Service's ingress appears. Reported:
+ *
+ * - all_allocated_s: first create request sent → last first-ingress received;
+ * - latency_p50_ms / latency_p99_ms: per Service, create request sent → first ingress received;
+ * - operator_rss_mib: the operator's peak RSS, sampled every 250 ms during the run;
+ * - the allocator microbench (ipam-alloc.ts) and its ratio to the MetalLB-style linear scan.
+ *
+ * Gives up after --timeout-s (default 600) with an error naming the phase. Cleans up everything.
+ */
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { performance } from 'node:perf_hooks';
+import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import { ControlPlane } from '../harness/control-plane.ts';
+import { installCrds } from '../harness/crds.ts';
+import { OperatorProcess } from '../harness/operator-process.ts';
+import { allocatorMicrobench } from './ipam-alloc.ts';
+import { createServices, createToIngressMs, IngressTracker, percentile } from './service-load.ts';
+
+const METALLB_NS = 'metallb-system';
+const SERVICE_NS = 'ipam-bench';
+const POOL = { name: 'bench-v6', cidr: '2001:db8:100::/112' };
+
+/** Command-line knobs. */
+interface BenchArgs {
+  readonly services: number;
+  readonly concurrency: number;
+  readonly timeoutS: number;
+}
+
+/** Parses `--services`, `--concurrency`, `--timeout-s`; throws on a bad value. */
+function argsOf(argv: readonly string[]): BenchArgs {
+  const { values } = parseArgs({
+    args: [...argv], strict: true,
+    options: { services: { type: 'string' }, concurrency: { type: 'string' }, 'timeout-s': { type: 'string' } },
+  });
+  const int = (flag: string, text: string | undefined, fallback: number): number => {
+    const n = text === undefined ? fallback : Number(text);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--${flag}: want a positive integer, got ${JSON.stringify(text)}`);
+    return n;
+  };
+  return {
+    services: int('services', values.services, 5000),
+    concurrency: int('concurrency', values.concurrency, 32),
+    timeoutS: int('timeout-s', values['timeout-s'], 600),
+  };
+}
+
+/** Rejects with a clear error when `deadline` (performance.now() ms) passes before `p` settles. */
+async function before<T>(p: Promise<T>, deadline: number, phase: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`ipam bench: gave up during "${phase}" (time budget exhausted)`)), Math.max(0, deadline - performance.now()));
+  });
+  try {
+    return await Promise.race([p, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Creates the bench's IPAddressPool. */
+async function createPool(kc: KubeConfig): Promise<void> {
+  await kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
+    group: 'metallb.io', version: 'v1beta1', namespace: METALLB_NS, plural: 'ipaddresspools',
+    body: { apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: POOL.name, namespace: METALLB_NS }, spec: { addresses: [POOL.cidr] } },
+  });
+}
+
+/** Peak of a sampled value. */
+class PeakSampler {
+  #peak = 0;
+  readonly #timer: NodeJS.Timeout;
+  constructor(sample: () => number | undefined, everyMs: number) {
+    const take = (): void => {
+      this.#peak = Math.max(this.#peak, sample() ?? 0);
+    };
+    take();
+    this.#timer = setInterval(take, everyMs);
+  }
+  /** Stops sampling; returns the peak. */
+  stop(): number {
+    clearInterval(this.#timer);
+    return this.#peak;
+  }
+}
+
+const round = (x: number, digits = 1): number => Number(x.toFixed(digits));
+
+/** What the end-to-end part measured. */
+interface LoadResult {
+  services: number;
+  allocated: number;
+  distinct_ips: number;
+  all_allocated_s: number;
+  latency_p50_ms: number;
+  latency_p99_ms: number;
+  latency_max_ms: number;
+  operator_rss_mib: number;
+  create_rate_per_s: number;
+  create_retries: number;
+  watch_errors: number;
+}
+
+/** Control plane up, operator running and proven live; the load; the measurements. */
+async function loadRun(a: BenchArgs, deadline: number): Promise<LoadResult> {
+  const cp = await before(ControlPlane.start(), deadline, 'control plane start');
+  let op: OperatorProcess | undefined;
+  let tracker: IngressTracker | undefined;
+  try {
+    await before((async () => {
+      await installCrds(cp.kubeConfig);
+      await cp.ensureNamespace(METALLB_NS);
+      await cp.ensureNamespace(SERVICE_NS);
+      await createPool(cp.kubeConfig);
+    })(), deadline, 'CRDs, namespaces, pool');
+    tracker = new IngressTracker(cp.kubeConfig, SERVICE_NS);
+    await before(tracker.start(), deadline, 'service watch');
+    op = await before(OperatorProcess.start({ kubeconfigPath: cp.kubeconfigPath, namespace: METALLB_NS, identity: 'bench', logFile: join(cp.dir, 'operator.log') }), deadline, 'operator start');
+    await before(op.waitReady(Math.max(0, deadline - performance.now())), deadline, 'operator ready');
+    // Warm-up: one Service allocated proves the operator leads, has the pool and finished its initial pass.
+    await createServices(cp.kubeConfig, { namespace: SERVICE_NS, names: ['warmup'] });
+    if (!(await tracker.waitForIngress(['warmup'], Math.max(0, deadline - performance.now())))) throw new Error('ipam bench: the warm-up Service got no IP in time');
+
+    const names = Array.from({ length: a.services }, (_, i) => `svc-${String(i).padStart(5, '0')}`);
+    const running = op;
+    const rss = new PeakSampler(() => (running.rssKiB() ?? 0) / 1024, 250);
+    const t0 = performance.now();
+    const created = await before(createServices(cp.kubeConfig, { namespace: SERVICE_NS, names, concurrency: a.concurrency }), deadline, 'creating Services');
+    const all = await tracker.waitForIngress(names, Math.max(0, deadline - performance.now()));
+    const peakRss = rss.stop();
+    const allocated = tracker.countWithIngress(names);
+    if (!all) console.error(`ipam bench: gave up waiting for IPs: ${String(allocated)} of ${String(a.services)} allocated`);
+    const lat = createToIngressMs(created.requestedAt, tracker.firstIngressAt);
+    const lastAt = Math.max(...names.map((n) => tracker?.firstIngressAt.get(n) ?? Number.NaN));
+    return {
+      services: a.services, allocated,
+      distinct_ips: new Set(names.map((n) => tracker?.ingress(n) ?? '').filter((ip) => ip !== '')).size,
+      all_allocated_s: all ? round((lastAt - t0) / 1000, 2) : Number.NaN,
+      latency_p50_ms: round(percentile(lat, 50)), latency_p99_ms: round(percentile(lat, 99)), latency_max_ms: round(percentile(lat, 100)),
+      operator_rss_mib: round(peakRss),
+      create_rate_per_s: round(a.services / (created.durationMs / 1000)),
+      create_retries: created.retries, watch_errors: tracker.errors.length,
+    };
+  } finally {
+    await op?.stop();
+    await tracker?.stop();
+    await cp.stop();
+  }
+}
+
+/** Prints the human table. */
+function printTable(r: Record<string, unknown>): void {
+  const rows: Array<[string, string]> = [
+    ['Services allocated', `${String(r.allocated)} / ${String(r.services)} (${String(r.distinct_ips)} distinct IPs)`],
+    ['all allocated after', `${String(r.all_allocated_s)} s`],
+    ['create → ingress p50 / p99 / max', `${String(r.latency_p50_ms)} / ${String(r.latency_p99_ms)} / ${String(r.latency_max_ms)} ms`],
+    ['apiserver create rate', `${String(r.create_rate_per_s)} /s (${String(r.create_retries)} retries)`],
+    ['operator peak RSS', `${String(r.operator_rss_mib)} MiB`],
+    ['allocator: fill /16 (65,536)', `${String(r.fill_slash16_ms)} ms`],
+    ['allocator: one alloc from a /64', `${String(r.alloc_slash64_us)} µs`],
+    ['linear scan: fill /16', `${String(r.naive_fill_slash16_ms)} ms (×${String(r.naive_ratio)})`],
+  ];
+  for (const [k, v] of rows) console.log(`${k.padEnd(34)} ${v}`);
+}
+
+/** Bench entry point (see test/bench/run.ts). */
+export async function run(argv: readonly string[]): Promise<Record<string, unknown>> {
+  const a = argsOf(argv);
+  const deadline = performance.now() + a.timeoutS * 1000;
+  // CPU-only part first, while nothing else runs on the machine.
+  const micro = await allocatorMicrobench();
+  const load = await loadRun(a, deadline);
+  const result = { ...load, ...micro, naive_ratio: round(micro.naive_fill_slash16_ms / micro.fill_slash16_ms), concurrency: a.concurrency };
+  printTable(result);
+  if (load.allocated < load.services) throw new Error(`ipam bench: only ${String(load.allocated)} of ${String(load.services)} Services got an IP before the time budget ran out`);
+  return result;
+}
