@@ -11,8 +11,8 @@ cd "$repo_root"
 # Debian packages the harness uses: FRR daemons and frr-reload.py, namespaces and veths, nftables
 # for silent-failure injection, arping/ndisc6 as the kernel-side L2 checks, libpcap for the raw
 # socket addon, openssl for the control plane's certificates, python3 for frr-reload.py.
-APT_PACKAGES=(frr frr-pythontools iproute2 nftables iputils-arping ndisc6 libpcap-dev openssl
-  python3 procps tcpdump build-essential)
+APT_PACKAGES=(frr frr-pythontools iproute2 nftables iputils-arping iputils-ping ndisc6 libpcap-dev
+  openssl python3 procps tcpdump build-essential)
 
 phase() {
   local name=$1; shift
