@@ -7,8 +7,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseAllDocuments } from 'yaml';
-import { ApiException, ApiextensionsV1Api, CoreV1Api } from '@kubernetes/client-node';
+import { ApiException, ApiextensionsV1Api, CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import type { KubeConfig, V1CustomResourceDefinition } from '@kubernetes/client-node';
+// The generated API classes serialise their typed models: a plain object parsed from YAML would
+// lose every key whose model name differs from the wire name (`enum` is `_enum`, `default` is
+// `_default`, `x-kubernetes-validations` is `xKubernetesValidations`), silently installing CRDs
+// without their enums, defaults and CEL rules. Deserialising into the model first keeps them all.
+import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
 
 /** The repository's crds/ folder. */
 export const CRDS_DIR = join(import.meta.dirname, '..', '..', 'crds');
@@ -17,7 +22,7 @@ export const CRDS_DIR = join(import.meta.dirname, '..', '..', 'crds');
 const ESTABLISH_POLLS = 200;
 const POLL_MS = 50;
 
-/** Parses every CustomResourceDefinition in crds/*.yaml, in file-name order. */
+/** Parses every CustomResourceDefinition in crds/*.yaml (wire format), in file-name order. */
 export function loadCrds(dir: string = CRDS_DIR): V1CustomResourceDefinition[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.yaml'))
@@ -26,10 +31,15 @@ export function loadCrds(dir: string = CRDS_DIR): V1CustomResourceDefinition[] {
     .filter((crd) => crd.kind === 'CustomResourceDefinition');
 }
 
+/** Converts a wire-format CRD into client-node's model, so that its API classes send it whole. */
+function toModel(crd: V1CustomResourceDefinition): V1CustomResourceDefinition {
+  return ObjectSerializer.deserialize(crd, 'V1CustomResourceDefinition', '') as V1CustomResourceDefinition;
+}
+
 /** Creates or replaces every metallb.io CRD and waits (bounded) until all are Established. */
 export async function installCrds(kubeConfig: KubeConfig, dir: string = CRDS_DIR): Promise<void> {
   const api = kubeConfig.makeApiClient(ApiextensionsV1Api);
-  const crds = loadCrds(dir);
+  const crds = loadCrds(dir).map(toModel);
   await Promise.all(crds.map((crd) => createOrReplace(api, crd)));
   await Promise.all(crds.map((crd) => waitEstablished(api, crd.metadata?.name ?? '')));
 }
@@ -63,5 +73,63 @@ export async function ensureNamespace(kubeConfig: KubeConfig, name: string): Pro
     await core.createNamespace({ body: { metadata: { name } } });
   } catch (e) {
     if (!(e instanceof ApiException && e.code === 409)) throw e;
+  }
+}
+
+/** API coordinates of a custom resource (the generated `IPADDRESSPOOL`-style constants fit). */
+export interface ResourceCoords {
+  readonly group: string;
+  readonly version: string;
+  readonly plural: string;
+  readonly kind: string;
+}
+
+/** Outcome of a write that the apiserver may refuse: the stored object, or the refusal. */
+export type WriteOutcome =
+  | { readonly ok: true; readonly object: Record<string, unknown> }
+  | { readonly ok: false; readonly code: number; readonly message: string };
+
+/** Creates a namespaced custom object; a refusal (4xx) is returned, anything else throws. */
+export async function tryCreate(
+  kubeConfig: KubeConfig, coords: ResourceCoords, namespace: string, body: object,
+): Promise<WriteOutcome> {
+  const api = kubeConfig.makeApiClient(CustomObjectsApi);
+  const { group, version, plural } = coords;
+  return outcomeOf(api.createNamespacedCustomObject({ group, version, plural, namespace, body }));
+}
+
+/** Replaces a namespaced custom object (or its status); a refusal (4xx) is returned. */
+export async function tryReplace(
+  kubeConfig: KubeConfig, coords: ResourceCoords, namespace: string, name: string, body: object,
+  subresource: 'object' | 'status' = 'object',
+): Promise<WriteOutcome> {
+  const api = kubeConfig.makeApiClient(CustomObjectsApi);
+  const req = { group: coords.group, version: coords.version, plural: coords.plural, namespace, name, body };
+  return outcomeOf(subresource === 'status'
+    ? api.replaceNamespacedCustomObjectStatus(req)
+    : api.replaceNamespacedCustomObject(req));
+}
+
+async function outcomeOf(call: Promise<unknown>): Promise<WriteOutcome> {
+  try {
+    return { ok: true, object: (await call) as Record<string, unknown> };
+  } catch (e) {
+    if (!(e instanceof ApiException) || e.code < 400 || e.code >= 500) throw e;
+    return { ok: false, code: e.code, message: statusMessage(e.body) };
+  }
+}
+
+/** The `message` of a Kubernetes Status body (client-node hands it over as a string or object). */
+function statusMessage(body: unknown): string {
+  const parsed: unknown = typeof body === 'string' ? safeJson(body) : body;
+  if (typeof parsed === 'object' && parsed !== null && 'message' in parsed) return String(parsed.message);
+  return String(body);
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
   }
 }
