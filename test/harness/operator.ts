@@ -10,11 +10,8 @@
  * ```
  */
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { parseAllDocuments } from 'yaml';
 import { systemClock, type Clock } from '../../lib/src/k8s/clock.ts';
 import { pollUntil } from '../../lib/src/k8s/poll.ts';
 import { createLogger, type LogLevel } from '../../lib/src/log.ts';
@@ -99,36 +96,6 @@ export async function startOperator(o: TestOperatorOptions): Promise<TestOperato
 /** Something that runs kubectl (a ControlPlane). */
 export interface Kubectl {
   kubectl(args: readonly string[], input?: string): Promise<{ stdout: string; stderr: string; exitCode: number }>;
-}
-
-/** Removes every `x-kubernetes-validations` (CEL) rule from a parsed manifest, in place. */
-function stripCel(node: unknown): void {
-  if (node === null || typeof node !== 'object') return;
-  const rec = node as Record<string, unknown>;
-  delete rec['x-kubernetes-validations'];
-  for (const v of Object.values(rec)) stripCel(v);
-}
-
-/**
- * Applies the CRD manifests of `crdDir` with kubectl and waits until they are Established.
- * When the apiserver rejects them (CRDs still being worked on, e.g. a CEL cost-budget
- * error), they are applied again WITHOUT their CEL rules and a warning is printed: these
- * tests exercise the operator, not admission.
- */
-export async function applyCrds(cp: Kubectl, crdDir: string): Promise<void> {
-  const files = readdirSync(crdDir).filter((f) => f.endsWith('.yaml')).sort();
-  const docs = files.flatMap((f) => parseAllDocuments(readFileSync(join(crdDir, f), 'utf8')).map((d) => d.toJS() as unknown));
-  const apply = (items: unknown[]): ReturnType<Kubectl['kubectl']> =>
-    cp.kubectl(['apply', '--server-side', '--force-conflicts', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
-  let applied = await apply(docs);
-  if (applied.exitCode !== 0) {
-    console.error(`[operator harness] CRDs rejected, applying them without CEL rules:\n${applied.stderr.slice(0, 400)}`);
-    for (const d of docs) stripCel(d);
-    applied = await apply(docs);
-  }
-  if (applied.exitCode !== 0) throw new Error(`applying CRDs failed: ${applied.stderr}`);
-  const waited = await cp.kubectl(['wait', '--for', 'condition=Established', '--timeout', '60s', 'crd', '--all']);
-  if (waited.exitCode !== 0) throw new Error(`CRDs not established: ${waited.stderr}`);
 }
 
 /** Polls `check` (bounded) until it returns a value; throws naming `what` on timeout. */

@@ -5,15 +5,14 @@
  * own namespace, so cases do not compete for addresses.
  */
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CoreV1Api, CustomObjectsApi, EventsV1Api, type V1Service } from '@kubernetes/client-node';
 import { IPADDRESSPOOL, type IPAddressPool } from '../../lib/src/api/types.generated.ts';
 import { ControlPlane } from '../harness/control-plane.ts';
-import { applyCrds, applyYaml, startOperator, waitFor, type TestOperator } from '../harness/operator.ts';
+import { applyYaml, startOperator, waitFor, type TestOperator } from '../harness/operator.ts';
+import { installCrds } from '../harness/crds.ts';
 
 const METALLB_NS = 'metallb-system';
-const CRDS = join(import.meta.dirname, '..', '..', 'crds');
 
 /** An IPAddressPool pinned to `namespace`. */
 const pool = (name: string, namespace: string, addresses: readonly string[], priority = 0): string => `
@@ -59,7 +58,7 @@ describe('operator: service allocation on a real apiserver', () => {
   before(async () => {
     cp = await ControlPlane.start();
     core = cp.kubeConfig.makeApiClient(CoreV1Api);
-    await applyCrds(cp, CRDS);
+    await installCrds(cp.kubeConfig);
     for (const ns of [METALLB_NS, 'alloc', 'share', 'ds', 'prio', 'del', 'cls']) await cp.ensureNamespace(ns);
     await applyYaml(cp, pool('alloc', 'alloc', ['192.0.2.10-192.0.2.19']));
     op = await startOperator({ kubeConfig: cp.kubeConfig, namespace: METALLB_NS });

@@ -6,16 +6,15 @@
  * Warning event, and recovers by itself once fixed; a deleted ConfigurationState is recreated.
  */
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CoreV1Api, CustomObjectsApi, EventsV1Api, type V1Service } from '@kubernetes/client-node';
 import { CONFIGURATIONSTATE, IPADDRESSPOOL, type ConfigurationState } from '../../lib/src/api/types.generated.ts';
 import { ControlPlane } from '../harness/control-plane.ts';
-import { applyCrds, applyYaml, startOperator, waitFor, type TestOperator } from '../harness/operator.ts';
+import { applyYaml, startOperator, waitFor, type TestOperator } from '../harness/operator.ts';
+import { installCrds } from '../harness/crds.ts';
 
 const METALLB_NS = 'metallb-system';
 const NS = 'cfg';
-const CRDS = join(import.meta.dirname, '..', '..', 'crds');
 const POOL_ANNOTATION = 'metallb.io/ip-allocated-from-pool';
 
 /** An IPAddressPool pinned to the test namespace. */
@@ -69,7 +68,7 @@ describe('operator: configuration changes on a real apiserver', () => {
     cp = await ControlPlane.start();
     core = cp.kubeConfig.makeApiClient(CoreV1Api);
     custom = cp.kubeConfig.makeApiClient(CustomObjectsApi);
-    await applyCrds(cp, CRDS);
+    await installCrds(cp.kubeConfig);
     await cp.ensureNamespace(METALLB_NS);
     await cp.ensureNamespace(NS);
     await applyYaml(cp, `${pool('first', ['198.51.100.0/28'], 1)}\n---\n${pool('second', ['203.0.113.0/28'], 2)}`);

@@ -4,17 +4,16 @@
  * and on SIGTERM releases the Lease and exits.
  */
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CoordinationV1Api, CoreV1Api, type V1Service } from '@kubernetes/client-node';
 import { ControlPlane } from '../harness/control-plane.ts';
-import { applyCrds, applyYaml, waitFor } from '../harness/operator.ts';
+import { applyYaml, waitFor } from '../harness/operator.ts';
+import { installCrds } from '../harness/crds.ts';
 import { OperatorProcess } from '../harness/operator-process.ts';
 
 const METALLB_NS = 'metallb-system';
 const NS = 'proc';
 const CLASS = 'example.com/metallb-ts';
-const CRDS = join(import.meta.dirname, '..', '..', 'crds');
 
 const service = (name: string, lbClass?: string): string => JSON.stringify({
   apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: NS },
@@ -28,7 +27,7 @@ describe('operator: the binary as a child process with --lb-class', () => {
 
   before(async () => {
     cp = await ControlPlane.start();
-    await applyCrds(cp, CRDS);
+    await installCrds(cp.kubeConfig);
     await cp.ensureNamespace(METALLB_NS);
     await cp.ensureNamespace(NS);
     await applyYaml(cp, `
