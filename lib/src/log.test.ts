@@ -69,6 +69,14 @@ describe('createLogger', () => {
     assert.equal(entry.apiToken, REDACTED);
   });
 
+  it("a child's component overrides the logger's default component", async () => {
+    const s = sink();
+    createLogger({ level: 'info', stream: s.stream, component: 'controller' }).child({ component: 'allocator' }).info('x');
+    await new Promise((r) => setImmediate(r));
+    const entry = JSON.parse(s.lines[0] ?? '{}') as Record<string, unknown>;
+    assert.equal(entry.component, 'allocator');
+  });
+
   it('drops entries below the level', async () => {
     const s = sink();
     createLogger({ level: 'warn', stream: s.stream }).info('quiet');

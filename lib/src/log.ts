@@ -55,15 +55,19 @@ export const redactFormat = winston.format((info) => {
   return info;
 });
 
-/** Creates the JSON logger; `component`, when given, becomes a default field. */
+/**
+ * Creates the JSON logger; `component`, when given, is the field of every line not logged through
+ * a child with its own. (Through a child, not winston's `defaultMeta`: defaultMeta is applied
+ * last and would overwrite every child's `component`.)
+ */
 export function createLogger(opts: LoggerOptions): Logger {
   const transport = opts.stream === undefined
     ? new winston.transports.Stream({ stream: process.stdout })
     : new winston.transports.Stream({ stream: opts.stream });
-  return winston.createLogger({
+  const root = winston.createLogger({
     level: opts.level,
-    defaultMeta: opts.component === undefined ? {} : { component: opts.component },
     format: winston.format.combine(winston.format.timestamp(), redactFormat(), winston.format.json()),
     transports: [transport],
   });
+  return opts.component === undefined ? root : root.child({ component: opts.component });
 }
