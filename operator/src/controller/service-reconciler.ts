@@ -72,17 +72,21 @@ export class ServiceReconciler {
     return outcome;
   }
 
+  /**
+   * Annotation first, then status — MetalLB's order (Update, then UpdateStatus) — so a client that
+   * sees the new ingress also sees the pool it came from.
+   */
   async #write(key: string, svc: V1Service, d: SetDecision): Promise<boolean> {
-    const status = await this.#o.status.write(key, ingressMutation(d.ingress));
-    if (!status.ok) return false;
-    if (status.value === 'gone' || (svc.metadata?.annotations?.[POOL_ANNOTATION] ?? null) === d.pool) return true;
-    try {
-      await this.#o.annotations.patchAnnotation(key, POOL_ANNOTATION, d.pool);
-      return true;
-    } catch (e) {
-      this.#o.logger.warn('patching the pool annotation failed', { service: key, reason: String(e) });
-      return false;
+    if ((svc.metadata?.annotations?.[POOL_ANNOTATION] ?? null) !== d.pool) {
+      try {
+        await this.#o.annotations.patchAnnotation(key, POOL_ANNOTATION, d.pool);
+      } catch (e) {
+        this.#o.logger.warn('patching the pool annotation failed', { service: key, reason: String(e) });
+        return false;
+      }
     }
+    const status = await this.#o.status.write(key, ingressMutation(d.ingress));
+    return status.ok;
   }
 
   async #emit(svc: V1Service, d: SetDecision): Promise<void> {
