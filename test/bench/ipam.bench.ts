@@ -14,6 +14,7 @@
  *
  * Gives up after --timeout-s (default 600) with an error naming the phase. Cleans up everything.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
@@ -74,6 +75,19 @@ async function createPool(kc: KubeConfig): Promise<void> {
   });
 }
 
+/** User + system CPU seconds a process has used so far (/proc/<pid>/stat), 0 when unreadable. */
+function cpuSecondsOf(pid: number): number {
+  try {
+    // Fields after the parenthesised command name; utime and stime are the 12th and 13th of them.
+    const rest = readFileSync(`/proc/${String(pid)}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(rest[11]) + Number(rest[12])) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+/** USER_HZ on Linux. */
+const CLOCK_TICKS = 100;
+
 /** Peak of a sampled value. */
 class PeakSampler {
   #peak = 0;
@@ -104,6 +118,8 @@ interface LoadResult {
   latency_p99_ms: number;
   latency_max_ms: number;
   operator_rss_mib: number;
+  /** CPU seconds the operator used from the first create to the last allocation. */
+  operator_cpu_s: number;
   create_rate_per_s: number;
   create_retries: number;
   watch_errors: number;
@@ -132,10 +148,12 @@ async function loadRun(a: BenchArgs, deadline: number): Promise<LoadResult> {
     const names = Array.from({ length: a.services }, (_, i) => `svc-${String(i).padStart(5, '0')}`);
     const running = op;
     const rss = new PeakSampler(() => (running.rssKiB() ?? 0) / 1024, 250);
+    const cpu0 = cpuSecondsOf(running.pid);
     const t0 = performance.now();
     const created = await before(createServices(cp.kubeConfig, { namespace: SERVICE_NS, names, concurrency: a.concurrency }), deadline, 'creating Services');
     const all = await tracker.waitForIngress(names, Math.max(0, deadline - performance.now()));
     const peakRss = rss.stop();
+    const cpuS = cpuSecondsOf(running.pid) - cpu0;
     const allocated = tracker.countWithIngress(names);
     if (!all) console.error(`ipam bench: gave up waiting for IPs: ${String(allocated)} of ${String(a.services)} allocated`);
     const lat = createToIngressMs(created.requestedAt, tracker.firstIngressAt);
@@ -145,7 +163,7 @@ async function loadRun(a: BenchArgs, deadline: number): Promise<LoadResult> {
       distinct_ips: new Set(names.map((n) => tracker?.ingress(n) ?? '').filter((ip) => ip !== '')).size,
       all_allocated_s: all ? round((lastAt - t0) / 1000, 2) : Number.NaN,
       latency_p50_ms: round(percentile(lat, 50)), latency_p99_ms: round(percentile(lat, 99)), latency_max_ms: round(percentile(lat, 100)),
-      operator_rss_mib: round(peakRss),
+      operator_rss_mib: round(peakRss), operator_cpu_s: round(cpuS),
       create_rate_per_s: round(a.services / (created.durationMs / 1000)),
       create_retries: created.retries, watch_errors: tracker.errors.length,
     };
@@ -163,12 +181,12 @@ function printTable(r: Record<string, unknown>): void {
     ['all allocated after', `${String(r.all_allocated_s)} s`],
     ['create → ingress p50 / p99 / max', `${String(r.latency_p50_ms)} / ${String(r.latency_p99_ms)} / ${String(r.latency_max_ms)} ms`],
     ['apiserver create rate', `${String(r.create_rate_per_s)} /s (${String(r.create_retries)} retries)`],
-    ['operator peak RSS', `${String(r.operator_rss_mib)} MiB`],
+    ['operator peak RSS / CPU during the run', `${String(r.operator_rss_mib)} MiB / ${String(r.operator_cpu_s)} s`],
     ['allocator: fill /16 (65,536)', `${String(r.fill_slash16_ms)} ms`],
     ['allocator: one alloc from a /64', `${String(r.alloc_slash64_us)} µs`],
     ['linear scan: fill /16', `${String(r.naive_fill_slash16_ms)} ms (×${String(r.naive_ratio)})`],
   ];
-  for (const [k, v] of rows) console.log(`${k.padEnd(34)} ${v}`);
+  for (const [k, v] of rows) console.log(`${k.padEnd(40)} ${v}`);
 }
 
 /** Bench entry point (see test/bench/run.ts). */
