@@ -18,6 +18,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiException, CoreV1Api, type KubeConfig, type V1Service } from '@kubernetes/client-node';
 import { informerFor, type SupervisedInformer } from '../../lib/src/k8s/informer.ts';
 import { pollUntil } from '../../lib/src/k8s/poll.ts';
+import { pooledKubeConfig } from '../../lib/src/k8s/kube-config.ts';
 
 /** Shape of a generated Service. */
 export interface LoadServiceOptions {
@@ -66,7 +67,8 @@ export interface CreateReport {
 
 /** Creates the Services with at most `concurrency` requests in flight; throws on a final failure. */
 export async function createServices(kc: KubeConfig, o: CreateOptions): Promise<CreateReport> {
-  const core = kc.makeApiClient(CoreV1Api);
+  // Pooled connections, so the load generator is not throttled by a TLS handshake per create.
+  const core = pooledKubeConfig(kc).makeApiClient(CoreV1Api);
   const requestedAt = new Map<string, number>();
   let next = 0;
   let retries = 0;

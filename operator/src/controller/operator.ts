@@ -6,6 +6,7 @@
  * hold in-memory allocations that a new leader recomputes from Service status.
  */
 import { LeaderElector } from '../../../lib/src/k8s/leader-election.ts';
+import { pooledKubeConfig } from '../../../lib/src/k8s/kube-config.ts';
 import { leaseStoreFor } from '../../../lib/src/k8s/lease.ts';
 import { allocatorMetrics, createRegistry, k8sClientMetrics, serveMetrics, type MetricsServer } from '../../../lib/src/metrics.ts';
 import type { Registry } from 'prom-client';
@@ -47,7 +48,10 @@ export interface RunningOperator {
 }
 
 /** Starts the servers and the election; the controller starts when leadership is won. */
-export async function startOperator(o: OperatorRunOptions): Promise<RunningOperator> {
+export async function startOperator(opts: OperatorRunOptions): Promise<RunningOperator> {
+  // Every API client below shares one connection pool (see PooledKubeConfig).
+  const kubeConfig = pooledKubeConfig(opts.kubeConfig);
+  const o = { ...opts, kubeConfig };
   const registry = createRegistry();
   const controller = new Controller({ ...o, clientMetrics: k8sClientMetrics(registry), allocatorMetrics: allocatorMetrics(registry) });
   const servers = await startServers(o, registry, () => controller.ready());
@@ -75,6 +79,7 @@ export async function startOperator(o: OperatorRunOptions): Promise<RunningOpera
       await controller.stop();
       await elector.stop();
       await Promise.all([servers.metrics?.close(), servers.health?.close()]);
+      await kubeConfig.closeConnections();
     },
   };
 }
