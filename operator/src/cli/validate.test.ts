@@ -111,5 +111,11 @@ describe('metallb-ts validate (spawned)', () => {
     });
   }
 
+  it('accepts the documentation-style fixture manifests the CRD tests apply', () => {
+    const r = run('validate', join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'manifests'));
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /^valid: 4 pools, 4 peers, 1 BFD profile/);
+  });
+
   it('--help lists the validate command', () => assert.match(run('--help').stdout, /validate <files or dirs\.\.\.>/));
 });
