@@ -5,9 +5,9 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parseAllDocuments } from 'yaml';
-import { ApiException, ApiextensionsV1Api, CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import { pollUntil } from '../../lib/src/k8s/poll.ts';
+import { ApiException, ApiextensionsV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import type { KubeConfig, V1CustomResourceDefinition } from '@kubernetes/client-node';
 // The generated API classes serialise their typed models: a plain object parsed from YAML would
 // lose every key whose model name differs from the wire name (`enum` is `_enum`, `default` is
@@ -18,8 +18,8 @@ import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/Object
 /** The repository's crds/ folder. */
 export const CRDS_DIR = join(import.meta.dirname, '..', '..', 'crds');
 
-/** How long installCrds waits for the CRDs to become Established: 200 polls of 50 ms. */
-const ESTABLISH_POLLS = 200;
+/** How long installCrds waits for the CRDs to become Established, polling every 50 ms. */
+const ESTABLISH_TIMEOUT_MS = 10_000;
 const POLL_MS = 50;
 
 /** Parses every CustomResourceDefinition in crds/*.yaml (wire format), in file-name order. */
@@ -57,23 +57,11 @@ async function createOrReplace(api: ApiextensionsV1Api, crd: V1CustomResourceDef
 }
 
 async function waitEstablished(api: ApiextensionsV1Api, name: string): Promise<void> {
-  for (let i = 0; i < ESTABLISH_POLLS; i++) {
+  const established = await pollUntil(async () => {
     const crd = await api.readCustomResourceDefinition({ name });
-    const established = crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True');
-    if (established === true) return;
-    await sleep(POLL_MS);
-  }
-  throw new Error(`CRD ${name} not Established after ${String(ESTABLISH_POLLS * POLL_MS)} ms`);
-}
-
-/** Creates a namespace unless it already exists. */
-export async function ensureNamespace(kubeConfig: KubeConfig, name: string): Promise<void> {
-  const core = kubeConfig.makeApiClient(CoreV1Api);
-  try {
-    await core.createNamespace({ body: { metadata: { name } } });
-  } catch (e) {
-    if (!(e instanceof ApiException && e.code === 409)) throw e;
-  }
+    return crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') === true ? true : undefined;
+  }, { timeoutMs: ESTABLISH_TIMEOUT_MS, intervalMs: POLL_MS });
+  if (!established.ok) throw new Error(`CRD ${name} not Established after ${String(ESTABLISH_TIMEOUT_MS)} ms`);
 }
 
 /** API coordinates of a custom resource (the generated `IPADDRESSPOOL`-style constants fit). */

@@ -11,7 +11,7 @@ import { CustomObjectsApi } from '@kubernetes/client-node';
 import { BGPPEER, BGPPEER_V1BETA1, IPADDRESSPOOL } from '@metallb-ts/lib/api/types.generated.ts';
 import type { BGPPeer, BGPPeerV1beta1, IPAddressPool } from '@metallb-ts/lib/api/types.generated.ts';
 import { ControlPlane } from '../harness/control-plane.ts';
-import { ensureNamespace, installCrds, tryCreate } from '../harness/crds.ts';
+import { installCrds, tryCreate } from '../harness/crds.ts';
 import type { ResourceCoords } from '../harness/crds.ts';
 
 const NS = 'metallb-system';
@@ -26,7 +26,7 @@ describe('metallb.io manifests on a real apiserver', () => {
   before(async () => {
     cp = await ControlPlane.start();
     await installCrds(cp.kubeConfig);
-    await ensureNamespace(cp.kubeConfig, NS);
+    await cp.ensureNamespace(NS);
     objects = cp.kubeConfig.makeApiClient(CustomObjectsApi);
   });
   after(async () => {

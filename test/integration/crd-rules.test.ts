@@ -10,7 +10,7 @@ import {
   SERVICEL2STATUS,
 } from '@metallb-ts/lib/api/types.generated.ts';
 import { ControlPlane } from '../harness/control-plane.ts';
-import { ensureNamespace, installCrds, tryCreate, tryReplace } from '../harness/crds.ts';
+import { installCrds, tryCreate, tryReplace } from '../harness/crds.ts';
 import type { ResourceCoords } from '../harness/crds.ts';
 
 const NS = 'metallb-system';
@@ -142,7 +142,7 @@ describe('metallb.io CRD rules on a real apiserver', () => {
   before(async () => {
     cp = await ControlPlane.start();
     await installCrds(cp.kubeConfig);
-    await ensureNamespace(cp.kubeConfig, NS);
+    await cp.ensureNamespace(NS);
   });
   after(async () => {
     await cp?.stop();
