@@ -7,11 +7,11 @@
  * Run through `sudo npm run demo` (hack/demo.sh), which installs what is missing first.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { ControlPlane } from '../test/harness/control-plane.ts';
-import { installCrds } from '../test/harness/crds.ts';
-import { simpleBgpConf } from '../test/harness/frr-conf.ts';
-import type { FrrInstance } from '../test/harness/frr.ts';
-import { Lab, type LabRole } from '../test/harness/lab.ts';
+import { ControlPlane } from '@metallb-ts/test/harness/control-plane.ts';
+import { installCrds } from '@metallb-ts/test/harness/crds.ts';
+import { simpleBgpConf } from '@metallb-ts/test/harness/frr-conf.ts';
+import type { FrrInstance } from '@metallb-ts/test/harness/frr.ts';
+import { Lab, type LabRole } from '@metallb-ts/test/harness/lab.ts';
 
 /** The BGP VIP the demo node announces (documentation range, from the BGP pool block). */
 const DEMO_PREFIX = '198.51.100.10/32';

@@ -32,13 +32,13 @@ describe('lint', () => {
     },
     {
       desc: 'pure folder importing client-node runtime values',
-      files: { 'lib/src/pure/a.ts': "import { KubeConfig } from '@kubernetes/client-node';\n" },
+      files: { 'lib/src/ip/a.ts': "import { KubeConfig } from '@kubernetes/client-node';\n" },
       want: [/use 'import type'/],
     },
     {
       desc: 'pure folder importing client-node types only is fine',
       files: {
-        'lib/src/pure/a.ts':
+        'lib/src/ip/a.ts':
           "import type { V1Service } from '@kubernetes/client-node';\nimport { type V1Node } from '@kubernetes/client-node';\n",
       },
       want: [],

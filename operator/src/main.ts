@@ -11,8 +11,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { KubeConfig } from '@kubernetes/client-node';
-import { systemClock } from '../../lib/src/k8s/clock.ts';
-import { createLogger } from '../../lib/src/log.ts';
+import { systemClock } from '@metallb-ts/lib/time/clock.ts';
+import { createLogger } from '@metallb-ts/lib/log.ts';
 import { startOperator } from './controller/operator.ts';
 import { parseOptions, USAGE, type OperatorOptions } from './options.ts';
 

@@ -3,8 +3,8 @@
  * environment; everything has MetalLB's default. Pure: argv, env and the hostname come in.
  */
 import { parseArgs } from 'node:util';
-import type { LogLevel } from '../../lib/src/log.ts';
-import { err, ok, type Result } from '../../lib/src/result.ts';
+import type { LogLevel } from '@metallb-ts/lib/log.ts';
+import { err, ok, type Result } from '@metallb-ts/lib/result.ts';
 
 /** Everything main.ts needs to wire the operator. */
 export interface OperatorOptions {

@@ -10,10 +10,10 @@
  * Run alone: `node test/bench/ipam-alloc.ts`. Prints a table; asserts nothing.
  */
 import { performance } from 'node:perf_hooks';
-import { Allocator } from '../../operator/src/allocator/allocator.ts';
-import { LinearScanAllocator } from '../../operator/src/allocator/linear-scan-model.ts';
-import { claim, FAMILIES, testPool } from '../../operator/src/allocator/test-pools.ts';
-import type { FamilyRequest, ServiceClaim } from '../../operator/src/allocator/types.ts';
+import { Allocator } from '@metallb-ts/operator/allocator/allocator.ts';
+import { LinearScanAllocator } from '@metallb-ts/operator/testing/linear-scan-model.ts';
+import { claim, FAMILIES, testPool } from '@metallb-ts/operator/testing/test-pools.ts';
+import type { FamilyRequest, ServiceClaim } from '@metallb-ts/operator/allocator/types.ts';
 
 /** Result of {@link allocatorMicrobench}. */
 export interface AllocatorMicrobench {

@@ -16,9 +16,9 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiException, CoreV1Api, type KubeConfig, type V1Service } from '@kubernetes/client-node';
-import { informerFor, type SupervisedInformer } from '../../lib/src/k8s/informer.ts';
-import { pollUntil } from '../../lib/src/k8s/poll.ts';
-import { pooledKubeConfig } from '../../lib/src/k8s/kube-config.ts';
+import { informerFor, type SupervisedInformer } from '@metallb-ts/lib/k8s/informer.ts';
+import { pollUntil } from '@metallb-ts/lib/time/poll.ts';
+import { pooledKubeConfig } from '@metallb-ts/lib/k8s/kube-config.ts';
 
 /** Shape of a generated Service. */
 export interface LoadServiceOptions {

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { pollUntil } from '../../lib/src/k8s/poll.ts';
+import { pollUntil } from '@metallb-ts/lib/time/poll.ts';
 import { ApiException, ApiextensionsV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import type { KubeConfig, V1CustomResourceDefinition } from '@kubernetes/client-node';
 // The generated API classes serialise their typed models: a plain object parsed from YAML would

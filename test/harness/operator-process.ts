@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pollUntil } from '../../lib/src/k8s/poll.ts';
+import { pollUntil } from '@metallb-ts/lib/time/poll.ts';
 import { freePorts, logTail, spawnLogged, stopProcess, type ManagedProcess } from './control-plane-process.ts';
 
 /** The operator's entry point. */

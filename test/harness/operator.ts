@@ -12,10 +12,10 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { systemClock, type Clock } from '../../lib/src/k8s/clock.ts';
-import { pollUntil } from '../../lib/src/k8s/poll.ts';
-import { createLogger, type LogLevel } from '../../lib/src/log.ts';
-import { startOperator as startReplica, type RunningOperator } from '../../operator/src/controller/operator.ts';
+import { systemClock, type Clock } from '@metallb-ts/lib/time/clock.ts';
+import { pollUntil } from '@metallb-ts/lib/time/poll.ts';
+import { createLogger, type LogLevel } from '@metallb-ts/lib/log.ts';
+import { startOperator as startReplica, type RunningOperator } from '@metallb-ts/operator/controller/operator.ts';
 
 /** Options of {@link startOperator}. */
 export interface TestOperatorOptions {

@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CoreV1Api, EventsV1Api, type V1Service } from '@kubernetes/client-node';
-import { createRegistry, k8sClientMetrics } from '../../lib/src/metrics.ts';
-import { EventRecorder, eventSinkFor, type EventSubject } from '../../lib/src/k8s/events.ts';
-import { serviceStatusPort, StatusWriter } from '../../lib/src/k8s/status-writer.ts';
+import { createRegistry, k8sClientMetrics } from '@metallb-ts/lib/metrics.ts';
+import { EventRecorder, eventSinkFor, type EventSubject } from '@metallb-ts/lib/k8s/events.ts';
+import { serviceStatusPort, StatusWriter } from '@metallb-ts/lib/k8s/status-writer.ts';
 import { ControlPlane } from '../harness/control-plane.ts';
 
 const NS = 'events';

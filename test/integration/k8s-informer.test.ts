@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CoreV1Api, type V1ConfigMap } from '@kubernetes/client-node';
-import { informerFor, objectKey, type SupervisedInformer } from '../../lib/src/k8s/informer.ts';
-import { pollUntil } from '../../lib/src/k8s/poll.ts';
+import { informerFor, objectKey, type SupervisedInformer } from '@metallb-ts/lib/k8s/informer.ts';
+import { pollUntil } from '@metallb-ts/lib/time/poll.ts';
 import { ControlPlane } from '../harness/control-plane.ts';
 
 const NS = 'informer';

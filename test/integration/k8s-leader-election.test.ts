@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CoordinationV1Api } from '@kubernetes/client-node';
-import { LeaderElector } from '../../lib/src/k8s/leader-election.ts';
-import { leaseStoreFor } from '../../lib/src/k8s/lease.ts';
-import { pollUntil } from '../../lib/src/k8s/poll.ts';
+import { LeaderElector } from '@metallb-ts/lib/k8s/leader-election.ts';
+import { leaseStoreFor } from '@metallb-ts/lib/k8s/lease.ts';
+import { pollUntil } from '@metallb-ts/lib/time/poll.ts';
 import { ControlPlane } from '../harness/control-plane.ts';
 
 const ref = { namespace: 'metallb-system', name: 'metallb-controller' };

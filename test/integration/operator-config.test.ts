@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CoreV1Api, CustomObjectsApi, EventsV1Api, type V1Service } from '@kubernetes/client-node';
-import { CONFIGURATIONSTATE, IPADDRESSPOOL, type ConfigurationState } from '../../lib/src/api/types.generated.ts';
+import { CONFIGURATIONSTATE, IPADDRESSPOOL, type ConfigurationState } from '@metallb-ts/lib/api/types.generated.ts';
 import { ControlPlane } from '../harness/control-plane.ts';
 import { applyYaml, startOperator, waitFor, type TestOperator } from '../harness/operator.ts';
 import { installCrds } from '../harness/crds.ts';

@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CoordinationV1Api, CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
-import { pollUntil } from '../../lib/src/k8s/poll.ts';
+import { pollUntil } from '@metallb-ts/lib/time/poll.ts';
 import { ControlPlane } from '../harness/control-plane.ts';
 import { logTail } from '../harness/control-plane-process.ts';
 import { installCrds } from '../harness/crds.ts';

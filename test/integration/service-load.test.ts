@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CoreV1Api } from '@kubernetes/client-node';
-import { pollUntil } from '../../lib/src/k8s/poll.ts';
+import { pollUntil } from '@metallb-ts/lib/time/poll.ts';
 import { ControlPlane } from '../harness/control-plane.ts';
 import { createServices, createToIngressMs, IngressTracker } from '../bench/service-load.ts';
 

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { EventsV1Event, EventsV1EventSeries } from '@kubernetes/client-node';
 import { err, ok } from '../result.ts';
 import { EventRecorder, eventName, type EventSink } from './events.ts';
-import { FakeClock } from './fake-clock.ts';
+import { FakeClock } from '../testing/fake-clock.ts';
 
 /** Records calls; events can be "expired" to exercise the not-found path; `fail` makes create throw. */
 class FakeSink implements EventSink {

@@ -11,7 +11,7 @@
 import { ApiException, EventsV1Api, PatchStrategy, setHeaderOptions, V1MicroTime, type EventsV1Event, type EventsV1EventSeries, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../log.ts';
 import { err, ok, type Result } from '../result.ts';
-import { systemClock, type Clock } from './clock.ts';
+import { systemClock, type Clock } from '../time/clock.ts';
 
 /** The narrow Events port (a fake in unit tests). */
 export interface EventSink {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { backoffMs } from './clock.ts';
-import { FakeClock, flushPromises } from './fake-clock.ts';
+import { backoffMs } from '../time/backoff.ts';
+import { FakeClock, flushPromises } from '../testing/fake-clock.ts';
 import { InformerStoppedError, objectKey, SupervisedInformer, type InnerHandlers, type InnerInformer } from './informer.ts';
 
 const obj = (name: string, rv: string, namespace = 'ns'): KubernetesObject => ({ metadata: { name, namespace, resourceVersion: rv } });

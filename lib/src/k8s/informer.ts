@@ -21,7 +21,9 @@
  */
 import { ListWatch, Watch, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from '../log.ts';
-import { backoffMs, systemClock, type Clock, type Rng, type TimerHandle } from './clock.ts';
+import { systemRng, type Rng } from '../random/rng.ts';
+import { backoffMs } from '../time/backoff.ts';
+import { systemClock, type Clock, type TimerHandle } from '../time/clock.ts';
 
 /** Selectors passed both to the list call and to the watch. */
 export interface ListQuery {
@@ -89,7 +91,7 @@ export interface SupervisedInformerOptions<T> {
   readonly factory: InnerFactory<T>;
   /** Timers for the restart backoff (default: the system clock). */
   readonly clock?: Clock;
-  /** Jitter source (default Math.random). */
+  /** Jitter source (default systemRng). */
   readonly rng?: Rng;
   /** First restart delay (default 200 ms). */
   readonly baseDelayMs?: number;
@@ -254,7 +256,7 @@ export class SupervisedInformer<T extends KubernetesObject> {
     this.#inner = undefined;
     void old?.stop();
     const delay = backoffMs(this.#failures++, {
-      baseMs: this.#opts.baseDelayMs ?? 200, maxMs: this.#opts.maxDelayMs ?? 10_000, rng: this.#opts.rng ?? Math.random,
+      baseMs: this.#opts.baseDelayMs ?? 200, maxMs: this.#opts.maxDelayMs ?? 10_000, rng: this.#opts.rng ?? systemRng,
     });
     this.#opts.logger?.warn('informer failed; restarting with a full relist', { reason: errorText(err), retryInMs: delay });
     for (const cb of this.#errorListeners) cb(err, delay);

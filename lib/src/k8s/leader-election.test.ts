@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { V1Lease } from '@kubernetes/client-node';
 import { err, ok } from '../result.ts';
-import { FakeClock, flushPromises } from './fake-clock.ts';
+import { FakeClock, flushPromises } from '../testing/fake-clock.ts';
 import { LeaderElector } from './leader-election.ts';
 import type { LeaseStore } from './lease.ts';
 

@@ -13,7 +13,7 @@
  */
 import { V1MicroTime, type V1Lease } from '@kubernetes/client-node';
 import type { Logger } from '../log.ts';
-import { systemClock, type Clock, type TimerHandle } from './clock.ts';
+import { systemClock, type Clock, type TimerHandle } from '../time/clock.ts';
 import { decideLease, type LeaseRef, type LeaseStore } from './lease.ts';
 
 /** Options of {@link LeaderElector}. Durations as in client-go: 15 s / 10 s / 2 s. */

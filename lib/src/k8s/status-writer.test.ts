@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { err, ok } from '../result.ts';
 import { createRegistry, k8sClientMetrics } from '../metrics.ts';
-import { flushPromises } from './fake-clock.ts';
+import { flushPromises } from '../testing/fake-clock.ts';
 import { splitKey, StatusConflictError, StatusWriter, type StatusPort } from './status-writer.ts';
 
 interface Obj {

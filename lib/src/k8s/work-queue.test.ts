@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FakeClock, flushPromises } from './fake-clock.ts';
+import { FakeClock, flushPromises } from '../testing/fake-clock.ts';
 import { WorkQueue, type ReconcileOutcome, type WorkQueueOptions } from './work-queue.ts';
 
 /** A reconcile fake: records calls; each call waits until released, then returns the scripted outcome. */

@@ -9,7 +9,7 @@
  *   reset by any other outcome; an explicit `add()` during the wait runs it at once;
  * - a `'reprocessAll'` outcome re-adds every key `listKeys()` returns.
  */
-import type { Clock, TimerHandle } from './clock.ts';
+import type { Clock, TimerHandle } from '../time/clock.ts';
 
 /** What a reconcile run asks the queue to do next. */
 export type ReconcileOutcome = 'success' | 'retry' | 'reprocessAll' | 'noRetry';

@@ -1,11 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { formatIp } from '../../../lib/src/pure/ip.ts';
+import { formatIp, type IpAddress } from '@metallb-ts/lib/ip/ip.ts';
 import { Allocator } from './allocator.ts';
-import { LinearScanAllocator } from './linear-scan-model.ts';
-import { claim, FAMILIES, ip, testPool } from './test-pools.ts';
-import type { Ip, ServiceClaim } from './types.ts';
+import { LinearScanAllocator } from '../testing/linear-scan-model.ts';
+import { claim, FAMILIES, ip, testPool } from '../testing/test-pools.ts';
+import type { ServiceClaim } from './types.ts';
 
 const POOLS = [
   testPool('a', ['10.0.0.252-10.0.1.3'], { avoidBuggyIPs: true }),
@@ -47,7 +47,7 @@ const opArb = fc.oneof(
   fc.record({ op: fc.constant('setPools' as const), keep: fc.subarray(POOLS, { minLength: 1 }) }),
 );
 
-const show = (ips: readonly Ip[] | undefined): string => (ips ?? []).map((x) => formatIp(x.family, x.value)).join(',');
+const show = (ips: readonly IpAddress[] | undefined): string => (ips ?? []).map((x) => formatIp(x.family, x.value)).join(',');
 
 describe('Allocator vs linear-scan model', () => {
   it('chooses the same addresses for random operation sequences', () => {

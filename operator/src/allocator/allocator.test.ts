@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { runScenario, type Step } from './scenario.ts';
-import { claim, FAMILIES, ip, testPool } from './test-pools.ts';
+import { runScenario, type Step } from '../testing/scenario.ts';
+import { claim, FAMILIES, ip, testPool } from '../testing/test-pools.ts';
 import { Allocator } from './allocator.ts';
 import { MAX_INT64 } from './pool-counters.ts';
 import type { Pool } from '../config/types.ts';

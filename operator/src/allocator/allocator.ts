@@ -19,12 +19,13 @@
  *   allowed in config`.
  */
 import type { IpFamily, Pool } from '../config/types.ts';
-import { formatIp } from '../../../lib/src/pure/ip.ts';
-import { err, ok, type Result } from '../../../lib/src/result.ts';
+import { formatIp, type IpAddress } from '@metallb-ts/lib/ip/ip.ts';
+import { err, ok, type Result } from '@metallb-ts/lib/result.ts';
 import { sharingIdentity, SpaceIndex, type CidrSpace } from './address-space.ts';
 import { exactCounters, int64Counters, addressesTotal, type PoolCounters } from './pool-counters.ts';
 import { genericPools, isPoolCompatible, pinnedPools } from './pool-order.ts';
-import type { AllocationError, FamilyRequest, Ip, Port, ServiceClaim, ServiceKey, SharingReason } from './types.ts';
+import type { ServiceKey } from '@metallb-ts/lib/ids/ids.ts';
+import type { AllocationError, FamilyRequest, Port, ServiceClaim, SharingReason } from './types.ts';
 
 /** Per-address state: who uses it, under which keys, on which ports. */
 interface IpUse {
@@ -38,18 +39,18 @@ interface IpUse {
 /** A Service's current allocation. */
 interface Alloc {
   readonly pool: string;
-  readonly ips: readonly Ip[];
+  readonly ips: readonly IpAddress[];
   readonly claim: ServiceClaim;
 }
 
 /** One address per family found free (or shareable) in a pool. */
-type Found = Partial<Record<IpFamily, Ip>>;
+type Found = Partial<Record<IpFamily, IpAddress>>;
 
 /** Go's `%q` of an address. */
-export const quoteIp = (ip: Ip): string => `"${formatIp(ip.family, ip.value)}"`;
+export const quoteIp = (ip: IpAddress): string => `"${formatIp(ip.family, ip.value)}"`;
 
 /** Go's `%q` of an address list. */
-export const quoteIps = (ips: readonly Ip[]): string => `[${ips.map(quoteIp).join(' ')}]`;
+export const quoteIps = (ips: readonly IpAddress[]): string => `[${ips.map(quoteIp).join(' ')}]`;
 
 const portText = (p: Port): string => `${p.protocol}/${p.port}`;
 
@@ -83,7 +84,7 @@ const noIps = (pool: string, family: string): AllocationError => ({
 const NO_AVAILABLE: AllocationError = { kind: 'noAvailableIps', message: 'no available IPs' };
 
 /** MetalLB's `selectIPsForFamilyAndPolicy`: which of the found addresses to take. */
-export function selectIps(found: Found, req: FamilyRequest, pool: string): Result<Ip[], AllocationError> {
+export function selectIps(found: Found, req: FamilyRequest, pool: string): Result<IpAddress[], AllocationError> {
   const { ipv4, ipv6 } = found;
   if (req.family !== 'dual') {
     const ip = found[req.family];
@@ -129,7 +130,7 @@ export class Allocator {
   }
 
   /** The pool holding all of `ips` (buggy addresses of avoidBuggyIPs pools excluded). */
-  poolFor(ips: readonly Ip[]): Pool | undefined {
+  poolFor(ips: readonly IpAddress[]): Pool | undefined {
     const names = new Set(ips.map((ip) => this.#index.find(ip.family, ip.value)?.pool));
     const [name] = names;
     return names.size === 1 && name !== undefined ? this.#byName.get(name) : undefined;
@@ -141,7 +142,7 @@ export class Allocator {
   }
 
   /** Addresses currently assigned to the Service. */
-  ipsOf(service: ServiceKey): readonly Ip[] | undefined {
+  ipsOf(service: ServiceKey): readonly IpAddress[] | undefined {
     return this.#allocs.get(service)?.ips;
   }
 
@@ -151,7 +152,7 @@ export class Allocator {
   }
 
   /** Services using an address, sorted (empty when free). */
-  usersOf(ip: Ip): ServiceKey[] {
+  usersOf(ip: IpAddress): ServiceKey[] {
     return [...(this.#uses[ip.family].get(ip.value)?.services ?? [])].sort();
   }
 
@@ -160,7 +161,7 @@ export class Allocator {
    * the pool admits the Service, at most two of different families, and every address is
    * free or shareable. Replaces the Service's previous allocation on success.
    */
-  assign(claim: ServiceClaim, ips: readonly Ip[]): Result<void, AllocationError> {
+  assign(claim: ServiceClaim, ips: readonly IpAddress[]): Result<void, AllocationError> {
     const pool = this.poolFor(ips);
     if (pool === undefined) return err({ kind: 'notInConfig', message: `${quoteIps(ips)} is not allowed in config` });
     if (!isPoolCompatible(pool, claim)) {
@@ -185,7 +186,7 @@ export class Allocator {
    * Allocates from pinned pools (by priority), then generic autoAssign pools; an existing
    * allocation is re-assigned instead.
    */
-  allocate(claim: ServiceClaim, req: FamilyRequest): Result<readonly Ip[], AllocationError> {
+  allocate(claim: ServiceClaim, req: FamilyRequest): Result<readonly IpAddress[], AllocationError> {
     const existing = this.#allocs.get(claim.service);
     if (existing !== undefined) return this.#reassign(claim, existing);
     for (const pools of [pinnedPools(this.#pools, claim), genericPools(this.#pools)]) {
@@ -196,7 +197,7 @@ export class Allocator {
   }
 
   /** Allocates from the named pool (autoAssign ignored; serviceAllocation still enforced). */
-  allocateFromPool(claim: ServiceClaim, poolName: string, req: FamilyRequest): Result<readonly Ip[], AllocationError> {
+  allocateFromPool(claim: ServiceClaim, poolName: string, req: FamilyRequest): Result<readonly IpAddress[], AllocationError> {
     const existing = this.#allocs.get(claim.service);
     if (existing !== undefined) {
       const fam = existing.ips.length === 2 ? 'dual' : existing.ips[0]?.family;
@@ -217,7 +218,7 @@ export class Allocator {
    * PreferDualStack with one address: adds the other family from the Service's current pool,
    * keeping the existing address.
    */
-  allocateAdditionalFamily(claim: ServiceClaim, existing: Ip): Result<Ip, AllocationError> {
+  allocateAdditionalFamily(claim: ServiceClaim, existing: IpAddress): Result<IpAddress, AllocationError> {
     const family: IpFamily = existing.family === 'ipv4' ? 'ipv6' : 'ipv4';
     const poolName = this.poolOf(claim.service) ?? '';
     const pool = this.#byName.get(poolName);
@@ -246,13 +247,13 @@ export class Allocator {
     return spaces && addressesTotal(spaces);
   }
 
-  #reassign(claim: ServiceClaim, existing: Alloc): Result<readonly Ip[], AllocationError> {
+  #reassign(claim: ServiceClaim, existing: Alloc): Result<readonly IpAddress[], AllocationError> {
     const r = this.assign(claim, existing.ips);
     return r.ok ? ok(existing.ips) : r;
   }
 
   /** MetalLB's `allocateFromPools`: best pool, select, assign; any failure → "no available IPs". */
-  #allocateFromPools(pools: readonly Pool[], claim: ServiceClaim, req: FamilyRequest): Result<Ip[], AllocationError> {
+  #allocateFromPools(pools: readonly Pool[], claim: ServiceClaim, req: FamilyRequest): Result<IpAddress[], AllocationError> {
     const best = this.#bestPool(pools, claim, req);
     const ips = best === undefined ? undefined : selectIps(best.found, req, best.pool);
     if (ips === undefined || !ips.ok) return err(NO_AVAILABLE);
@@ -304,7 +305,7 @@ export class Allocator {
   }
 
   /** MetalLB's `checkSharing` for one address. */
-  #sharingProblem(claim: ServiceClaim, ip: Ip): AllocationError | undefined {
+  #sharingProblem(claim: ServiceClaim, ip: IpAddress): AllocationError | undefined {
     const use = this.#uses[ip.family].get(ip.value);
     if (use === undefined) return undefined;
     const reason = sharingReasonOf(use, claim);
@@ -329,7 +330,7 @@ export class Allocator {
   }
 
   /** The state of an address, created (and marked used) on first use. */
-  #useFor(ip: Ip, claim: ServiceClaim): IpUse {
+  #useFor(ip: IpAddress, claim: ServiceClaim): IpUse {
     const uses = this.#uses[ip.family];
     const existing = uses.get(ip.value);
     if (existing !== undefined) return existing;
@@ -341,7 +342,7 @@ export class Allocator {
     return use;
   }
 
-  #release(service: ServiceKey, alloc: Alloc, ip: Ip): void {
+  #release(service: ServiceKey, alloc: Alloc, ip: IpAddress): void {
     const uses = this.#uses[ip.family];
     const use = uses.get(ip.value);
     if (use === undefined) return;
@@ -362,7 +363,7 @@ function portClash(use: IpUse, claim: ServiceClaim): Port | undefined {
 }
 
 /** MetalLB's dual-stack constraints on an explicit address list. */
-function dualStackProblem(ips: readonly Ip[]): AllocationError | undefined {
+function dualStackProblem(ips: readonly IpAddress[]): AllocationError | undefined {
   if (ips.length > 2) return { kind: 'tooManyAddresses', message: `more than two addresses ${quoteIps(ips)}` };
   const [a, b] = ips;
   if (a !== undefined && b !== undefined && a.family === b.family) {

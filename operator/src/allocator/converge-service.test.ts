@@ -4,8 +4,8 @@ import type { Pool } from '../config/types.ts';
 import { Allocator } from './allocator.ts';
 import { convergeService, initialOrder, releaseService, type ConvergeOptions } from './converge-service.ts';
 import { keyOf } from './service-inputs.ts';
-import { testPool } from './test-pools.ts';
-import { testService, written, type TestServiceSpec } from './test-services.ts';
+import { testPool } from '../testing/test-pools.ts';
+import { testService, written, type TestServiceSpec } from '../testing/test-services.ts';
 
 const V4 = testPool('a-v4', ['10.0.0.0/30']);
 const OTHER = testPool('b-other', ['10.0.9.0/30'], { autoAssign: false });

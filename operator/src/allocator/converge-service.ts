@@ -11,14 +11,15 @@
  * until its config is loaded); with a loaded but empty pool set the service is cleared.
  */
 import type { V1Service } from '@kubernetes/client-node';
-import { formatIp } from '../../../lib/src/pure/ip.ts';
-import { err, ok, type Result } from '../../../lib/src/result.ts';
+import { formatIp, type IpAddress } from '@metallb-ts/lib/ip/ip.ts';
+import { err, ok, type Result } from '@metallb-ts/lib/result.ts';
 import { quoteIp, quoteIps, type Allocator } from './allocator.ts';
 import {
   annotation, claimOf, clusterIpsOf, DEPRECATED_PREFIX, desiredIpsOf, familyOfAddresses, familyRequestOf, keyOf,
   parseServiceIp, policyOf, POOL_ANNOTATION, quoteList, serviceFamilyOf, type ServiceFamily,
 } from './service-inputs.ts';
-import type { Ip, IpFamilyPolicy, ServiceClaim, ServiceKey } from './types.ts';
+import type { ServiceKey } from '@metallb-ts/lib/ids/ids.ts';
+import type { IpFamilyPolicy, ServiceClaim } from './types.ts';
 
 /** A Kubernetes Event to attach to the Service (MetalLB's reasons and wording). */
 export interface ServiceEvent {
@@ -70,7 +71,7 @@ interface Ctx {
 
 const normal = (reason: string, message: string): ServiceEvent => ({ type: 'Normal', reason, message });
 const warning = (reason: string, message: string): ServiceEvent => ({ type: 'Warning', reason, message });
-const ipText = (ip: Ip): string => formatIp(ip.family, ip.value);
+const ipText = (ip: IpAddress): string => formatIp(ip.family, ip.value);
 
 /** MetalLB's `filterByLoadBalancerClass`: true when the Service is someone else's. */
 export function ignoredByClass(svc: V1Service, lbClass: string | undefined): boolean {
@@ -79,14 +80,14 @@ export function ignoredByClass(svc: V1Service, lbClass: string | undefined): boo
 }
 
 /** `clearServiceState`: release the addresses, empty the ingress, drop the annotation. */
-function clear(ctx: Ctx): readonly Ip[] {
+function clear(ctx: Ctx): readonly IpAddress[] {
   ctx.alloc.unassign(ctx.key);
   ctx.next = { ingress: [], pool: null };
   return [];
 }
 
 /** Ingress addresses as MetalLB parses them (undefined for unparseable text). */
-const ingressOf = (svc: V1Service): (Ip | undefined)[] =>
+const ingressOf = (svc: V1Service): (IpAddress | undefined)[] =>
   (svc.status?.loadBalancer?.ingress ?? []).flatMap((i) => (i.ip ? [parseServiceIp(i.ip)] : []));
 
 /** MetalLB's `serviceFamilyChanged`. */
@@ -109,7 +110,7 @@ function preconditions(ctx: Ctx): 'done' | 'failed' | 'continue' {
 }
 
 /** Step 5: existing ingress whose family no longer fits is dropped. */
-function existingIps(ctx: Ctx): Result<readonly Ip[], 'failed'> {
+function existingIps(ctx: Ctx): Result<readonly IpAddress[], 'failed'> {
   const parsed = ingressOf(ctx.svc);
   if (parsed.length === 0) return ok(clear(ctx));
   const texts = (ctx.svc.status?.loadBalancer?.ingress ?? []).flatMap((i) => (i.ip ? [i.ip] : []));
@@ -122,11 +123,11 @@ function existingIps(ctx: Ctx): Result<readonly Ip[], 'failed'> {
     return err('failed');
   }
   if (familyChanged(lbFamily.ok ? lbFamily.value : undefined, cluster.value, ctx.policy)) return ok(clear(ctx));
-  return ok(parsed.filter((x): x is Ip => x !== undefined));
+  return ok(parsed.filter((x): x is IpAddress => x !== undefined));
 }
 
 /** Step 6: re-adopt existing addresses unless config, pool annotation or request changed. */
-function readopt(ctx: Ctx, ips: readonly Ip[]): Result<readonly Ip[], 'failed'> {
+function readopt(ctx: Ctx, ips: readonly IpAddress[]): Result<readonly IpAddress[], 'failed'> {
   let lb = ips;
   const assigned = ctx.alloc.assign(ctx.claim, lb);
   if (!assigned.ok) {
@@ -148,7 +149,7 @@ function readopt(ctx: Ctx, ips: readonly Ip[]): Result<readonly Ip[], 'failed'> 
 }
 
 /** Step 7: PreferDualStack with one address tries to add the other family. */
-function addMissingFamily(ctx: Ctx, lb: readonly Ip[]): readonly Ip[] {
+function addMissingFamily(ctx: Ctx, lb: readonly IpAddress[]): readonly IpAddress[] {
   const [only] = lb;
   if (lb.length !== 1 || only === undefined || ctx.policy !== 'PreferDualStack') return lb;
   const extra = ctx.alloc.allocateAdditionalFamily(ctx.claim, only);
@@ -161,7 +162,7 @@ function addMissingFamily(ctx: Ctx, lb: readonly Ip[]): readonly Ip[] {
 }
 
 /** MetalLB's `allocateIPs`: requested addresses, else the requested pool, else any pool. */
-function allocateIps(ctx: Ctx): Result<readonly Ip[], string> {
+function allocateIps(ctx: Ctx): Result<readonly IpAddress[], string> {
   const family = serviceFamilyOf(ctx.svc);
   if (!family.ok) return family;
   const desired = desiredIpsOf(ctx.svc);
@@ -182,7 +183,7 @@ function allocateIps(ctx: Ctx): Result<readonly Ip[], string> {
 }
 
 /** Steps 8–9: allocate when nothing is held, then record ingress and pool. */
-function finish(ctx: Ctx, held: readonly Ip[]): boolean {
+function finish(ctx: Ctx, held: readonly IpAddress[]): boolean {
   let lb = held;
   if (lb.length === 0) {
     const r = allocateIps(ctx);

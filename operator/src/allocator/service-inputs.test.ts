@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { annotation, backendKeyOf, desiredIpsOf, familyOfAddresses, familyRequestOf, parseServiceIp, portsOf } from './service-inputs.ts';
-import { testService } from './test-services.ts';
-import { formatIp } from '../../../lib/src/pure/ip.ts';
+import { testService } from '../testing/test-services.ts';
+import { formatIp } from '@metallb-ts/lib/ip/ip.ts';
 
 describe('service inputs', () => {
   it('annotation: the new key wins, even when empty; old key as fallback', () => {

@@ -6,9 +6,10 @@
  */
 import type { V1Service } from '@kubernetes/client-node';
 import type { IpFamily } from '../config/types.ts';
-import { parseIp } from '../../../lib/src/pure/ip.ts';
-import { err, ok, type Result } from '../../../lib/src/result.ts';
-import { serviceKey, type FamilyRequest, type Ip, type IpFamilyPolicy, type Port, type ServiceClaim, type ServiceKey } from './types.ts';
+import { type IpAddress, parseIp } from '@metallb-ts/lib/ip/ip.ts';
+import { err, ok, type Result } from '@metallb-ts/lib/result.ts';
+import { serviceKey, type ServiceKey } from '@metallb-ts/lib/ids/ids.ts';
+import { type FamilyRequest, type IpFamilyPolicy, type Port, type ServiceClaim } from './types.ts';
 
 /** Current annotation prefix. */
 export const ANNOTATION_PREFIX = 'metallb.io';
@@ -33,7 +34,7 @@ export function annotation(svc: V1Service, name: string): string {
 export const keyOf = (svc: V1Service): ServiceKey => serviceKey(svc.metadata?.namespace ?? '', svc.metadata?.name ?? '');
 
 /** Parses an address as Go's ParseIP (IPv4-mapped IPv6 counts as IPv4). */
-export function parseServiceIp(text: string): Ip | undefined {
+export function parseServiceIp(text: string): IpAddress | undefined {
   const a = parseIp(text);
   if (a === undefined) return undefined;
   const mapped = a.family === 'ipv6' && a.value >> 32n === 0xffffn;
@@ -71,7 +72,7 @@ export function familyRequestOf(svc: V1Service, family: ServiceFamily): FamilyRe
 /** Requested addresses (annotation or `spec.loadBalancerIP`), if any. */
 export interface DesiredIps {
   /** The addresses, in the order given. */
-  readonly ips: readonly Ip[];
+  readonly ips: readonly IpAddress[];
   /** Their family. */
   readonly family: ServiceFamily;
   /** Their text, as given (trimmed). */
@@ -87,7 +88,7 @@ export function desiredIpsOf(svc: V1Service): Result<DesiredIps | undefined, str
     return err(`service can not have both ${ANNOTATION_PREFIX}/loadBalancerIPs and svc.Spec.LoadBalancerIP`);
   }
   const texts = fromAnnotation !== '' ? fromAnnotation.split(',').map((s) => s.trim()) : [fromSpec];
-  const ips = texts.map(parseServiceIp).filter((x): x is Ip => x !== undefined);
+  const ips = texts.map(parseServiceIp).filter((x): x is IpAddress => x !== undefined);
   if (ips.length !== texts.length) {
     const what = fromAnnotation !== '' ? `invalid ${ANNOTATION_PREFIX}/loadBalancerIPs: ${JSON.stringify(fromAnnotation)}` : `invalid spec.loadBalancerIP ${JSON.stringify(fromSpec)}`;
     return err(what);

@@ -2,21 +2,8 @@
  * Values exchanged with the allocator: service identity and usage, address requests, and the
  * structured errors it returns (their `message` follows MetalLB's wording).
  */
+import type { ServiceKey } from '@metallb-ts/lib/ids/ids.ts';
 import type { IpFamily } from '../config/types.ts';
-
-/** `namespace/name` of a Service; branded so it is not confused with a pool name. */
-export type ServiceKey = string & { readonly __brand: 'ServiceKey' };
-
-/** Builds the key MetalLB uses for a Service. */
-export const serviceKey = (namespace: string, name: string): ServiceKey => `${namespace}/${name}` as ServiceKey;
-
-/** An IP address as the allocator handles it. */
-export interface Ip {
-  /** Address family. */
-  readonly family: IpFamily;
-  /** The address as an unsigned integer. */
-  readonly value: bigint;
-}
 
 /** One (protocol, port) pair a Service uses; two services sharing an IP may not overlap. */
 export interface Port {

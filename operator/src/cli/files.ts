@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { err, ok, type Result } from '../../../lib/src/result.ts';
+import { err, ok, type Result } from '@metallb-ts/lib/result.ts';
 
 const YAML_FILE = /\.ya?ml$/;
 

@@ -1,5 +1,5 @@
 import { describe } from 'node:test';
-import { bfd, runCases, type Case } from './config-test-kit.ts';
+import { bfd, runCases, type Case } from '../testing/config-test-kit.ts';
 
 const B = (name: string) => `BFDProfile/${name}`;
 

@@ -2,7 +2,7 @@
  * Checks of BGP advertisements against what they target: aggregation length vs pool prefixes
  * (A6), local-preference conflicts (A7) and BFD echo towards IPv6 pools (V1).
  */
-import { formatIp } from '../../../lib/src/pure/ip.ts';
+import { formatIp } from '@metallb-ts/lib/ip/ip.ts';
 import { sinkFor, type ConfigError, type ErrorSink } from './errors.ts';
 import type { NodeOverlap } from './selectors.ts';
 import type { BfdProfile, BgpAdvertisement, Cidr, Peer, Pool } from './types.ts';

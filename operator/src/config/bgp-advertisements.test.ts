@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { configFor } from './config-for.ts';
-import { bfd, bgpAdv, community, node, peer, pool, resources, runCases, type Case } from './config-test-kit.ts';
+import { bfd, bgpAdv, community, node, peer, pool, resources, runCases, type Case } from '../testing/config-test-kit.ts';
 
 const A = (name: string) => `BGPAdvertisement/${name}`;
 const v4 = pool('v4', ['192.0.2.0/24']);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseCommunity } from './communities.ts';
-import { community, runCases, type Case } from './config-test-kit.ts';
+import { community, runCases, type Case } from '../testing/config-test-kit.ts';
 
 const C = (name: string) => `Community/${name}`;
 

@@ -1,7 +1,7 @@
 /**
  * BGP community values and Community alias CRs (rules C1–C2 of the reference §3).
  */
-import { err, ok, type Result } from '../../../lib/src/result.ts';
+import { err, ok, type Result } from '@metallb-ts/lib/result.ts';
 import type { Community } from './cr-types.ts';
 import { byName, nameOf, sinkFor, type Checked, type ConfigError } from './errors.ts';
 import type { BgpCommunity, CommunityAlias } from './types.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { configFor } from './config-for.ts';
-import { bfd, bgpAdv, community, l2, peer, pool, resources } from './config-test-kit.ts';
+import { bfd, bgpAdv, community, l2, peer, pool, resources } from '../testing/config-test-kit.ts';
 import type { ClusterResources } from './resources.ts';
 
 /** JSON with bigints and Sets made printable, for byte-stability comparisons. */

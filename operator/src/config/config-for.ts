@@ -2,7 +2,7 @@
  * configFor: the one validator. Cluster resources in, parsed Config or every error out. Used by
  * the reconciler, the webhook and the offline `validate` command alike (FRR-backed modes).
  */
-import { err, ok, type Result } from '../../../lib/src/result.ts';
+import { err, ok, type Result } from '@metallb-ts/lib/result.ts';
 import { bfdProfilesFor } from './bfd-profiles.ts';
 import { checkAdvertisementPools, checkBfdEcho } from './bgp-advertisement-checks.ts';
 import { bgpAdvertisementsFor } from './bgp-advertisements.ts';

@@ -6,7 +6,7 @@ import type { V1LabelSelector } from '@kubernetes/client-node';
 
 export type {
   BFDProfile, BGPAdvertisement, BGPPeer, BGPPeerV1beta1, Community, IPAddressPool, L2Advertisement,
-} from '../../../lib/src/api/types.generated.ts';
+} from '@metallb-ts/lib/api/types.generated.ts';
 
 /** A metav1.LabelSelector as written in a manifest. */
 export type LabelSelectorCr = V1LabelSelector;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { configFor } from './config-for.ts';
-import { l2, pool, resources, runCases, type Case } from './config-test-kit.ts';
+import { l2, pool, resources, runCases, type Case } from '../testing/config-test-kit.ts';
 
 const L = (name: string) => `L2Advertisement/${name}`;
 const pools = [pool('a', ['192.0.2.0/24'], {}, { tier: 'gold' }), pool('b', ['198.51.100.0/24'])];

@@ -1,7 +1,7 @@
 /**
  * L2Advertisements → L2Advertisement (rule L1 of the reference §3).
  */
-import { compileSelector } from '../../../lib/src/pure/label-selector.ts';
+import { compileSelector } from '@metallb-ts/lib/selector/label-selector.ts';
 import type { L2Advertisement as L2AdvertisementCr } from './cr-types.ts';
 import { targetsFor } from './advertisement-targets.ts';
 import { byName, nameOf, sinkFor, type Checked, type ConfigError, type ErrorSink } from './errors.ts';

@@ -1,5 +1,5 @@
 import { describe } from 'node:test';
-import { node, peer, runCases, type Case } from './config-test-kit.ts';
+import { node, peer, runCases, type Case } from '../testing/config-test-kit.ts';
 
 const R = (name: string) => `BGPPeer/${name}`;
 const rack = (r: string) => ({ nodeSelectors: [{ matchLabels: { rack: r } }] });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { configFor } from './config-for.ts';
-import { bfd, node, peer, resources, runCases, secret, type Case } from './config-test-kit.ts';
+import { bfd, node, peer, resources, runCases, secret, type Case } from '../testing/config-test-kit.ts';
 
 const R = (name: string) => `BGPPeer/${name}`;
 const BASIC = 'kubernetes.io/basic-auth';

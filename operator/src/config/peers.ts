@@ -2,12 +2,12 @@
  * BGPPeers → Peer (rules R1–R10 of the reference §3).
  */
 import type { V1Secret } from '@kubernetes/client-node';
-import { parseIp } from '../../../lib/src/pure/ip.ts';
+import { parseIp } from '@metallb-ts/lib/ip/ip.ts';
 import type { BGPPeer } from './cr-types.ts';
 import { byName, nameOf, sinkFor, type Checked, type ConfigError, type ErrorSink } from './errors.ts';
 import { durationField, secretPasswordFor, timersFor } from './peer-fields.ts';
 import { selectorList } from './selectors.ts';
-import type { IpAddress, Peer } from './types.ts';
+import type { ParsedIp, Peer } from './types.ts';
 
 type Spec = BGPPeer['spec'];
 
@@ -46,7 +46,7 @@ function checkEndpoint(cr: BGPPeer, sink: ErrorSink): void {
 }
 
 /** R6: an optional IP field; reports text that is not an IP. */
-function ipField(spec: Spec, key: 'peerAddress' | 'routerID' | 'sourceAddress', sink: ErrorSink): IpAddress | undefined {
+function ipField(spec: Spec, key: 'peerAddress' | 'routerID' | 'sourceAddress', sink: ErrorSink): ParsedIp | undefined {
   const text = spec[key] ?? '';
   if (text === '') return undefined;
   const ip = parseIp(text);

@@ -1,5 +1,5 @@
 import { describe } from 'node:test';
-import { namespace, pool, runCases, type Case } from './config-test-kit.ts';
+import { namespace, pool, runCases, type Case } from '../testing/config-test-kit.ts';
 
 const P = (name: string) => `IPAddressPool/${name}`;
 

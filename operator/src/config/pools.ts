@@ -2,7 +2,7 @@
  * IPAddressPools → Pool (rules P1–P6 of the reference §3).
  */
 import type { V1Namespace } from '@kubernetes/client-node';
-import { cidrsOverlap, parseAddressEntry } from '../../../lib/src/pure/ip.ts';
+import { cidrsOverlap, parseAddressEntry } from '@metallb-ts/lib/ip/ip.ts';
 import type { IPAddressPool } from './cr-types.ts';
 import { byName, nameOf, sinkFor, type Checked, type ConfigError, type ErrorSink } from './errors.ts';
 import { checkDuplicates, selectorList } from './selectors.ts';

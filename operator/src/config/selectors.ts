@@ -2,7 +2,7 @@
  * Shared list checks: duplicate entries and label-selector lists (MetalLB's
  * validateDuplicate / validateLabelSelectorDuplicate, then LabelSelectorAsSelector).
  */
-import { compileSelector } from '../../../lib/src/pure/label-selector.ts';
+import { compileSelector } from '@metallb-ts/lib/selector/label-selector.ts';
 import type { LabelSelectorCr } from './cr-types.ts';
 import type { ErrorSink } from './errors.ts';
 import type { LabelSelector } from './types.ts';

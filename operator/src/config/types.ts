@@ -7,10 +7,10 @@
  * frr/, the reconcilers). Extend it; do not fork parallel shapes elsewhere.
  */
 
-import type { CidrBlock, IpAddress, IpFamily } from '../../../lib/src/pure/ip.ts';
-import type { CompiledSelector } from '../../../lib/src/pure/label-selector.ts';
+import type { CidrBlock, IpAddress, IpFamily, ParsedIp } from '@metallb-ts/lib/ip/ip.ts';
+import type { CompiledSelector } from '@metallb-ts/lib/selector/label-selector.ts';
 
-export type { IpAddress, IpFamily };
+export type { IpAddress, IpFamily, ParsedIp };
 
 /** One CIDR block, as a closed range of addresses (family, first, last, prefixLength, text). */
 export type Cidr = CidrBlock;
@@ -84,7 +84,7 @@ export interface Peer {
   /** `spec.localASN`: rendered as `local-as N no-prepend replace-as`. */
   readonly localASN?: number;
   /** `spec.peerAddress`, parsed. */
-  readonly address?: IpAddress;
+  readonly address?: ParsedIp;
   /** `spec.interface`: unnumbered BGP over this host interface. */
   readonly interface?: string;
   /** `spec.peerPort` (default 179). */
@@ -96,9 +96,9 @@ export interface Peer {
   /** `spec.connectTime` in ms. */
   readonly connectTimeMs?: number;
   /** `spec.routerID`, parsed. */
-  readonly routerID?: IpAddress;
+  readonly routerID?: ParsedIp;
   /** `spec.sourceAddress` (FRR `update-source`), parsed. */
-  readonly sourceAddress?: IpAddress;
+  readonly sourceAddress?: ParsedIp;
   /** `spec.nodeSelectors`; the session runs on nodes matching any (empty = all nodes). */
   readonly nodeSelectors: readonly LabelSelector[];
   /** TCP MD5 password: `spec.password`, or resolved from `spec.passwordSecret`. Redact in logs. */

@@ -11,10 +11,10 @@ import {
   BFDPROFILE, BGPADVERTISEMENT, BGPPEER, COMMUNITY, CONFIGURATIONSTATE, IPADDRESSPOOL, L2ADVERTISEMENT,
   type BFDProfile, type BGPAdvertisement, type BGPPeer, type Community, type ConfigurationState,
   type IPAddressPool, type L2Advertisement,
-} from '../../../lib/src/api/types.generated.ts';
-import type { Clock } from '../../../lib/src/k8s/clock.ts';
-import { informerFor, type ListQuery, type SupervisedInformer } from '../../../lib/src/k8s/informer.ts';
-import type { Logger } from '../../../lib/src/log.ts';
+} from '@metallb-ts/lib/api/types.generated.ts';
+import type { Clock } from '@metallb-ts/lib/time/clock.ts';
+import { informerFor, type ListQuery, type SupervisedInformer } from '@metallb-ts/lib/k8s/informer.ts';
+import type { Logger } from '@metallb-ts/lib/log.ts';
 import type { ClusterResources } from '../config/resources.ts';
 
 /** Every informer the controller runs. */

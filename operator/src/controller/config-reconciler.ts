@@ -3,11 +3,11 @@
  * pools (services reprocessed when the pools changed); an invalid or transient one keeps the
  * last good config and marks it stale (§3). Either way the ConfigurationState says so.
  */
-import type { ReconcileOutcome } from '../../../lib/src/k8s/work-queue.ts';
-import type { K8sClientMetrics } from '../../../lib/src/metrics.ts';
-import type { Logger } from '../../../lib/src/log.ts';
+import type { ReconcileOutcome } from '@metallb-ts/lib/k8s/work-queue.ts';
+import type { K8sClientMetrics } from '@metallb-ts/lib/metrics.ts';
+import type { Logger } from '@metallb-ts/lib/log.ts';
 import type { Allocator } from '../allocator/allocator.ts';
-import type { ServiceKey } from '../allocator/types.ts';
+import type { ServiceKey } from '@metallb-ts/lib/ids/ids.ts';
 import { configFor } from '../config/config-for.ts';
 import type { ClusterResources } from '../config/resources.ts';
 import { errorSummaryOf, fingerprintOf, verdictOf, type ConfigVerdict } from './config-state.ts';

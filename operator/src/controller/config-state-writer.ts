@@ -5,11 +5,11 @@
  * `ConfigurationError` Event regarding it for an invalid configuration.
  */
 import type { V1OwnerReference } from '@kubernetes/client-node';
-import { CONFIGURATIONSTATE, type ConfigurationState } from '../../../lib/src/api/types.generated.ts';
-import type { Clock } from '../../../lib/src/k8s/clock.ts';
-import type { EventRecorder } from '../../../lib/src/k8s/events.ts';
-import type { Logger } from '../../../lib/src/log.ts';
-import type { K8sClientMetrics } from '../../../lib/src/metrics.ts';
+import { CONFIGURATIONSTATE, type ConfigurationState } from '@metallb-ts/lib/api/types.generated.ts';
+import type { Clock } from '@metallb-ts/lib/time/clock.ts';
+import type { EventRecorder } from '@metallb-ts/lib/k8s/events.ts';
+import type { Logger } from '@metallb-ts/lib/log.ts';
+import type { K8sClientMetrics } from '@metallb-ts/lib/metrics.ts';
 import { errorSummaryOf, sameStatus, stateStatusFor, type ConfigVerdict, type StateCondition, type StateStatus } from './config-state.ts';
 import type { VerdictSink } from './config-reconciler.ts';
 import type { ConfigStatePort } from './kube-ports.ts';

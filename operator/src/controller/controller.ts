@@ -9,13 +9,14 @@
  * - `pools` (one coalesced key): IPAddressPool status and allocator gauges after any change.
  */
 import type { KubeConfig, KubernetesObject, V1Service } from '@kubernetes/client-node';
-import type { Clock } from '../../../lib/src/k8s/clock.ts';
-import { EventRecorder, eventSinkFor } from '../../../lib/src/k8s/events.ts';
-import { objectKey } from '../../../lib/src/k8s/informer.ts';
-import { serviceStatusPort, splitKey, StatusWriter } from '../../../lib/src/k8s/status-writer.ts';
-import { WorkQueue, type ReconcileOutcome } from '../../../lib/src/k8s/work-queue.ts';
-import type { Logger } from '../../../lib/src/log.ts';
-import type { AllocatorMetrics, K8sClientMetrics } from '../../../lib/src/metrics.ts';
+import type { Clock } from '@metallb-ts/lib/time/clock.ts';
+import { EventRecorder, eventSinkFor } from '@metallb-ts/lib/k8s/events.ts';
+import { objectKey } from '@metallb-ts/lib/k8s/informer.ts';
+import { serviceStatusPort, splitKey, StatusWriter } from '@metallb-ts/lib/k8s/status-writer.ts';
+import { WorkQueue, type ReconcileOutcome } from '@metallb-ts/lib/k8s/work-queue.ts';
+import type { Logger } from '@metallb-ts/lib/log.ts';
+import type { K8sClientMetrics } from '@metallb-ts/lib/metrics.ts';
+import type { AllocatorMetrics } from '../metrics/allocator-metrics.ts';
 import { Allocator } from '../allocator/allocator.ts';
 import { initialOrder } from '../allocator/converge-service.ts';
 import { keyOf } from '../allocator/service-inputs.ts';

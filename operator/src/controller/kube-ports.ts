@@ -6,8 +6,8 @@ import {
   ApiException, AppsV1Api, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions,
   type KubeConfig, type V1Deployment, type V1Secret,
 } from '@kubernetes/client-node';
-import { CONFIGURATIONSTATE, IPADDRESSPOOL, type ConfigurationState } from '../../../lib/src/api/types.generated.ts';
-import { splitKey } from '../../../lib/src/k8s/status-writer.ts';
+import { CONFIGURATIONSTATE, IPADDRESSPOOL, type ConfigurationState } from '@metallb-ts/lib/api/types.generated.ts';
+import { splitKey } from '@metallb-ts/lib/k8s/status-writer.ts';
 import type { StateStatus } from './config-state.ts';
 import { int64Json, rawJsonRequest, RawRequestError } from './int64-json.ts';
 

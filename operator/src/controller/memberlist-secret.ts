@@ -4,7 +4,7 @@
  * named and found (so it goes away with the installation).
  */
 import type { V1Deployment, V1Secret } from '@kubernetes/client-node';
-import type { Logger } from '../../../lib/src/log.ts';
+import type { Logger } from '@metallb-ts/lib/log.ts';
 import type { SecretPort } from './kube-ports.ts';
 
 /** Options of {@link ensureMemberlistSecret}. */

@@ -5,10 +5,11 @@
  * the Deployment restarts the pod, as controller-runtime does), because reconcilers may still
  * hold in-memory allocations that a new leader recomputes from Service status.
  */
-import { LeaderElector } from '../../../lib/src/k8s/leader-election.ts';
-import { pooledKubeConfig } from '../../../lib/src/k8s/kube-config.ts';
-import { leaseStoreFor } from '../../../lib/src/k8s/lease.ts';
-import { allocatorMetrics, createRegistry, k8sClientMetrics, serveMetrics, type MetricsServer } from '../../../lib/src/metrics.ts';
+import { LeaderElector } from '@metallb-ts/lib/k8s/leader-election.ts';
+import { pooledKubeConfig } from '@metallb-ts/lib/k8s/kube-config.ts';
+import { leaseStoreFor } from '@metallb-ts/lib/k8s/lease.ts';
+import { createRegistry, k8sClientMetrics, serveMetrics, type MetricsServer } from '@metallb-ts/lib/metrics.ts';
+import { allocatorMetrics } from '../metrics/allocator-metrics.ts';
 import type { Registry } from 'prom-client';
 import { Controller, type ControllerOptions } from './controller.ts';
 

@@ -3,10 +3,10 @@
  * allocator's int64 view (MetalLB's numbers). A status is written only when it differs from
  * both the cached object and what this process last wrote (exact, even above 2^53).
  */
-import type { AllocatorMetrics } from '../../../lib/src/metrics.ts';
-import type { ReconcileOutcome } from '../../../lib/src/k8s/work-queue.ts';
-import type { Logger } from '../../../lib/src/log.ts';
-import type { IPAddressPool } from '../../../lib/src/api/types.generated.ts';
+import type { AllocatorMetrics } from '../metrics/allocator-metrics.ts';
+import type { ReconcileOutcome } from '@metallb-ts/lib/k8s/work-queue.ts';
+import type { Logger } from '@metallb-ts/lib/log.ts';
+import type { IPAddressPool } from '@metallb-ts/lib/api/types.generated.ts';
 import type { Allocator } from '../allocator/allocator.ts';
 import type { PoolCountersStatus, PoolStatusPort } from './kube-ports.ts';
 

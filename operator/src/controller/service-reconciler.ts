@@ -6,14 +6,14 @@
  * another load-balancer class are never written.
  */
 import type { V1Service } from '@kubernetes/client-node';
-import type { EventRecorder } from '../../../lib/src/k8s/events.ts';
-import type { StatusWriter } from '../../../lib/src/k8s/status-writer.ts';
-import type { ReconcileOutcome } from '../../../lib/src/k8s/work-queue.ts';
-import type { Logger } from '../../../lib/src/log.ts';
+import type { EventRecorder } from '@metallb-ts/lib/k8s/events.ts';
+import type { StatusWriter } from '@metallb-ts/lib/k8s/status-writer.ts';
+import type { ReconcileOutcome } from '@metallb-ts/lib/k8s/work-queue.ts';
+import type { Logger } from '@metallb-ts/lib/log.ts';
 import type { Allocator } from '../allocator/allocator.ts';
 import { convergeService, releaseService, type ConvergeDecision } from '../allocator/converge-service.ts';
 import { POOL_ANNOTATION } from '../allocator/service-inputs.ts';
-import type { ServiceKey } from '../allocator/types.ts';
+import type { ServiceKey } from '@metallb-ts/lib/ids/ids.ts';
 import type { ServiceAnnotationPort } from './kube-ports.ts';
 
 /** Options of {@link ServiceReconciler}. */

@@ -5,11 +5,11 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { V1Namespace, V1Node, V1Secret } from '@kubernetes/client-node';
-import { configFor, type ConfigForOptions } from './config-for.ts';
+import { configFor, type ConfigForOptions } from '../config/config-for.ts';
 import type {
   BFDProfile, BGPAdvertisement, BGPPeer, Community, IPAddressPool, L2Advertisement,
-} from './cr-types.ts';
-import { emptyResources, type ClusterResources } from './resources.ts';
+} from '../config/cr-types.ts';
+import { emptyResources, type ClusterResources } from '../config/resources.ts';
 
 const meta = (name: string, labels?: Record<string, string>) =>
   ({ metadata: { name, namespace: 'metallb-system', ...(labels ? { labels } : {}) } });

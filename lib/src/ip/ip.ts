@@ -8,12 +8,19 @@ import { err, ok, type Result } from '../result.ts';
 /** IP family, as MetalLB names it in metrics and status. */
 export type IpFamily = 'ipv4' | 'ipv6';
 
-/** A parsed IP address. */
+/**
+ * An IP address: the one address type of both binaries (config, allocator, speaker). Text is
+ * derived on demand with {@link ipText}, so hot paths (allocation) never format.
+ */
 export interface IpAddress {
   /** Address family. */
   readonly family: IpFamily;
   /** The address as an unsigned integer (32 or 128 bits). */
   readonly value: bigint;
+}
+
+/** An address as parsed from text, carrying its canonical text (dotted quad or RFC 5952). */
+export interface ParsedIp extends IpAddress {
   /** Canonical text (dotted quad, or RFC 5952 for IPv6). */
   readonly text: string;
 }
@@ -109,8 +116,11 @@ function longestZeroRun(groups: readonly number[]): [number, number] {
   return best;
 }
 
+/** Canonical text of `ip` (dotted quad, or RFC 5952 for IPv6). */
+export const ipText = (ip: IpAddress): string => formatIp(ip.family, ip.value);
+
 /** Parses an IPv4 or IPv6 address as Go's `net.ParseIP` would accept it. */
-export function parseIp(text: string): IpAddress | undefined {
+export function parseIp(text: string): ParsedIp | undefined {
   const family: IpFamily = text.includes(':') ? 'ipv6' : 'ipv4';
   const value = family === 'ipv4' ? parseV4(text) : parseV6(text);
   return value === undefined ? undefined : { family, value, text: formatIp(family, value) };
@@ -172,10 +182,10 @@ export function parseAddressEntry(entry: string): Result<CidrBlock[], string> {
   const end = parseIp(endText.trim());
   if (end === undefined) return err(`invalid IP range "${entry}": invalid end IP "${endText}"`);
   if (start.family !== end.family) {
-    return err(`invalid IP range "${entry}": start IP "${start.text}" and end IP "${end.text}" are of different families`);
+    return err(`invalid IP range "${entry}": start IP "${ipText(start)}" and end IP "${ipText(end)}" are of different families`);
   }
   if (start.value > end.value) {
-    return err(`invalid IP range "${entry}": start IP "${start.text}" is after the end IP "${end.text}"`);
+    return err(`invalid IP range "${entry}": start IP "${ipText(start)}" is after the end IP "${ipText(end)}"`);
   }
   return ok(summarizeRange(start.family, start.value, end.value));
 }

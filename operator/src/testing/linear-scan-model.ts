@@ -8,17 +8,19 @@
  * order helpers (not under test here) and shares no address structure with the real one.
  */
 import type { IpFamily, Pool } from '../config/types.ts';
-import { genericPools, isPoolCompatible, pinnedPools } from './pool-order.ts';
-import type { FamilyRequest, Ip, ServiceClaim, ServiceKey } from './types.ts';
+import { genericPools, isPoolCompatible, pinnedPools } from '../allocator/pool-order.ts';
+import type { IpAddress } from '@metallb-ts/lib/ip/ip.ts';
+import type { ServiceKey } from '@metallb-ts/lib/ids/ids.ts';
+import type { FamilyRequest, ServiceClaim } from '../allocator/types.ts';
 
 interface ModelAlloc {
   readonly pool: string;
-  readonly ips: readonly Ip[];
+  readonly ips: readonly IpAddress[];
   readonly claim: ServiceClaim;
 }
 
-const keyOf = (ip: Ip): string => `${ip.family}|${ip.value}`;
-const buggy = (ip: Ip): boolean => ip.family === 'ipv4' && (ip.value % 256n === 0n || ip.value % 256n === 255n);
+const keyOf = (ip: IpAddress): string => `${ip.family}|${ip.value}`;
+const buggy = (ip: IpAddress): boolean => ip.family === 'ipv4' && (ip.value % 256n === 0n || ip.value % 256n === 255n);
 const portsOf = (c: ServiceClaim): string[] => c.ports.map((p) => `${p.protocol}/${p.port}`);
 
 /** MetalLB's allocator, linear scan and all. */
@@ -44,7 +46,7 @@ export class LinearScanAllocator {
   }
 
   /** The pool holding every address, scanning all pools and CIDRs. */
-  poolFor(ips: readonly Ip[]): Pool | undefined {
+  poolFor(ips: readonly IpAddress[]): Pool | undefined {
     if (ips.length === 0) return undefined;
     return this.#pools.find((p) =>
       ips.every((ip) => !(p.avoidBuggyIPs && buggy(ip)) && p.cidrs.some((c) => c.family === ip.family && c.first <= ip.value && ip.value <= c.last)),
@@ -52,12 +54,12 @@ export class LinearScanAllocator {
   }
 
   /** Addresses of a Service. */
-  ipsOf(svc: ServiceKey): readonly Ip[] | undefined {
+  ipsOf(svc: ServiceKey): readonly IpAddress[] | undefined {
     return this.#allocs.get(svc)?.ips;
   }
 
   /** MetalLB's Assign; true on success. */
-  assign(claim: ServiceClaim, ips: readonly Ip[]): boolean {
+  assign(claim: ServiceClaim, ips: readonly IpAddress[]): boolean {
     const pool = this.poolFor(ips);
     if (pool === undefined || !isPoolCompatible(pool, claim) || ips.length > 2) return false;
     if (ips.length === 2 && ips[0]?.family === ips[1]?.family) return false;
@@ -80,7 +82,7 @@ export class LinearScanAllocator {
   }
 
   /** Pinned pools, then generic ones; per pool one address per family by linear scan. */
-  allocate(claim: ServiceClaim, req: FamilyRequest): readonly Ip[] | undefined {
+  allocate(claim: ServiceClaim, req: FamilyRequest): readonly IpAddress[] | undefined {
     const existing = this.#allocs.get(claim.service);
     if (existing !== undefined) return this.assign(claim, existing.ips) ? existing.ips : undefined;
     for (const pools of [pinnedPools(this.#pools, claim), genericPools(this.#pools)]) {
@@ -90,8 +92,8 @@ export class LinearScanAllocator {
     return undefined;
   }
 
-  #fromPools(pools: readonly Pool[], claim: ServiceClaim, req: FamilyRequest): readonly Ip[] | undefined {
-    const candidates: Partial<Record<IpFamily, Ip[]>> = {};
+  #fromPools(pools: readonly Pool[], claim: ServiceClaim, req: FamilyRequest): readonly IpAddress[] | undefined {
+    const candidates: Partial<Record<IpFamily, IpAddress[]>> = {};
     for (const pool of pools) {
       const v4 = this.#scan(pool, claim, 'ipv4');
       const v6 = this.#scan(pool, claim, 'ipv6');
@@ -108,7 +110,7 @@ export class LinearScanAllocator {
   }
 
   /** First address of the family, in CIDR scan order, that is free or shareable. */
-  #scan(pool: Pool, claim: ServiceClaim, family: IpFamily): Ip | undefined {
+  #scan(pool: Pool, claim: ServiceClaim, family: IpFamily): IpAddress | undefined {
     for (const cidr of pool.addressEntries.flat()) {
       if (cidr.family !== family) continue;
       for (let v = cidr.first; v <= cidr.last; v++) {
@@ -121,7 +123,7 @@ export class LinearScanAllocator {
   }
 
   /** MetalLB's checkSharing (sole-user key change allowed; ports must not clash). */
-  #shareable(claim: ServiceClaim, ip: Ip): boolean {
+  #shareable(claim: ServiceClaim, ip: IpAddress): boolean {
     const users = this.#users.get(keyOf(ip));
     if (users === undefined) return true;
     const others = [...users].filter((u) => u !== claim.service).map((u) => this.#allocs.get(u)?.claim);

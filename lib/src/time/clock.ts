@@ -1,6 +1,8 @@
 /**
  * Time as an injected port, so that backoff, leases and rate limits are unit-testable with a
  * fake clock instead of real waits (HOUSE-STYLE.md: time comes in as a parameter).
+ * Shell file: `systemClock` reads wall time and Node timers, so hack/lint-config.ts lists this file
+ * as a shell exception; pure code imports only its types.
  */
 
 /** An opaque handle returned by {@link Clock.setTimeout}. */
@@ -30,16 +32,4 @@ export const systemClock: Clock = {
 /** Resolves after `ms` on `clock`. */
 export function sleep(clock: Clock, ms: number): Promise<void> {
   return new Promise((resolve) => clock.setTimeout(resolve, ms));
-}
-
-/** Source of randomness in [0, 1), injected like the clock (jitter). */
-export type Rng = () => number;
-
-/**
- * Exponential backoff with full-range jitter: attempt 0 waits about `baseMs`, doubling up to
- * `maxMs`; the result is scaled by a factor in [0.5, 1.0) so restarting peers do not align.
- */
-export function backoffMs(attempt: number, opts: { baseMs: number; maxMs: number; rng: Rng }): number {
-  const raw = Math.min(opts.maxMs, opts.baseMs * 2 ** Math.min(attempt, 30));
-  return Math.round(raw * (0.5 + opts.rng() / 2));
 }

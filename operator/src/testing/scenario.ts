@@ -4,11 +4,11 @@
  * table-driven tests compare one array of strings. Not used by production code.
  */
 import type { Pool } from '../config/types.ts';
-import { formatIp } from '../../../lib/src/pure/ip.ts';
-import type { Result } from '../../../lib/src/result.ts';
-import { Allocator } from './allocator.ts';
+import { formatIp, type IpAddress } from '@metallb-ts/lib/ip/ip.ts';
+import type { Result } from '@metallb-ts/lib/result.ts';
+import { Allocator } from '../allocator/allocator.ts';
 import { claim, FAMILIES, ip } from './test-pools.ts';
-import type { AllocationError, Ip, ServiceClaim } from './types.ts';
+import type { AllocationError, ServiceClaim } from '../allocator/types.ts';
 
 /** Claim fields a step may override. */
 export type ClaimOverrides = Partial<Omit<ServiceClaim, 'service'>>;
@@ -22,13 +22,13 @@ export type Step =
   | { readonly unassign: string }
   | { readonly setPools: readonly Pool[] };
 
-const text = (ips: readonly Ip[]): string => ips.map((x) => formatIp(x.family, x.value)).join(',');
+const text = (ips: readonly IpAddress[]): string => ips.map((x) => formatIp(x.family, x.value)).join(',');
 
 /** Renders a result: addresses, `ok`, or `err:<kind>`. */
-function render(r: Result<readonly Ip[] | Ip | void, AllocationError>): string {
+function render(r: Result<readonly IpAddress[] | IpAddress | void, AllocationError>): string {
   if (!r.ok) return `err:${r.error.kind}`;
   if (r.value === undefined) return 'ok';
-  return text(Array.isArray(r.value) ? r.value : [r.value as Ip]);
+  return text(Array.isArray(r.value) ? r.value : [r.value as IpAddress]);
 }
 
 /** Runs one step. */

@@ -3,9 +3,10 @@
  * Used by the allocator's unit tests and the IPAM benchmark; not by production code.
  */
 import type { Pool, ServiceAllocation } from '../config/types.ts';
-import { parseAddressEntry, parseIp } from '../../../lib/src/pure/ip.ts';
-import { compileSelector, type LabelSelectorSpec } from '../../../lib/src/pure/label-selector.ts';
-import { serviceKey, type FamilyRequest, type Ip, type ServiceClaim } from './types.ts';
+import { type IpAddress, parseAddressEntry, parseIp } from '@metallb-ts/lib/ip/ip.ts';
+import { compileSelector, type LabelSelectorSpec } from '@metallb-ts/lib/selector/label-selector.ts';
+import { serviceKey } from '@metallb-ts/lib/ids/ids.ts';
+import { type FamilyRequest, type ServiceClaim } from '../allocator/types.ts';
 
 /** Options of {@link testPool}. */
 export interface TestPoolOptions {
@@ -45,7 +46,7 @@ export function testPool(name: string, addresses: readonly string[], opts: TestP
 }
 
 /** Parses an address for a test. */
-export function ip(text: string): Ip {
+export function ip(text: string): IpAddress {
   const a = parseIp(text);
   if (a === undefined) throw new Error(`bad test IP ${text}`);
   return { family: a.family, value: a.value };

@@ -1,7 +1,7 @@
 /**
  * A manually advanced {@link Clock} for unit tests: timers fire only inside {@link FakeClock.advance}.
  */
-import type { Clock, TimerHandle } from './clock.ts';
+import type { Clock, TimerHandle } from '../time/clock.ts';
 
 interface PendingTimer {
   readonly id: number;
