@@ -8,10 +8,11 @@
  * series-based de-duplication, not rate limiting: every occurrence is counted, none is dropped.
  * If the original Event is gone (TTL, deleted) a new one is created.
  */
-import { ApiException, EventsV1Api, PatchStrategy, setHeaderOptions, V1MicroTime, type EventsV1Event, type EventsV1EventSeries, type KubeConfig } from '@kubernetes/client-node';
+import { EventsV1Api, V1MicroTime, type EventsV1Event, type EventsV1EventSeries, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../log.ts';
 import { err, ok, type Result } from '../result.ts';
 import { systemClock, type Clock } from '../time/clock.ts';
+import { apiResult, mergePatch } from './api-errors.ts';
 
 /** The narrow Events port (a fake in unit tests). */
 export interface EventSink {
@@ -24,17 +25,10 @@ export interface EventSink {
 /** An {@link EventSink} on the real API. */
 export function eventSinkFor(kc: KubeConfig): EventSink {
   const api = kc.makeApiClient(EventsV1Api);
-  const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
   return {
     create: (namespace, body) => api.createNamespacedEvent({ namespace, body }),
-    patchSeries: async (namespace, name, series) => {
-      try {
-        return ok(await api.patchNamespacedEvent({ namespace, name, body: { series } }, merge));
-      } catch (e) {
-        if (e instanceof ApiException && e.code === 404) return err('not-found');
-        throw e;
-      }
-    },
+    patchSeries: (namespace, name, series) =>
+      apiResult(() => api.patchNamespacedEvent({ namespace, name, body: { series } }, mergePatch), ['not-found']),
   };
 }
 

@@ -2,8 +2,9 @@
  * The Lease side of leader election: the narrow store port, its real implementation, and the
  * pure per-round decision (see leader-election.ts for the algorithm).
  */
-import { ApiException, CoordinationV1Api, V1MicroTime, type KubeConfig, type V1Lease, type V1LeaseSpec } from '@kubernetes/client-node';
-import { err, ok, type Result } from '../result.ts';
+import { CoordinationV1Api, V1MicroTime, type KubeConfig, type V1Lease, type V1LeaseSpec } from '@kubernetes/client-node';
+import type { Result } from '../result.ts';
+import { apiResult, orMissing } from './api-errors.ts';
 
 /** The narrow Lease port the elector needs (a fake in unit tests). */
 export interface LeaseStore {
@@ -21,32 +22,13 @@ export interface LeaseRef {
   readonly name: string;
 }
 
-const isStatus = (e: unknown, code: number): boolean => e instanceof ApiException && e.code === code;
-
-/** Runs `call`, mapping HTTP 409 to `'conflict'`. */
-async function conflictAsResult(call: () => Promise<V1Lease>): Promise<Result<V1Lease, 'conflict'>> {
-  try {
-    return ok(await call());
-  } catch (e) {
-    if (isStatus(e, 409)) return err('conflict');
-    throw e;
-  }
-}
-
 /** A {@link LeaseStore} on the real API (coordination.k8s.io/v1). */
 export function leaseStoreFor(kc: KubeConfig, ref: LeaseRef): LeaseStore {
   const api = kc.makeApiClient(CoordinationV1Api);
   return {
-    get: async () => {
-      try {
-        return await api.readNamespacedLease(ref);
-      } catch (e) {
-        if (isStatus(e, 404)) return undefined;
-        throw e;
-      }
-    },
-    create: (body) => conflictAsResult(() => api.createNamespacedLease({ namespace: ref.namespace, body })),
-    update: (body) => conflictAsResult(() => api.replaceNamespacedLease({ ...ref, body })),
+    get: () => orMissing(api.readNamespacedLease(ref), undefined),
+    create: (body) => apiResult(() => api.createNamespacedLease({ namespace: ref.namespace, body }), ['conflict']),
+    update: (body) => apiResult(() => api.replaceNamespacedLease({ ...ref, body }), ['conflict']),
   };
 }
 

@@ -9,10 +9,11 @@
  * - counts successful writes in `metallb_k8s_client_updates_total` and failed ones in
  *   `metallb_k8s_client_update_errors_total`.
  */
-import { ApiException, CoreV1Api, type KubeConfig, type V1Service } from '@kubernetes/client-node';
+import { CoreV1Api, type KubeConfig, type V1Service } from '@kubernetes/client-node';
 import type { Logger } from '../log.ts';
 import type { K8sClientMetrics } from '../metrics.ts';
 import { err, ok, type Result } from '../result.ts';
+import { apiResult, orMissing } from './api-errors.ts';
 
 /** The narrow port a status writer needs (a fake in unit tests). */
 export interface StatusPort<T> {
@@ -136,21 +137,9 @@ export function apiStatusPort<T>(api: {
   read: (ref: { namespace: string; name: string }) => Promise<T>;
   replaceStatus: (ref: { namespace: string; name: string }, obj: T) => Promise<T>;
 }): StatusPort<T> {
-  const code = (e: unknown): number | undefined => (e instanceof ApiException ? e.code : undefined);
   return {
-    get: (key) => api.read(splitKey(key)).catch((e: unknown) => {
-      if (code(e) === 404) return undefined;
-      throw e;
-    }),
-    updateStatus: async (key, obj) => {
-      try {
-        return ok(await api.replaceStatus(splitKey(key), obj));
-      } catch (e) {
-        if (code(e) === 409) return err('conflict');
-        if (code(e) === 404) return err('not-found');
-        throw e;
-      }
-    },
+    get: (key) => orMissing(api.read(splitKey(key)), undefined),
+    updateStatus: (key, obj) => apiResult(() => api.replaceStatus(splitKey(key), obj), ['conflict', 'not-found']),
   };
 }
 

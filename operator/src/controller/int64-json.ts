@@ -6,6 +6,7 @@
  */
 import { request } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { ApiStatusError } from '@metallb-ts/lib/k8s/api-errors.ts';
 
 const MARK = '\u0000int64:';
 
@@ -15,21 +16,10 @@ export function int64Json(value: unknown): string {
   return text.replace(/"\\u0000int64:(-?\d+)"/g, '$1');
 }
 
-/** An HTTP failure of {@link rawJsonRequest}, carrying the status code. */
-export class RawRequestError extends Error {
-  /** Stable code. */
-  readonly code = 'raw-request';
-  /** HTTP status. */
-  readonly status: number;
-  /** `method path` answered `status`. */
-  constructor(what: string, status: number, body: string) {
-    super(`${what}: HTTP ${status}: ${body.slice(0, 500)}`);
-    this.name = 'RawRequestError';
-    this.status = status;
-  }
-}
-
-/** Sends `body` to the apiserver of `kc`; resolves with the response text of a 2xx answer. */
+/**
+ * Sends `body` to the apiserver of `kc`; resolves with the response text of a 2xx answer and
+ * rejects with an {@link ApiStatusError} otherwise, so lib/k8s/api-errors.ts maps it like any API call.
+ */
 export async function rawJsonRequest(kc: KubeConfig, method: string, path: string, body: string, contentType: string): Promise<string> {
   const server = kc.getCurrentCluster()?.server;
   if (server === undefined) throw new Error('kubeconfig has no current cluster');
@@ -44,7 +34,7 @@ export async function rawJsonRequest(kc: KubeConfig, method: string, path: strin
         const text = Buffer.concat(chunks).toString('utf8');
         const status = res.statusCode ?? 0;
         if (status >= 200 && status < 300) resolve(text);
-        else reject(new RawRequestError(`${method} ${path}`, status, text));
+        else reject(new ApiStatusError(`${method} ${path}`, status, text));
       });
       res.on('error', reject);
     });

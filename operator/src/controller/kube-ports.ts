@@ -3,13 +3,13 @@
  * implementations on client-node. Reconcilers take the interfaces; tests may pass fakes.
  */
 import {
-  ApiException, AppsV1Api, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions,
-  type KubeConfig, type V1Deployment, type V1Secret,
+  AppsV1Api, CoreV1Api, CustomObjectsApi, PatchStrategy, type KubeConfig, type V1Deployment, type V1Secret,
 } from '@kubernetes/client-node';
+import { apiFailureOf, mergePatch, orMissing } from '@metallb-ts/lib/k8s/api-errors.ts';
 import { CONFIGURATIONSTATE, IPADDRESSPOOL, type ConfigurationState } from '@metallb-ts/lib/api/types.generated.ts';
 import { splitKey } from '@metallb-ts/lib/k8s/status-writer.ts';
 import type { StateStatus } from './config-state.ts';
-import { int64Json, rawJsonRequest, RawRequestError } from './int64-json.ts';
+import { int64Json, rawJsonRequest } from './int64-json.ts';
 
 /** Writes the controller's ConfigurationState. */
 export interface ConfigStatePort {
@@ -51,36 +51,22 @@ export interface SecretPort {
   deployment(name: string): Promise<V1Deployment | undefined>;
 }
 
-const code = (e: unknown): number | undefined => (e instanceof ApiException ? e.code : e instanceof RawRequestError ? e.status : undefined);
-
-/** Resolves `onMissing` instead of throwing on 404. */
-async function or404<T, M>(p: Promise<T>, onMissing: M): Promise<T | M> {
-  try {
-    return await p;
-  } catch (e) {
-    if (code(e) === 404) return onMissing;
-    throw e;
-  }
-}
-
-const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
-
 /** {@link ConfigStatePort} for `<namespace>/<name>` on the real API. */
 export function configStatePortFor(kc: KubeConfig, namespace: string, name: string): ConfigStatePort {
   const api = kc.makeApiClient(CustomObjectsApi);
   const ref = { group: CONFIGURATIONSTATE.group, version: CONFIGURATIONSTATE.version, plural: CONFIGURATIONSTATE.plural, namespace };
   return {
-    read: () => or404(api.getNamespacedCustomObject({ ...ref, name }) as Promise<ConfigurationState>, undefined),
+    read: () => orMissing(api.getNamespacedCustomObject({ ...ref, name }) as Promise<ConfigurationState>, undefined),
     create: async (body) => {
       try {
         return (await api.createNamespacedCustomObject({ ...ref, body })) as ConfigurationState;
       } catch (e) {
-        if (code(e) === 409) return (await api.getNamespacedCustomObject({ ...ref, name })) as ConfigurationState;
+        if (apiFailureOf(e) === 'conflict') return (await api.getNamespacedCustomObject({ ...ref, name })) as ConfigurationState;
         throw e;
       }
     },
     patchStatus: (status) =>
-      or404(api.patchNamespacedCustomObjectStatus({ ...ref, name, body: { status } }, merge) as Promise<ConfigurationState>, 'not-found' as const),
+      orMissing(api.patchNamespacedCustomObjectStatus({ ...ref, name, body: { status } }, mergePatch) as Promise<ConfigurationState>, 'not-found' as const),
   };
 }
 
@@ -90,7 +76,7 @@ export function serviceAnnotationPortFor(kc: KubeConfig): ServiceAnnotationPort 
   return {
     patchAnnotation: async (service, key, value) => {
       const body = { metadata: { annotations: { [key]: value } } };
-      const r = await or404(core.patchNamespacedService({ ...splitKey(service), body }, merge), 'not-found' as const);
+      const r = await orMissing(core.patchNamespacedService({ ...splitKey(service), body }, mergePatch), 'not-found' as const);
       return r === 'not-found' ? r : 'patched';
     },
   };
@@ -102,7 +88,7 @@ export function poolStatusPortFor(kc: KubeConfig, namespace: string): PoolStatus
   return {
     patchStatus: async (pool, status) => {
       const path = `${base}/${encodeURIComponent(pool)}/status`;
-      const r = await or404(rawJsonRequest(kc, 'PATCH', path, int64Json({ status }), PatchStrategy.MergePatch), 'not-found' as const);
+      const r = await orMissing(rawJsonRequest(kc, 'PATCH', path, int64Json({ status }), PatchStrategy.MergePatch), 'not-found' as const);
       return r === 'not-found' ? r : 'patched';
     },
   };
@@ -113,16 +99,16 @@ export function secretPortFor(kc: KubeConfig, namespace: string): SecretPort {
   const core = kc.makeApiClient(CoreV1Api);
   const apps = kc.makeApiClient(AppsV1Api);
   return {
-    exists: async (name) => (await or404(core.readNamespacedSecret({ namespace, name }), undefined)) !== undefined,
+    exists: async (name) => (await orMissing(core.readNamespacedSecret({ namespace, name }), undefined)) !== undefined,
     create: async (body) => {
       try {
         await core.createNamespacedSecret({ namespace, body });
         return 'created';
       } catch (e) {
-        if (code(e) === 409) return 'exists';
+        if (apiFailureOf(e) === 'conflict') return 'exists';
         throw e;
       }
     },
-    deployment: (name) => or404(apps.readNamespacedDeployment({ namespace, name }), undefined),
+    deployment: (name) => orMissing(apps.readNamespacedDeployment({ namespace, name }), undefined),
   };
 }

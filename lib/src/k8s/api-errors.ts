@@ -1,0 +1,65 @@
+/**
+ * The one place that turns Kubernetes API failures into values: the HTTP status of a failed
+ * call, 404 → `undefined` / `'not-found'`, 409 → `'conflict'`, 422 → `'invalid'` as
+ * {@link Result} errors, and the merge-patch request option. Every real port (leases, status,
+ * events, the controller's writers) maps errors through here so they agree.
+ */
+import { ApiException, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { err, ok, type Result } from '../result.ts';
+
+/** A failed request outside the generated client (e.g. a raw JSON request), carrying its HTTP status. */
+export class ApiStatusError extends Error {
+  /** HTTP status of the answer. */
+  readonly status: number;
+  /** `what` answered `status`; the body is cut to 500 characters. */
+  constructor(what: string, status: number, body: string) {
+    super(`${what}: HTTP ${status}: ${body.slice(0, 500)}`);
+    this.name = 'ApiStatusError';
+    this.status = status;
+  }
+}
+
+/** The API failures callers handle as values. */
+export type ApiFailure = 'not-found' | 'conflict' | 'invalid';
+
+const FAILURE_BY_STATUS: ReadonlyMap<number, ApiFailure> = new Map([[404, 'not-found'], [409, 'conflict'], [422, 'invalid']]);
+
+/** HTTP status of a failed API call, or undefined when `e` is no API answer (network, bug). */
+export function apiStatusOf(e: unknown): number | undefined {
+  if (e instanceof ApiException) return e.code;
+  if (e instanceof ApiStatusError) return e.status;
+  return undefined;
+}
+
+/** The {@link ApiFailure} `e` stands for, or undefined for any other error. */
+export function apiFailureOf(e: unknown): ApiFailure | undefined {
+  const status = apiStatusOf(e);
+  return status === undefined ? undefined : FAILURE_BY_STATUS.get(status);
+}
+
+/**
+ * Awaits `call`; the failures listed in `handled` become `err(failure)`, anything else rethrows.
+ * E.g. `apiResult(() => api.replaceX(...), ['conflict', 'not-found'])`.
+ */
+export async function apiResult<T, F extends ApiFailure>(call: () => Promise<T>, handled: readonly F[]): Promise<Result<T, F>> {
+  try {
+    return ok(await call());
+  } catch (e) {
+    const failure = apiFailureOf(e);
+    if (failure !== undefined && (handled as readonly ApiFailure[]).includes(failure)) return err(failure as F);
+    throw e;
+  }
+}
+
+/** Resolves `onMissing` instead of throwing when the object is gone (404). */
+export async function orMissing<T, M>(p: Promise<T>, onMissing: M): Promise<T | M> {
+  try {
+    return await p;
+  } catch (e) {
+    if (apiFailureOf(e) === 'not-found') return onMissing;
+    throw e;
+  }
+}
+
+/** Request option of the generated client that sends a body as a JSON merge patch. */
+export const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
