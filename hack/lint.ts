@@ -1,45 +1,36 @@
 /**
- * Project lint: (1) decision code in the pure folders imports no I/O, (2) no import cycles.
- *
- * Pure folders hold config validation, allocation, rendering view models, codecs and state
- * machines (HOUSE-STYLE.md, "Pure core, effectful shell"). They may import types from the
- * Kubernetes client, but no runtime value of it, and nothing that touches the outside world.
+ * Project lint, rules declared in hack/lint-config.ts:
+ * 1. pure code imports no I/O or shell library, only pure files at runtime (transitively, since
+ *    every pure file is checked), and reaches for no ambient time/randomness/timers/process/
+ *    network/console (hack/lint-pure.ts);
+ * 2. production code imports no test kit (a `testing/` folder or a `*.test.ts` file);
+ * 3. lib imports no binary, and operator/ and speaker/ never import each other;
+ * 4. no import cycles.
  *
  * Usage: node hack/lint.ts [repo root]   — exits 1 and prints one line per finding.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
+import { FORBIDDEN_PACKAGE_EDGES, PURE, SHELL_FILES } from './lint-config.ts';
+import { importsOf, pureGlobalViolations, pureImportViolation } from './lint-pure.ts';
 
-/** Folders (relative to the repo root) whose files must stay free of I/O. */
-export const PURE_FOLDERS: readonly string[] = [
-  'lib/src/ip',
-  'lib/src/selector',
-  'lib/src/ids',
-  'operator/src/config',
-  'operator/src/allocator',
-  'operator/src/frr',
-  'speaker/src/codec',
-  'speaker/src/membership/core',
-];
-
-/** Module specifiers a pure file may not import at all (prefix match on the bare name). */
-const FORBIDDEN_MODULES: readonly string[] = [
-  'node:fs', 'fs', 'node:net', 'net', 'node:dgram', 'dgram', 'node:child_process', 'child_process',
-  'node:timers', 'timers', 'node:http', 'http', 'node:https', 'https', 'node:os', 'os',
-  'node:process', 'process', 'execa', 'winston', 'prom-client',
-];
-
-/** Modules a pure file may import only with `import type`. */
-const TYPE_ONLY_MODULES: readonly string[] = ['@kubernetes/client-node'];
+export { pureImportViolation };
 
 const SOURCE_ROOTS = ['lib', 'operator', 'speaker', 'test', 'hack', 'bin'];
 
-interface ImportRef {
-  readonly specifier: string;
-  readonly typeOnly: boolean;
-  readonly line: number;
+/** Test code: tests and test kits. */
+const isTestCode = (rel: string): boolean => rel.endsWith('.test.ts') || rel.split('/').includes('testing');
+
+/** Whether a repo-relative file is pure code (declared in {@link PURE}, not a shell file, not a test). */
+export function isPure(rel: string): boolean {
+  if (isTestCode(rel) || SHELL_FILES.includes(rel)) return false;
+  return PURE.some((entry) => rel === entry || rel.startsWith(`${entry}/`));
 }
+
+/** Production code: a binary's or lib's sources, not tests or test kits. */
+const isProduction = (rel: string): boolean =>
+  ['lib', 'operator', 'speaker', 'bin'].includes(rel.split('/')[0] ?? '') && !isTestCode(rel);
 
 /** Lists every .ts file under the source roots, skipping node_modules and dot folders. */
 function listSources(root: string): string[] {
@@ -61,51 +52,6 @@ function listSources(root: string): string[] {
     }
   }
   return out.sort();
-}
-
-/** Extracts static imports, re-exports and dynamic `import('x')` calls of one file. */
-function importsOf(file: string): ImportRef[] {
-  const text = readFileSync(file, 'utf8');
-  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
-  const refs: ImportRef[] = [];
-  const lineOf = (n: ts.Node): number => sf.getLineAndCharacterOfPosition(n.getStart()).line + 1;
-  const visit = (node: ts.Node): void => {
-    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
-      const clause = node.importClause;
-      const allTypeNamed =
-        clause !== undefined && clause.name === undefined && clause.namedBindings !== undefined &&
-        ts.isNamedImports(clause.namedBindings) && clause.namedBindings.elements.length > 0 &&
-        clause.namedBindings.elements.every((e) => e.isTypeOnly);
-      refs.push({
-        specifier: node.moduleSpecifier.text,
-        typeOnly: clause?.isTypeOnly === true || allTypeNamed,
-        line: lineOf(node),
-      });
-    } else if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
-      refs.push({ specifier: node.moduleSpecifier.text, typeOnly: node.isTypeOnly, line: lineOf(node) });
-    } else if (
-      ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword &&
-      node.arguments[0] !== undefined && ts.isStringLiteral(node.arguments[0])
-    ) {
-      refs.push({ specifier: node.arguments[0].text, typeOnly: false, line: lineOf(node) });
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(sf);
-  return refs;
-}
-
-const matches = (spec: string, mod: string): boolean => spec === mod || spec.startsWith(`${mod}/`);
-
-/** Reasons a pure file's import breaks the pure-core rule; empty when it is allowed. */
-export function pureImportViolation(ref: ImportRef): string | undefined {
-  if (FORBIDDEN_MODULES.some((m) => matches(ref.specifier, m))) {
-    return `imports '${ref.specifier}' (I/O or a shell library) in a pure folder`;
-  }
-  if (!ref.typeOnly && TYPE_ONLY_MODULES.some((m) => matches(ref.specifier, m))) {
-    return `imports runtime values of '${ref.specifier}' in a pure folder (use 'import type')`;
-  }
-  return undefined;
 }
 
 /** Resolves a relative or workspace specifier to a repo file, or undefined for packages. */
@@ -155,23 +101,38 @@ export function findCycles(graph: ReadonlyMap<string, readonly string[]>): strin
   return cycles;
 }
 
-/** Runs both checks over the repo and returns the findings, one line each. */
+/** Runs every check over the repo and returns the findings, one line each. */
 export function lint(root: string): string[] {
   const findings: string[] = [];
   const graph = new Map<string, string[]>();
   for (const file of listSources(root)) {
     const rel = relative(root, file);
-    const pure = PURE_FOLDERS.some((f) => rel.startsWith(`${f}/`)) && !rel.endsWith('.test.ts');
+    const sf = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+    const pure = isPure(rel);
     const edges: string[] = [];
-    for (const ref of importsOf(file)) {
-      if (pure) {
-        const why = pureImportViolation(ref);
-        if (why !== undefined) findings.push(`${rel}:${ref.line}: ${why}`);
-      }
+    for (const ref of importsOf(sf)) {
+      const at = `${rel}:${ref.line}:`;
       const target = resolveLocal(root, file, ref.specifier);
+      const targetRel = target === undefined ? undefined : relative(root, target);
+      if (targetRel === undefined) {
+        const why = pure ? pureImportViolation(ref) : undefined;
+        if (why !== undefined) findings.push(`${at} ${why}`);
+        continue;
+      }
+      if (pure && !ref.typeOnly && !isPure(targetRel) && existsSync(target ?? '')) {
+        findings.push(`${at} imports '${ref.specifier}' (${targetRel}, not pure code) at runtime in a pure folder (use 'import type' or move it)`);
+      }
+      if (isProduction(rel) && isTestCode(targetRel)) {
+        findings.push(`${at} production code imports the test kit '${ref.specifier}'`);
+      }
+      const [from, to] = [rel.split('/')[0] ?? '', targetRel.split('/')[0] ?? ''];
+      if (FORBIDDEN_PACKAGE_EDGES[from]?.includes(to) === true) {
+        findings.push(`${at} ${from}/ may not import ${to}/ ('${ref.specifier}')`);
+      }
       // Type-only edges cannot form a runtime cycle.
-      if (target !== undefined && !ref.typeOnly) edges.push(relative(root, target));
+      if (!ref.typeOnly) edges.push(targetRel);
     }
+    if (pure) for (const g of pureGlobalViolations(sf)) findings.push(`${rel}:${g.line}: ${g.why}`);
     graph.set(rel, edges);
   }
   for (const cycle of findCycles(graph)) findings.push(`import cycle: ${cycle.join(' -> ')}`);
