@@ -10,19 +10,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { KubeConfig } from '@kubernetes/client-node';
+import { loadKubeConfig } from '@metallb-ts/lib/k8s/kube-config.ts';
 import { systemClock } from '@metallb-ts/lib/time/clock.ts';
 import { createLogger } from '@metallb-ts/lib/log.ts';
 import { startOperator } from './controller/operator.ts';
-import { parseOptions, USAGE, type OperatorOptions } from './options.ts';
-
-/** In-cluster config when running in a pod, else the given file or the default rules. */
-function kubeConfigFor(o: OperatorOptions): KubeConfig {
-  const kc = new KubeConfig();
-  if (o.kubeconfig !== undefined) kc.loadFromFile(o.kubeconfig);
-  else kc.loadFromDefault();
-  return kc;
-}
+import { parseOptions, USAGE } from './options.ts';
 
 /** Parses, wires, runs until a signal; returns the exit code on a usage error. */
 async function main(): Promise<void> {
@@ -35,7 +27,7 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: o.logLevel, component: 'controller' });
   logger.info('starting metallb-ts operator', { namespace: o.namespace, identity: o.identity, lbClass: o.lbClass ?? '', metricsPort: o.port });
   const running = await startOperator({
-    kubeConfig: kubeConfigFor(o), namespace: o.namespace, mlSecretName: o.mlSecretName, identity: o.identity, leaseName: o.leaseName,
+    kubeConfig: loadKubeConfig(o.kubeconfig), namespace: o.namespace, mlSecretName: o.mlSecretName, identity: o.identity, leaseName: o.leaseName,
     clock: systemClock, logger, randomBytes: (n) => randomBytes(n), metricsPort: o.port, healthProbePort: o.healthProbePort,
     ...(o.lbClass === undefined ? {} : { lbClass: o.lbClass }),
     ...(o.deployment === undefined ? {} : { deployment: o.deployment }),

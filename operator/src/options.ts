@@ -2,9 +2,11 @@
  * The operator's command line and environment, MetalLB-controller style. Flags win over the
  * environment; everything has MetalLB's default. Pure: argv, env and the hostname come in.
  */
-import { parseArgs } from 'node:util';
+import { logLevelOf, optional, parseFlags, portOf, type Env } from '@metallb-ts/lib/flags.ts';
 import type { LogLevel } from '@metallb-ts/lib/log.ts';
-import { err, ok, type Result } from '@metallb-ts/lib/result.ts';
+import { ok, type Result } from '@metallb-ts/lib/result.ts';
+
+export type { Env };
 
 /** Everything main.ts needs to wire the operator. */
 export interface OperatorOptions {
@@ -30,11 +32,6 @@ export interface OperatorOptions {
   readonly leaseName: string;
 }
 
-/** Environment variables read (a plain record, so tests pass their own). */
-export type Env = Readonly<Record<string, string | undefined>>;
-
-const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'];
-
 /** Help text printed for `--help` and after a usage error. */
 export const USAGE = `usage: node operator/src/main.ts [flags]
   --namespace NS            MetalLB namespace (env METALLB_NAMESPACE, default metallb-system)
@@ -55,32 +52,17 @@ const FLAGS = {
   'lease-name': { type: 'string' }, help: { type: 'boolean' },
 } as const;
 
-/** A TCP port number, or an error naming the flag. */
-function portOf(flag: string, text: string | undefined, fallback: number): Result<number, string> {
-  if (text === undefined) return ok(fallback);
-  const n = Number(text);
-  return Number.isInteger(n) && n >= 0 && n <= 65535 ? ok(n) : err(`--${flag}: not a port: ${JSON.stringify(text)}`);
-}
-
-/** Drops undefined and empty optional values (exactOptionalPropertyTypes). */
-function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
-  return value === undefined || value === '' ? {} : ({ [key]: value } as { [P in K]?: string });
-}
-
 /**
  * Parses argv (without node and script) and env. `'help'` when --help was asked for; an
  * error message for a bad flag or value.
  */
 export function parseOptions(argv: readonly string[], env: Env, hostname: string): Result<OperatorOptions | 'help', string> {
-  let values: ReturnType<typeof parseArgs<{ options: typeof FLAGS }>>['values'];
-  try {
-    values = parseArgs({ args: [...argv], options: FLAGS, strict: true, allowPositionals: false }).values;
-  } catch (e) {
-    return err(e instanceof Error ? e.message : String(e));
-  }
+  const flags = parseFlags(argv, FLAGS);
+  if (!flags.ok) return flags;
+  const values = flags.value;
   if (values.help === true) return ok('help');
-  const logLevel = values['log-level'] ?? 'info';
-  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) return err(`--log-level: unknown level ${JSON.stringify(logLevel)}`);
+  const logLevel = logLevelOf(values['log-level']);
+  if (!logLevel.ok) return logLevel;
   const port = portOf('port', values.port, 9120);
   const health = portOf('health-probe-port', values['health-probe-port'], 17472);
   if (!port.ok) return port;
@@ -88,7 +70,7 @@ export function parseOptions(argv: readonly string[], env: Env, hostname: string
   return ok({
     namespace: values.namespace ?? env['METALLB_NAMESPACE'] ?? 'metallb-system',
     mlSecretName: values['ml-secret-name'] ?? env['METALLB_ML_SECRET_NAME'] ?? 'memberlist',
-    logLevel: logLevel as LogLevel,
+    logLevel: logLevel.value,
     port: port.value,
     healthProbePort: health.value,
     identity: values.identity ?? env['POD_NAME'] ?? hostname,

@@ -49,3 +49,11 @@ export function pooledKubeConfig(kc: KubeConfig): PooledKubeConfig {
   pooled.loadFromOptions({ clusters: kc.clusters, users: kc.users, contexts: kc.contexts, currentContext: kc.getCurrentContext() });
   return pooled;
 }
+
+/** The kubeconfig at `path`, or in-cluster config / $KUBECONFIG / ~/.kube/config when unset (a binary's `--kubeconfig`). */
+export function loadKubeConfig(path: string | undefined): KubeConfig {
+  const kc = new KubeConfig();
+  if (path !== undefined) kc.loadFromFile(path);
+  else kc.loadFromDefault();
+  return kc;
+}

@@ -1,0 +1,63 @@
+/**
+ * The speaker's command line and environment, MetalLB-speaker style. Flags win over the
+ * environment. Pure: argv and env come in.
+ */
+import { logLevelOf, optional, parseFlags, portOf, type Env } from '@metallb-ts/lib/flags.ts';
+import { nodeName, type NodeName } from '@metallb-ts/lib/ids/ids.ts';
+import type { LogLevel } from '@metallb-ts/lib/log.ts';
+import { err, ok, type Result } from '@metallb-ts/lib/result.ts';
+
+/** Everything main.ts needs to wire the speaker. */
+export interface SpeakerOptions {
+  /** The Node this speaker announces for (required). */
+  readonly nodeName: NodeName;
+  /** Namespace of the metallb.io CRs. */
+  readonly namespace: string;
+  /** Path of a kubeconfig; unset = in-cluster or the default loading rules. */
+  readonly kubeconfig?: string;
+  /** Minimum log level. */
+  readonly logLevel: LogLevel;
+  /** Port of /healthz and /readyz (bound on 127.0.0.1, as MetalLB's speaker does). */
+  readonly healthPort: number;
+  /** Metrics port (plain HTTP); 0 disables the metrics server. */
+  readonly metricsPort: number;
+}
+
+/** Help text printed for `--help` and after a usage error. */
+export const USAGE = `usage: node speaker/src/main.ts --node-name NODE [flags]
+  --node-name NODE     this speaker's Node (env METALLB_NODE_NAME, then NODE_NAME; required)
+  --namespace NS       MetalLB namespace (env METALLB_NAMESPACE, default metallb-system)
+  --kubeconfig PATH    kubeconfig (default: in-cluster, then $KUBECONFIG / ~/.kube/config)
+  --log-level LEVEL    error|warn|info|debug (default info)
+  --health-port PORT   /healthz and /readyz on 127.0.0.1 (default 17472, 0 picks a free port)
+  --metrics-port PORT  metrics port, plain HTTP (default 9120, 0 disables)`;
+
+const FLAGS = {
+  'node-name': { type: 'string' }, namespace: { type: 'string' }, kubeconfig: { type: 'string' },
+  'log-level': { type: 'string' }, 'health-port': { type: 'string' }, 'metrics-port': { type: 'string' },
+  help: { type: 'boolean' },
+} as const;
+
+/** Parses argv (without node and script) and env; `'help'` for --help, a message for a usage error. */
+export function parseSpeakerOptions(argv: readonly string[], env: Env): Result<SpeakerOptions | 'help', string> {
+  const flags = parseFlags(argv, FLAGS);
+  if (!flags.ok) return flags;
+  const values = flags.value;
+  if (values.help === true) return ok('help');
+  const node = values['node-name'] ?? env['METALLB_NODE_NAME'] ?? env['NODE_NAME'] ?? '';
+  if (node === '') return err('--node-name (or METALLB_NODE_NAME / NODE_NAME) is required');
+  const logLevel = logLevelOf(values['log-level']);
+  const health = portOf('health-port', values['health-port'], 17472);
+  const metrics = portOf('metrics-port', values['metrics-port'], 9120);
+  if (!logLevel.ok) return logLevel;
+  if (!health.ok) return health;
+  if (!metrics.ok) return metrics;
+  return ok({
+    nodeName: nodeName(node),
+    namespace: values.namespace ?? env['METALLB_NAMESPACE'] ?? 'metallb-system',
+    logLevel: logLevel.value,
+    healthPort: health.value,
+    metricsPort: metrics.value,
+    ...optional('kubeconfig', values.kubeconfig),
+  });
+}
