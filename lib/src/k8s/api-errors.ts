@@ -7,18 +7,6 @@
 import { ApiException, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { err, ok, type Result } from '../result.ts';
 
-/** A failed request outside the generated client (e.g. a raw JSON request), carrying its HTTP status. */
-export class ApiStatusError extends Error {
-  /** HTTP status of the answer. */
-  readonly status: number;
-  /** `what` answered `status`; the body is cut to 500 characters. */
-  constructor(what: string, status: number, body: string) {
-    super(`${what}: HTTP ${status}: ${body.slice(0, 500)}`);
-    this.name = 'ApiStatusError';
-    this.status = status;
-  }
-}
-
 /** The API failures callers handle as values. */
 export type ApiFailure = 'not-found' | 'conflict' | 'invalid';
 
@@ -26,9 +14,7 @@ const FAILURE_BY_STATUS: ReadonlyMap<number, ApiFailure> = new Map([[404, 'not-f
 
 /** HTTP status of a failed API call, or undefined when `e` is no API answer (network, bug). */
 export function apiStatusOf(e: unknown): number | undefined {
-  if (e instanceof ApiException) return e.code;
-  if (e instanceof ApiStatusError) return e.status;
-  return undefined;
+  return e instanceof ApiException ? e.code : undefined;
 }
 
 /** The {@link ApiFailure} `e` stands for, or undefined for any other error. */

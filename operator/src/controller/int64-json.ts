@@ -1,12 +1,12 @@
 /**
  * JSON with exact int64 numbers. IPAddressPool status counters are int64 (MetalLB reports
  * MaxInt64 for huge IPv6 pools), which a JS number cannot carry; bigints are written as bare
- * digits instead, and the body is sent with a raw HTTPS request (the generated client would
- * JSON.stringify it and throw on a bigint).
+ * digits instead. The generated client would JSON.stringify a bigint body and throw, so
+ * {@link int64BodyOptions} swaps the serialized text in as request middleware: the request
+ * still goes through the client's (pooled) connection and auth path, and fails with its
+ * ApiException, mapped by lib/k8s/api-errors.ts like every other call.
  */
-import { request } from 'node:https';
-import type { KubeConfig } from '@kubernetes/client-node';
-import { ApiStatusError } from '@metallb-ts/lib/k8s/api-errors.ts';
+import { Observable, setHeaderOptions, type ConfigurationOptions, type RequestContext, type ResponseContext } from '@kubernetes/client-node';
 
 const MARK = '\u0000int64:';
 
@@ -17,28 +17,21 @@ export function int64Json(value: unknown): string {
 }
 
 /**
- * Sends `body` to the apiserver of `kc`; resolves with the response text of a 2xx answer and
- * rejects with an {@link ApiStatusError} otherwise, so lib/k8s/api-errors.ts maps it like any API call.
+ * Request options that send `value` as the body (int64-exact JSON) with `contentType`,
+ * whatever placeholder body the API method was given.
  */
-export async function rawJsonRequest(kc: KubeConfig, method: string, path: string, body: string, contentType: string): Promise<string> {
-  const server = kc.getCurrentCluster()?.server;
-  if (server === undefined) throw new Error('kubeconfig has no current cluster');
-  const url = new URL(path, server);
-  const opts: import('node:https').RequestOptions = { method, headers: { 'Content-Type': contentType, Accept: 'application/json' } };
-  await kc.applyToHTTPSOptions(opts);
-  return new Promise((resolve, reject) => {
-    const req = request(url, opts, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        const status = res.statusCode ?? 0;
-        if (status >= 200 && status < 300) resolve(text);
-        else reject(new ApiStatusError(`${method} ${path}`, status, text));
-      });
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+export function int64BodyOptions(value: unknown, contentType: string): ConfigurationOptions {
+  const text = int64Json(value);
+  const options = setHeaderOptions('Content-Type', contentType);
+  return {
+    ...options,
+    middleware: [...(options.middleware ?? []), {
+      // The client's middleware speaks its small Observable (as setHeaderOptions' does).
+      pre: (ctx: RequestContext) => {
+        ctx.setBody(text);
+        return new Observable(Promise.resolve(ctx));
+      },
+      post: (res: ResponseContext) => new Observable(Promise.resolve(res)),
+    }],
+  };
 }

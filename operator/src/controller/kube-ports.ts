@@ -9,7 +9,7 @@ import { apiFailureOf, mergePatch, orMissing } from '@metallb-ts/lib/k8s/api-err
 import { CONFIGURATIONSTATE, IPADDRESSPOOL, type ConfigurationState } from '@metallb-ts/lib/api/types.generated.ts';
 import { splitKey } from '@metallb-ts/lib/k8s/status-writer.ts';
 import type { StateStatus } from './config-state.ts';
-import { int64Json, rawJsonRequest } from './int64-json.ts';
+import { int64BodyOptions } from './int64-json.ts';
 
 /** Writes the controller's ConfigurationState. */
 export interface ConfigStatePort {
@@ -82,14 +82,15 @@ export function serviceAnnotationPortFor(kc: KubeConfig): ServiceAnnotationPort 
   };
 }
 
-/** {@link PoolStatusPort} on the real API: raw merge patch so int64 values stay exact. */
+/** {@link PoolStatusPort} on the real API: merge patch whose int64 values stay exact. */
 export function poolStatusPortFor(kc: KubeConfig, namespace: string): PoolStatusPort {
-  const base = `/apis/${IPADDRESSPOOL.group}/${IPADDRESSPOOL.version}/namespaces/${namespace}/${IPADDRESSPOOL.plural}`;
+  const api = kc.makeApiClient(CustomObjectsApi);
+  const ref = { group: IPADDRESSPOOL.group, version: IPADDRESSPOOL.version, plural: IPADDRESSPOOL.plural, namespace };
   return {
     patchStatus: async (pool, status) => {
-      const path = `${base}/${encodeURIComponent(pool)}/status`;
-      const r = await orMissing(rawJsonRequest(kc, 'PATCH', path, int64Json({ status }), PatchStrategy.MergePatch), 'not-found' as const);
-      return r === 'not-found' ? r : 'patched';
+      // The body argument is a placeholder: int64BodyOptions sends the exact JSON instead.
+      const patch = api.patchNamespacedCustomObjectStatus({ ...ref, name: pool, body: {} }, int64BodyOptions({ status }, PatchStrategy.MergePatch));
+      return (await orMissing(patch, 'not-found' as const)) === 'not-found' ? 'not-found' : 'patched';
     },
   };
 }
