@@ -18,6 +18,7 @@ export const PURE_FOLDERS: readonly string[] = [
   'operator/src/allocator',
   'operator/src/frr',
   'speaker/src/codec',
+  'speaker/src/frr/core',
   'speaker/src/membership/core',
 ];
 
