@@ -25,8 +25,11 @@ export interface LabApplier {
   readonly results: ApplyResult[];
 }
 
-/** Creates an applier for `frr`; secrets come from `secrets` (key → value). */
-export function labApplier(frr: FrrInstance, secrets: Readonly<Record<string, string>> = {}): LabApplier {
+/**
+ * Creates an applier for `frr`; secrets come from `secrets` (key → value). `cliTimeoutMs` caps
+ * each vtysh / frr-reload.py run (frr-reload.py needs minutes for a thousand lines).
+ */
+export function labApplier(frr: FrrInstance, secrets: Readonly<Record<string, string>> = {}, cliTimeoutMs = 60_000): LabApplier {
   const workDir = join(frr.dir, 'speaker');
   mkdirSync(workDir, { mode: 0o700, recursive: true });
   const logs: string[] = [];
@@ -35,7 +38,7 @@ export function labApplier(frr: FrrInstance, secrets: Readonly<Record<string, st
   const resolver: SecretResolver = {
     resolve: async (keys) => new Map(keys.flatMap((k) => (secrets[k] === undefined ? [] : [[k, secrets[k]] as const]))),
   };
-  const cli = createFrrCli({ vtyDir: frr.dir, configDir: frr.dir });
+  const cli = createFrrCli({ vtyDir: frr.dir, configDir: frr.dir, timeoutMs: cliTimeoutMs });
   const configPath = join(workDir, 'frr.conf');
   const applier = new FrrApplier({
     cli, secrets: resolver, configPath, workDir, clock: systemClock, rng: Math.random,

@@ -122,7 +122,10 @@ export class FrrApplier {
     if (!filled.ok) return result(hash, 'failed', 'none', filled.message);
     const check = await this.#vtyshFile('check.conf', filled.text, ['--dryrun']);
     if (check.exitCode !== 0) {
-      log.warn('config refused by vtysh --dryrun', { output: redactConfig(output(check)) });
+      // vtysh names the offending line ("line 3: % Unknown command…"); anything else is not the config's fault.
+      const refused = /^line \d+:/m.test(output(check));
+      log.warn('vtysh --dryrun failed', { refused, output: redactConfig(output(check)) });
+      if (!refused) return result(hash, 'failed', 'none', `vtysh --dryrun failed: ${redactConfig(output(check))}`);
       return result(hash, 'invalid', 'none', `refused by FRR: ${redactConfig(output(check))}`);
     }
     await writeAtomic(this.#o.configPath, filled.text);
