@@ -104,12 +104,13 @@ export const configTextArb: fc.Arbitrary<string> = fc.record({
 }).map((c) => [
   'frr defaults traditional',
   ...c.prefixLists.map((p) => `ip prefix-list ${p.name} seq ${p.seq} ${p.action} ${p.prefix}`),
-  ...c.routeMaps.flatMap((m) => [
+  // A deny entry has no body (FRR drops set/on-match on deny entries; MetalLB renders it bare).
+  ...c.routeMaps.map((m) => (m.action === 'deny' ? { name: m.name, action: m.action, seq: m.seq } : m)).flatMap((m) => [
     `route-map ${m.name} ${m.action} ${m.seq}`,
-    ...(m.match === undefined ? [] : [` match ip address prefix-list ${m.match}`]),
-    ...(m.localPref === undefined ? [] : [` set local-preference ${m.localPref}`]),
-    ...(m.community === undefined ? [] : [` set community ${m.community} additive`]),
-    ...(m.onMatchNext ? [' on-match next'] : []),
+    ...('match' in m && m.match !== undefined ? [` match ip address prefix-list ${m.match}`] : []),
+    ...('localPref' in m && m.localPref !== undefined ? [` set local-preference ${m.localPref}`] : []),
+    ...('community' in m && m.community !== undefined ? [` set community ${m.community} additive`] : []),
+    ...('onMatchNext' in m && m.onMatchNext ? [' on-match next'] : []),
     'exit',
   ]),
   ...(c.main === undefined ? [] : routerText(c.main, undefined)),
