@@ -78,6 +78,15 @@ test('a config vtysh --dryrun refuses is reported invalid and FRR is not touched
   assert.match(r.message, /bogus/);
   assert.ok(sameConfig(s.cli.running, parseConfig(filled(A))));
   assert.equal(s.clock.pending(), 0, 'no retry of an invalid config');
+  // FRR restarts: the last good config comes back, not the refused one.
+  s.applier.start();
+  s.cli.running = parseConfig('');
+  s.setIdentity('bgpd:101');
+  await s.clock.advance(600);
+  await settle(() => s.results.length === 3);
+  assert.deepEqual(s.results.map((x) => x.result), ['applied', 'invalid', 'applied']);
+  assert.ok(sameConfig(s.cli.running, parseConfig(filled(A))));
+  s.applier.stop();
 });
 
 test('a batch that leaves FRR differing falls back to one full reload', async () => {
@@ -139,4 +148,12 @@ test('secrets: a missing one fails naming the key; values never reach logs or me
   const all = [...t.logs, ...t.results.map((x) => x.message)].join('\n');
   assert.ok(t.logs.length > 0);
   assert.doesNotMatch(all, new RegExp(SECRET));
+});
+
+test('a burst of configs costs one apply: the ones overtaken while waiting are skipped', async () => {
+  const s = setup();
+  const [a, b, c] = await Promise.all([s.applier.apply(A), s.applier.apply(conf(['198.51.100.7/32'])), s.applier.apply(B)]);
+  assert.deepEqual([a?.result, b?.result, c?.result], ['superseded', 'superseded', 'applied']);
+  assert.equal(s.cli.calls.filter((x) => x === 'vtysh -f').length, 1);
+  assert.ok(sameConfig(s.cli.running, parseConfig(filled(B))));
 });

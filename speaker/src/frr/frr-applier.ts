@@ -31,8 +31,12 @@ export type InstanceProbe = () => Promise<string | undefined>;
 export interface ApplyResult {
   /** sha256 of the config as received (placeholders, never secrets). */
   readonly hash: string;
-  /** `applied`/`unchanged`/`reloaded` mean FRR runs it; `invalid` is refused; `failed` will be retried. */
-  readonly result: 'applied' | 'unchanged' | 'reloaded' | 'invalid' | 'failed';
+  /**
+   * `applied`/`unchanged`/`reloaded` mean FRR runs it; `invalid` is refused; `failed` will be
+   * retried; `superseded`: a newer config arrived while this one waited, so it was skipped (a
+   * burst of changes costs one apply, without MetalLB's fixed 3 s debounce).
+   */
+  readonly result: 'applied' | 'unchanged' | 'reloaded' | 'invalid' | 'failed' | 'superseded';
   /** Which path changed FRR. */
   readonly method: 'batch' | 'full-reload' | 'none';
   /** Human-readable detail, passwords redacted. */
@@ -68,6 +72,7 @@ export class FrrApplier {
   readonly #o: FrrApplierOptions;
   #chain: Promise<unknown> = Promise.resolve();
   #wanted: string | undefined;
+  #good: string | undefined;
   #applied: { hash: string; tree: Stanza; identity: string | undefined } | undefined;
   #attempt = 0;
   #retryTimer: TimerHandle | undefined;
@@ -101,11 +106,16 @@ export class FrrApplier {
   }
 
   #enqueue(config: string, reason: string): Promise<ApplyResult> {
-    const run = this.#chain.then(() => this.#applyOnce(config, reason));
+    const run = this.#chain.then(() => (config === this.#wanted
+      ? this.#applyOnce(config, reason)
+      : result(createHash('sha256').update(config).digest('hex'), 'superseded', 'none', 'a newer config arrived first')));
     this.#chain = run.catch(() => undefined);
     return run.then((r) => {
       this.#o.onResult?.(r);
       if (r.result === 'failed' && config === this.#wanted) this.#scheduleRetry(config);
+      if (['applied', 'unchanged', 'reloaded'].includes(r.result)) this.#good = config;
+      // A refused config is never retried; a restarted FRR gets the last good one back instead.
+      if (r.result === 'invalid' && config === this.#wanted) this.#wanted = this.#good;
       return r;
     });
   }
