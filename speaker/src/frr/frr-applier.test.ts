@@ -77,6 +77,7 @@ test('a config vtysh --dryrun refuses is reported invalid and FRR is not touched
   assert.equal(r.result, 'invalid');
   assert.match(r.message, /bogus/);
   assert.ok(sameConfig(s.cli.running, parseConfig(filled(A))));
+  assert.equal(readFileSync(join(s.dir, 'frr.conf'), 'utf8'), filled(A), 'the file FRR loads on restart keeps the good config');
   assert.equal(s.clock.pending(), 0, 'no retry of an invalid config');
   // FRR restarts: the last good config comes back, not the refused one.
   s.applier.start();

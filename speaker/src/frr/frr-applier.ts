@@ -1,8 +1,8 @@
 /**
  * Makes FRR run a rendered frr.conf without resetting what did not change. Each apply:
- * fill secrets → `vtysh --dryrun` the whole file (a malformed config is refused before FRR is
- * touched) → write the file (0600, atomic) → diff against the last applied config, or FRR's
- * running config when FRR restarted or nothing was applied yet → ONE `vtysh -f` batch →
+ * fill secrets → diff against the last applied config, or FRR's running config when FRR
+ * restarted or nothing was applied yet → `vtysh --dryrun` the batch (a malformed config is
+ * refused before FRR is touched) → write the full file (0600, atomic) → ONE `vtysh -f` batch →
  * read `show running-config` and compare in normal form → on mismatch, one full
  * `frr-reload.py --reload` → report. Failures retry with backoff; a restarted FRR (its daemons'
  * identity changed) gets the last config again. Config text and FRR output reach logs and
@@ -130,8 +130,14 @@ export class FrrApplier {
     }
     const filled = await this.#fill(config);
     if (!filled.ok) return result(hash, 'failed', 'none', filled.message);
-    const check = await this.#vtyshFile('check.conf', filled.text, ['--dryrun']);
-    if (check.exitCode !== 0) {
+    const wanted = parseConfig(filled.text);
+    const useKnown = known !== undefined && identity !== undefined && identity === known.identity;
+    const base = useKnown ? known.tree : await this.#running();
+    if (base === undefined) return result(hash, 'failed', 'none', 'cannot read the running config');
+    const change = diffConfig(base, wanted);
+    // Every statement FRR does not already run is in the batch, so checking the batch checks them all.
+    const check = change.batch === '' ? undefined : await this.#vtyshFile('check.conf', change.batch, ['--dryrun']);
+    if (check !== undefined && check.exitCode !== 0) {
       // vtysh names the offending line ("line 3: % Unknown command…"); anything else is not the config's fault.
       const refused = /^line \d+:/m.test(output(check));
       log.warn('vtysh --dryrun failed', { refused, output: redactConfig(output(check)) });
@@ -139,11 +145,6 @@ export class FrrApplier {
       return result(hash, 'invalid', 'none', `refused by FRR: ${redactConfig(output(check))}`);
     }
     await writeAtomic(this.#o.configPath, filled.text);
-    const wanted = parseConfig(filled.text);
-    const useKnown = known !== undefined && identity !== undefined && identity === known.identity;
-    const base = useKnown ? known.tree : await this.#running();
-    if (base === undefined) return result(hash, 'failed', 'none', 'cannot read the running config');
-    const change = diffConfig(base, wanted);
     const counts = { removals: change.removals, additions: change.additions };
     let batchOut = '';
     if (change.batch !== '') batchOut = output(await this.#vtyshFile('batch.conf', change.batch, []));
