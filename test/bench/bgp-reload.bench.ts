@@ -12,7 +12,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import { pollUntil } from '../../lib/src/k8s/poll.ts';
+import { pollUntil } from '@metallb-ts/lib/k8s/poll.ts';
 import type { FrrInstance } from '../harness/frr.ts';
 import { Lab } from '../harness/lab.ts';
 import { labApplier, neighborAt, nodeConf, routerConf } from '../harness/speaker-frr.ts';

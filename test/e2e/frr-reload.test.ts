@@ -7,8 +7,9 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { after, before, describe, test } from 'node:test';
-import { pollUntil } from '../../lib/src/k8s/poll.ts';
+import { pollUntil } from '@metallb-ts/lib/k8s/poll.ts';
 import { parseConfig } from '../../speaker/src/frr/core/config-tree.ts';
 import { sameConfig } from '../../speaker/src/frr/core/config-normalise.ts';
 import { readFrrState } from '../../speaker/src/frr/frr-state-reader.ts';
@@ -101,13 +102,15 @@ describe('speaker FRR applier in the lab (FRR 8.4)', () => {
     assert.ok(['unchanged', 'applied'].includes(again.result), again.message);
   });
 
-  test('bgpd killed and restarted: the applier puts the config back and routes reappear', async () => {
+  test('bgpd killed and restarted: the applier puts the config back and routes reappear', async (t) => {
     assert.doesNotMatch(readFileSync(`${node.dir}/frr.conf`, 'utf8'), /network/, 'bgpd starts without the networks');
     const resultsBefore = sp.results.length;
     await node.killDaemon('bgpd');
     await routerHas(router, 'ipv4', [], 30_000);
     await node.startDaemon('bgpd'); // what watchfrr does in the sidecar
+    const t0 = performance.now();
     await routerHas(router, 'ipv4', ['198.51.100.2/32', '198.51.100.3/32'], 30_000);
+    t.diagnostic(`bgpd up → routes back at the router: ${Math.round(performance.now() - t0)} ms`);
     await routerHas(router, 'ipv6', ['2001:db8:100::3/128'], 30_000);
     const later = sp.results.slice(resultsBefore);
     assert.ok(later.some((r) => r.result === 'applied' && r.method === 'batch'), JSON.stringify(later));

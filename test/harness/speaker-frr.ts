@@ -6,8 +6,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { createLogger } from '../../lib/src/log.ts';
-import { systemClock } from '../../lib/src/k8s/clock.ts';
+import { createLogger } from '@metallb-ts/lib/log.ts';
+import { systemClock } from '@metallb-ts/lib/k8s/clock.ts';
 import { FrrApplier, type ApplyResult, type SecretResolver } from '../../speaker/src/frr/frr-applier.ts';
 import { createFrrCli, type FrrCli } from '../../speaker/src/frr/frr-cli.ts';
 import { pidfileProbe } from '../../speaker/src/frr/frr-probe.ts';

@@ -11,8 +11,8 @@
 import { createHash } from 'node:crypto';
 import { chmod, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Logger } from '../../../lib/src/log.ts';
-import { backoffMs, type Clock, type Rng, type TimerHandle } from '../../../lib/src/k8s/clock.ts';
+import type { Logger } from '@metallb-ts/lib/log.ts';
+import { backoffMs, type Clock, type Rng, type TimerHandle } from '@metallb-ts/lib/k8s/clock.ts';
 import { diffConfig } from './core/config-diff.ts';
 import { canonicalText, normaliseConfig, sameConfig } from './core/config-normalise.ts';
 import { parseConfig, type Stanza } from './core/config-tree.ts';
@@ -121,6 +121,7 @@ export class FrrApplier {
   }
 
   async #applyOnce(config: string, reason: string): Promise<ApplyResult> {
+    const t0 = this.#o.clock.now();
     const hash = createHash('sha256').update(config).digest('hex');
     const log = this.#o.logger.child({ hash: hash.slice(0, 12), reason });
     const identity = await this.#o.probe?.();
@@ -146,12 +147,14 @@ export class FrrApplier {
     }
     await writeAtomic(this.#o.configPath, filled.text);
     const counts = { removals: change.removals, additions: change.additions };
+    const tBatch = this.#o.clock.now();
     let batchOut = '';
     if (change.batch !== '') batchOut = output(await this.#vtyshFile('batch.conf', change.batch, []));
+    const tVerify = this.#o.clock.now();
     const running = await this.#running();
     if (running !== undefined && sameConfig(running, wanted)) {
       this.#applied = { hash, tree: normaliseConfig(wanted), identity };
-      log.info('config applied', { method: 'batch', ...counts });
+      log.info('config applied', { method: 'batch', ...counts, prepareMs: tBatch - t0, batchMs: tVerify - tBatch, verifyMs: this.#o.clock.now() - tVerify });
       return { ...result(hash, change.batch === '' ? 'unchanged' : 'applied', change.batch === '' ? 'none' : 'batch', 'running config matches'), ...counts };
     }
     log.warn('batch left FRR differing; full reload', { output: redactConfig(batchOut), diff: redactConfig(mismatch(running, wanted)) });

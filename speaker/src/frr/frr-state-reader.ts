@@ -2,7 +2,7 @@
  * Reads BGP and BFD session state from FRR through vtysh JSON and parses it once
  * (core/frr-state.ts). Used for the plan status and, through a snapshot, for the metrics.
  */
-import { err, ok, type Result } from '../../../lib/src/result.ts';
+import { err, ok, type Result } from '@metallb-ts/lib/result.ts';
 import { parseBfdPeers, parseBgpNeighbors } from './core/frr-state.ts';
 import type { FrrCli } from './frr-cli.ts';
 import type { FrrStateSnapshot } from './frr-metrics.ts';

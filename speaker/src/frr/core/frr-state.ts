@@ -3,7 +3,7 @@
  * `show bfd peers json`, `show bfd peers counters json`; key names as FRR 8.4.4 prints them).
  * Parsed once here; the status writer and the metrics read only these values.
  */
-import { err, ok, type Result } from '../../../../lib/src/result.ts';
+import { err, ok, type Result } from '@metallb-ts/lib/result.ts';
 
 /** BGP message counters of one session (FRR `messageStats`). */
 export interface BgpMessageCounters {

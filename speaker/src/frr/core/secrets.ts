@@ -3,7 +3,7 @@
  * the password; the speaker fills them at apply time. Anything that logs or reports config text
  * or FRR output first passes it through {@link redactConfig}.
  */
-import { err, ok, type Result } from '../../../../lib/src/result.ts';
+import { err, ok, type Result } from '@metallb-ts/lib/result.ts';
 
 const PLACEHOLDER = /@@secret:([A-Za-z0-9._/-]{1,253})@@/g;
 
