@@ -19,6 +19,7 @@ export const PURE: readonly string[] = [
   'operator/src/allocator',
   'operator/src/frr',
   'operator/src/plan',
+  'speaker/src/frr/core',
   'speaker/src/membership',
   'speaker/src/layer2/codec',
   'speaker/src/codec',

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FRR_LIBEXEC, resolveBin } from './lab-prereqs.ts';
-import { ownsPid, run, runOk, terminate, type ExecResult } from './netns.ts';
+import { isAlive, ownsPid, run, runOk, signal, terminate, type ExecResult } from './netns.ts';
 
 /** The daemons every instance runs, zebra first (the others connect to it). */
 export const FRR_DAEMONS = ['zebra', 'bgpd', 'bfdd', 'staticd'] as const;
@@ -137,6 +137,30 @@ export class FrrInstance {
       '--bindir', bindir, '--confdir', this.dir, '--rundir', this.dir, '--vty_socket', this.dir, file]);
     if (r.exitCode !== 0) throw new FrrError('reload-failed', `frr-reload.py exited ${r.exitCode}: ${r.stdout}${r.stderr}`);
     return r;
+  }
+
+  /** PID of one daemon if it runs (read from its pidfile and checked to be this instance's). */
+  pidOf(d: FrrDaemon): number | undefined {
+    const pid = readPid(join(this.dir, `${d}.pid`));
+    return pid !== undefined && ownsPid(pid, this.dir) ? pid : undefined;
+  }
+
+  /** SIGKILLs one daemon of this instance (a crash) and waits (bounded) until it is gone. */
+  async killDaemon(d: FrrDaemon): Promise<number> {
+    const pid = this.pidOf(d);
+    if (pid === undefined) throw new FrrError('vtysh-failed', `${d} of ${this.dir} is not running`);
+    signal(pid, 'SIGKILL');
+    for (let i = 0; i < SOCKET_WAIT_MS / POLL_MS && isAlive(pid); i++) await sleep(POLL_MS);
+    return pid;
+  }
+
+  /**
+   * Starts one daemon again (what watchfrr does after a crash), with the instance's startup
+   * frr.conf, and waits (bounded) for its vty socket.
+   */
+  async startDaemon(d: FrrDaemon): Promise<void> {
+    await startDaemon(this.ns, this.dir, d);
+    await waitForFile(this.dir, d === 'zebra' ? 'zserv.api' : `${d}.vty`);
   }
 
   /** PIDs of the daemons that are still running, read from their pidfiles. */

@@ -1,0 +1,40 @@
+/**
+ * Secrets in a rendered config: the operator writes placeholders (`@@secret:<key>@@`), never
+ * the password; the speaker fills them at apply time. Anything that logs or reports config text
+ * or FRR output first passes it through {@link redactConfig}.
+ */
+import { err, ok, type Result } from '@metallb-ts/lib/result.ts';
+
+const PLACEHOLDER = /@@secret:([A-Za-z0-9._/-]{1,253})@@/g;
+
+/** A password may not become FRR syntax: no whitespace, no `!`, `#`, quotes or control chars. */
+const SAFE_SECRET = /^[\x21-\x7e]{1,80}$/;
+const UNSAFE_CHARS = /[!#"'\\]/;
+
+/** Why secrets could not be filled in. */
+export type FillError =
+  | { readonly kind: 'missing-secret'; readonly keys: readonly string[] }
+  | { readonly kind: 'unsafe-secret'; readonly keys: readonly string[] };
+
+/** The distinct placeholder keys of a config, sorted. */
+export function secretKeysOf(text: string): string[] {
+  return [...new Set([...text.matchAll(PLACEHOLDER)].map((m) => m[1] as string))].sort();
+}
+
+/** Replaces every placeholder with its value; fails naming (never showing) bad or missing keys. */
+export function fillSecrets(text: string, values: ReadonlyMap<string, string>): Result<string, FillError> {
+  const keys = secretKeysOf(text);
+  const missing = keys.filter((k) => !values.has(k));
+  if (missing.length > 0) return err({ kind: 'missing-secret', keys: missing });
+  const unsafe = keys.filter((k) => {
+    const v = values.get(k) ?? '';
+    return !SAFE_SECRET.test(v) || UNSAFE_CHARS.test(v);
+  });
+  if (unsafe.length > 0) return err({ kind: 'unsafe-secret', keys: unsafe });
+  return ok(text.replace(PLACEHOLDER, (_, k: string) => values.get(k) ?? ''));
+}
+
+/** Hides the value of every `password` statement (and any leftover placeholder value). */
+export function redactConfig(text: string): string {
+  return text.replace(/\bpassword(\s+)\S+/g, 'password$1<redacted>');
+}
