@@ -4,7 +4,7 @@
  */
 import type { Pool, ServiceAllocation } from '../config/types.ts';
 import { parseAddressEntry, parseIp } from '../../../lib/src/pure/ip.ts';
-import { compileSelector, type LabelSelectorSpec } from '../../../lib/src/pure/label-selector.ts';
+import { compileSelector, everything, type LabelSelectorSpec } from '../../../lib/src/pure/label-selector.ts';
 import { serviceKey, type FamilyRequest, type Ip, type ServiceClaim } from './types.ts';
 
 /** Options of {@link testPool}. */
@@ -16,8 +16,11 @@ export interface TestPoolOptions {
   /** `spec.serviceAllocation`, in manifest shape. */
   readonly serviceAllocation?: {
     readonly priority?: number;
+    /** Resolved namespace set (namespaces plus what namespaceSelectors matched). */
     readonly namespaces?: readonly string[];
     readonly serviceSelectors?: readonly LabelSelectorSpec[];
+    /** Whether namespaceSelectors were written (they then resolved to `namespaces`). */
+    readonly namespaceSelectorsGiven?: boolean;
   };
 }
 
@@ -27,12 +30,13 @@ function must<T>(r: { ok: true; value: T } | { ok: false; error: string }): T {
   return r.value;
 }
 
+/** As config/pools.ts parses it: nothing given at all means one match-everything selector. */
 function serviceAllocationOf(spec: NonNullable<TestPoolOptions['serviceAllocation']>): ServiceAllocation {
+  const unrestricted = (spec.namespaces ?? []).length === 0 && spec.namespaceSelectorsGiven !== true && (spec.serviceSelectors ?? []).length === 0;
   return {
     priority: spec.priority ?? 0,
     namespaces: new Set(spec.namespaces ?? []),
-    restrictsNamespaces: spec.namespaces !== undefined,
-    serviceSelectors: (spec.serviceSelectors ?? []).map((s) => must(compileSelector(s))),
+    serviceSelectors: unrestricted ? [everything] : (spec.serviceSelectors ?? []).map((s) => must(compileSelector(s))),
   };
 }
 
