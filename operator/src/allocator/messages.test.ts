@@ -17,7 +17,9 @@ const V4 = testPool('a-v4', ['10.0.0.0/30']);
 const ONE = testPool('p30', ['10.0.3.0/32']);
 const DUAL = testPool('c-dual', ['10.1.0.0/30', '2001:db8::/126']);
 const TEAM = testPool('team', ['10.0.5.0/30'], { serviceAllocation: { namespaces: ['team'] } });
-const SHARE = (key: string, port: number): TestServiceSpec['annotations'] => ({ 'metallb.io/allow-shared-ip': key, 'metallb.io/loadBalancerIPs': '10.0.0.1', 'x-port': String(port) });
+/** A Service asking for 10.0.0.1 under sharing key `key` on TCP `port`. */
+const shared = (name: string, key: string, port: number): TestServiceSpec =>
+  ({ name, annotations: { 'metallb.io/allow-shared-ip': key, 'metallb.io/loadBalancerIPs': '10.0.0.1' }, ports: [{ port }] });
 
 interface Row {
   /** MetalLB's event reason. */
@@ -34,8 +36,6 @@ interface Row {
   /** Why this row deliberately differs from MetalLB's text (docs/allocation.md). */
   readonly differs?: string;
 }
-
-const withPorts = (s: TestServiceSpec): TestServiceSpec => ({ ...s, ports: [{ port: Number(s.annotations?.['x-port'] ?? 80) }] });
 
 const ROWS: readonly Row[] = [
   { reason: 'IPAllocated', metallb: 'Assigned IP %q', pools: [V4], svc: {}, want: 'Assigned IP ["10.0.0.0"]' },
@@ -72,12 +72,12 @@ const ROWS: readonly Row[] = [
     want: 'Failed to allocate IP for "default/svc": requested loadBalancer IP(s) ["10.0.0.1"] is not compatible with requested address pool c-dual',
   },
   {
-    reason: 'AllocationFailed', metallb: '… ← port %s is already in use on %q', pools: [V4], before: [withPorts({ name: 'a', annotations: SHARE('k', 80) })],
-    svc: withPorts({ name: 'b', annotations: SHARE('k', 80) }), want: 'Failed to allocate IP for "default/b": port TCP/80 is already in use on "10.0.0.1"',
+    reason: 'AllocationFailed', metallb: '… ← port %s is already in use on %q', pools: [V4], before: [shared('a', 'k', 80)],
+    svc: shared('b', 'k', 80), want: 'Failed to allocate IP for "default/b": port TCP/80 is already in use on "10.0.0.1"',
   },
   {
     reason: 'AllocationFailed', metallb: '… ← can\'t change sharing key for %q, address also in use by %s', pools: [V4],
-    before: [withPorts({ name: 'a', annotations: SHARE('k', 80) })], svc: withPorts({ name: 'b', annotations: SHARE('x', 443) }),
+    before: [shared('a', 'k', 80)], svc: shared('b', 'x', 443),
     want: 'Failed to allocate IP for "default/b": can\'t change sharing key for "default/b", address also in use by default/a',
     detail: { sharingReason: 'sharing key "x" does not match existing sharing key "k"' },
   },
