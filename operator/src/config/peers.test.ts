@@ -44,6 +44,21 @@ const cases: Case[] = [
   { desc: 'R8: password and passwordSecret', input: { peers: [peer('a', { password: 'x', passwordSecret: { name: 's' } })], secrets: [secret('s', BASIC, { password: 'y' })] }, want: [{ rule: 'R8', object: R('a'), field: 'spec.password', message: /can not have both password and secret ref set in peer config "metallb-system"\/"a"/ }] },
   { desc: 'valid: password from a basic-auth secret', input: { peers: [peer('a', { passwordSecret: { name: 's', namespace: 'metallb-system' } })], secrets: [secret('s', BASIC, { password: 'pw' })] }, want: [] },
   { desc: 'R9: secret not found is transient', input: { peers: [peer('a', { passwordSecret: { name: 's' } })] }, want: [{ rule: 'R9', object: R('a'), field: 'spec.passwordSecret', kind: 'transient', message: /secret ref not found for peer config "metallb-system"\/"a"/ }] },
+  {
+    desc: 'R9: passwordSecret.namespace is ignored, as MetalLB: a Secret of another namespace is not read (transient)',
+    input: { peers: [peer('a', { passwordSecret: { name: 's', namespace: 'other' } })], secrets: [{ ...secret('s', BASIC, { password: 'pw' }), metadata: { name: 's', namespace: 'other' } }] },
+    want: [{ rule: 'R9', object: R('a'), field: 'spec.passwordSecret', kind: 'transient', message: /secret ref not found for peer config "metallb-system"\/"a"/ }],
+  },
+  {
+    desc: 'valid: a ref naming another namespace finds the same-named Secret of MetalLB\'s namespace (MetalLB looks up by name)',
+    input: { peers: [peer('a', { passwordSecret: { name: 's', namespace: 'other' } })], secrets: [secret('s', BASIC, { password: 'pw' })] },
+    want: [],
+  },
+  {
+    desc: 'R9: a password with a line break is refused (MetalLB accepts it; docs/differences.md)',
+    input: { peers: [peer('a', { passwordSecret: { name: 's' } })], secrets: [secret('s', BASIC, { password: 'pw\n  neighbor 192.0.2.1 remote-as 1' })] },
+    want: [{ rule: 'R9', object: R('a'), field: 'spec.passwordSecret', message: /password secret for peer "metallb-system"\/"a" contains invalid characters/ }],
+  },
   { desc: 'R9: wrong secret type', input: { peers: [peer('a', { passwordSecret: { name: 's' } })], secrets: [secret('s', 'Opaque', { password: 'pw' })] }, want: [{ rule: 'R9', object: R('a'), field: 'spec.passwordSecret', message: /secret type mismatch on "metallb-system"\/"s", type "kubernetes.io\/basic-auth" is expected/ }] },
   { desc: 'R9: missing password key', input: { peers: [peer('a', { passwordSecret: { name: 's' } })], secrets: [secret('s', BASIC, { username: 'u' })] }, want: [{ rule: 'R9', object: R('a'), field: 'spec.passwordSecret', message: /password not specified in the secret/ }] },
   { desc: 'valid: existing BFD profile', input: { peers: [peer('a', { bfdProfile: 'fast' })], bfdProfiles: [bfd('fast')] }, want: [] },
