@@ -20,6 +20,7 @@ const cases: Case[] = [
   { desc: 'R4: line break in vrf', input: { peers: [peer('a', { vrf: 'red\nrouter bgp 1' })] }, want: [{ rule: 'R4', object: R('a'), field: 'spec.vrf', message: /contains invalid characters/ }] },
   { desc: 'valid: hold only', input: { peers: [peer('a', { holdTime: '90s' })] }, want: [] },
   { desc: 'valid: hold 0 disables keepalives', input: { peers: [peer('a', { holdTime: '0s' })] }, want: [] },
+  { desc: 'R5: keepalive alone, derived hold below 3s: the derived hold is printed (MetalLB prints <nil>; docs/differences.md)', input: { peers: [peer('a', { keepaliveTime: '500ms' })] }, want: [{ rule: 'R5', object: R('a'), field: 'spec.holdTime', message: /^invalid BGPPeer timers: invalid hold time "1.5s": must be 0 or >=3s$/ }] },
   { desc: 'R5: hold between 0 and 3s', input: { peers: [peer('a', { holdTime: '2s' })] }, want: [{ rule: 'R5', object: R('a'), field: 'spec.holdTime', message: /invalid BGPPeer timers: invalid hold time "2s": must be 0 or >=3s/ }] },
   { desc: 'R5: derived hold below 3s', input: { peers: [peer('a', { keepaliveTime: '900ms' })] }, want: [{ rule: 'R5', object: R('a'), field: 'spec.holdTime', message: /invalid hold time "2.7s"/ }] },
   { desc: 'R5: keepalive above hold', input: { peers: [peer('a', { holdTime: '3s', keepaliveTime: '4s' })] }, want: [{ rule: 'R5', object: R('a'), field: 'spec.keepaliveTime', message: /invalid keepaliveTime "4s", must be lower than holdTime "3s"/ }] },

@@ -1,5 +1,5 @@
 /**
- * IPAddressPools → Pool (rules P1–P6 of the reference §3).
+ * IPAddressPools → Pool (rules P1–P6, docs/validation.md).
  */
 import type { V1Namespace } from '@kubernetes/client-node';
 import { cidrsOverlap, parseAddressEntry } from '../../../lib/src/pure/ip.ts';
