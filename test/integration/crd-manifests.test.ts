@@ -73,6 +73,17 @@ describe('metallb.io manifests on a real apiserver', () => {
     assert.deepEqual([disableMP ?? false, dualStackAddressFamily ?? false], [false, false]);
   });
 
+  it('stores unset v1beta1 timers as 0s, as MetalLB\'s conversion does, so a keepalive-only v1beta1 peer is refused', async () => {
+    const base: BGPPeerV1beta1['spec'] = { myASN: 64500, peerASN: 64514, peerAddress: '198.51.100.8' };
+    const created = await tryCreate(cp.kubeConfig, BGPPEER_V1BETA1, NS, { apiVersion: 'metallb.io/v1beta1', kind: 'BGPPeer', metadata: { name: 'v1-no-timers', namespace: NS }, spec: base });
+    assert.ok(created.ok, created.ok ? '' : created.message);
+    const v2 = await read<BGPPeer>(BGPPEER, 'v1-no-timers');
+    assert.deepEqual([v2.spec.holdTime, v2.spec.keepaliveTime], ['0s', '0s']);
+    const keepaliveOnly = await tryCreate(cp.kubeConfig, BGPPEER_V1BETA1, NS, { apiVersion: 'metallb.io/v1beta1', kind: 'BGPPeer', metadata: { name: 'v1-keepalive', namespace: NS }, spec: { ...base, keepaliveTime: '30s' } });
+    assert.equal(keepaliveOnly.ok, false);
+    assert.match(keepaliveOnly.ok ? '' : keepaliveOnly.message, /keepaliveTime must not be greater than holdTime/);
+  });
+
   it('reads a peer created as v1beta2 back as v1beta1, keeping the shared fields', async () => {
     const shared: BGPPeerV1beta1['spec'] = {
       myASN: 64500, peerASN: 64513, peerAddress: '2001:db8::7', holdTime: '9s', keepaliveTime: '3s', bfdProfile: 'fast',

@@ -59,7 +59,7 @@ describe('operator: service allocation on a real apiserver', () => {
     cp = await ControlPlane.start();
     core = cp.kubeConfig.makeApiClient(CoreV1Api);
     await installCrds(cp.kubeConfig);
-    for (const ns of [METALLB_NS, 'alloc', 'share', 'ds', 'prio', 'del', 'cls']) await cp.ensureNamespace(ns);
+    for (const ns of [METALLB_NS, 'alloc', 'share', 'ds', 'prio', 'del', 'cls', 'nsel']) await cp.ensureNamespace(ns);
     await applyYaml(cp, pool('alloc', 'alloc', ['192.0.2.10-192.0.2.19']));
     op = await startOperator({ kubeConfig: cp.kubeConfig, namespace: METALLB_NS });
     await op.waitReady();
@@ -125,6 +125,23 @@ describe('operator: service allocation on a real apiserver', () => {
     await applyYaml(cp, service('prio', 'svc'));
     const svc = await waitIngress('prio', 'svc', ['203.0.113.8']);
     assert.equal(svc.metadata?.annotations?.['metallb.io/ip-allocated-from-pool'], 'prio-first');
+  });
+
+  it('lets Services request a pool whose namespaceSelectors match no namespace (as MetalLB); an exhausted pool says MetalLB\'s words', async () => {
+    await applyYaml(cp, `
+apiVersion: metallb.io/v1beta1
+kind: IPAddressPool
+metadata: {name: nsel, namespace: ${METALLB_NS}}
+spec:
+  addresses: [198.51.100.40/31]
+  serviceAllocation: {namespaceSelectors: [{matchLabels: {no-namespace: has-this}}]}
+`);
+    await applyYaml(cp, service('nsel', 'by-pool', { annotations: { 'metallb.io/address-pool': 'nsel' } }));
+    await waitIngress('nsel', 'by-pool', ['198.51.100.40']);
+    await applyYaml(cp, service('nsel', 'by-ip', { annotations: { 'metallb.io/loadBalancerIPs': '198.51.100.41' } }));
+    await waitIngress('nsel', 'by-ip', ['198.51.100.41']);
+    await applyYaml(cp, service('nsel', 'exhausted', { annotations: { 'metallb.io/address-pool': 'nsel' } }));
+    await waitEvent('nsel', 'exhausted', /^Warning AllocationFailed: Failed to allocate IP for "nsel\/exhausted": no available IPs in pool nsel$/);
   });
 
   it('frees a deleted service IP for a pending service', async () => {

@@ -270,9 +270,15 @@ export interface BGPPeerV1beta1Spec {
   sourceAddress?: string;
   /** TCP port of the peer, 0 to 16384 (0 means 179). */
   peerPort?: number;
-  /** BGP hold time, a duration such as "90s": 0 or at least 3s. */
+  /**
+   * BGP hold time, a duration such as "90s": 0 or at least 3s. Defaults to 0s, the value MetalLB's
+   * conversion webhook stores for an unset v1beta1 holdTime. Default: `"0s"`.
+   */
   holdTime?: string;
-  /** Interval between BGP keepalives, a duration; at most holdTime. */
+  /**
+   * Interval between BGP keepalives, a duration; at most holdTime. Defaults to 0s, as MetalLB's
+   * conversion webhook stores an unset v1beta1 keepaliveTime. Default: `"0s"`.
+   */
   keepaliveTime?: string;
   /** BGP router ID to use. */
   routerID?: string;

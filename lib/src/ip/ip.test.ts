@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { cidrsOverlap, formatIp, parseAddressEntry, parseCidr, parseIp, summarizeRange } from './ip.ts';
+import { cidrsOverlap, formatIp, goMaskLength, parseAddressEntry, parseCidr, parseIp, summarizeRange } from './ip.ts';
 
 describe('parseIp', () => {
   const cases: { desc: string; input: string; want: string | undefined }[] = [
@@ -13,7 +13,9 @@ describe('parseIp', () => {
     { desc: 'ipv6 full form is canonicalised', input: '2001:db8:0:0:0:0:0:1', want: '2001:db8::1' },
     { desc: 'ipv6 single zero group not compressed', input: '2001:db8:0:1:1:1:1:1', want: '2001:db8:0:1:1:1:1:1' },
     { desc: 'ipv6 unspecified', input: '::', want: '::' },
-    { desc: 'ipv6 v4 tail', input: '::ffff:192.0.2.1', want: '::ffff:c000:201' },
+    { desc: 'ipv4-mapped ipv6 is ipv4 (Go prints it dotted)', input: '::ffff:192.0.2.1', want: '192.0.2.1' },
+    { desc: 'ipv4-mapped in hex groups is ipv4 too', input: '::ffff:c000:201', want: '192.0.2.1' },
+    { desc: 'ipv4-compatible (not mapped) stays ipv6', input: '::192.0.2.1', want: '::c000:201' },
     { desc: 'ipv6 two ::', input: '1::2::3', want: undefined },
     { desc: 'ipv6 too many groups', input: '1:2:3:4:5:6:7:8:9', want: undefined },
     { desc: 'ipv6 :: with eight groups', input: '1:2:3:4::5:6:7:8', want: undefined },
@@ -33,7 +35,16 @@ describe('parseCidr', () => {
     { desc: 'v6', input: '2001:db8::/64', want: '2001:db8::/64' },
     { desc: 'v4 length too long', input: '10.0.0.0/33', want: undefined },
     { desc: 'no length', input: '10.0.0.0', want: undefined },
-    { desc: 'length with leading zero', input: '10.0.0.0/024', want: undefined },
+    { desc: 'length with leading zeros: Go accepts them (dtoi)', input: '10.0.0.0/024', want: '10.0.0.0/24' },
+    { desc: 'v6 length with a leading zero', input: '2001:db8::/0120', want: '2001:db8::/120' },
+    { desc: 'many leading zeros', input: '10.0.0.0/00000000024', want: '10.0.0.0/24' },
+    { desc: 'leading zeros do not lift the limit', input: '203.0.113.0/0120', want: undefined },
+    { desc: 'sign rejected', input: '10.0.0.0/+24', want: undefined },
+    { desc: 'empty length', input: '10.0.0.0/', want: undefined },
+    { desc: 'ipv4-mapped /125 is the ipv4 /29', input: '::ffff:203.0.113.176/125', want: '203.0.113.176/29' },
+    { desc: 'ipv4-mapped /96 is ipv4 0.0.0.0/0', input: '::ffff:1.2.3.4/96', want: '0.0.0.0/0' },
+    { desc: 'ipv4-mapped /95 loses the mapping: ipv6', input: '::ffff:1.2.3.4/95', want: '::fffe:0:0/95' },
+    { desc: 'ipv4-mapped takes a 128-bit length', input: '::ffff:1.2.3.4/129', want: undefined },
     { desc: 'bad address', input: '10.0.0/8', want: undefined },
   ];
   for (const c of cases) {
@@ -59,7 +70,11 @@ describe('parseAddressEntry', () => {
       input: '192.0.2.9-192.0.2.1',
       want: 'invalid IP range "192.0.2.9-192.0.2.1": start IP "192.0.2.9" is after the end IP "192.0.2.1"',
     },
-    { desc: 'mixed families', input: '192.0.2.1-2001:db8::1', want: 'invalid IP range "192.0.2.1-2001:db8::1": start IP "192.0.2.1" and end IP "2001:db8::1" are of different families' },
+    { desc: 'mixed families (MetalLB: accepted, no addresses; docs/differences.md)', input: '192.0.2.1-2001:db8::1', want: 'invalid IP range "192.0.2.1-2001:db8::1": start IP "192.0.2.1" and end IP "2001:db8::1" are of different families' },
+    { desc: 'ipv6 start, ipv4 end: after, comparing 16-byte forms as Go', input: '2001:db8::1-192.0.2.1', want: 'invalid IP range "2001:db8::1-192.0.2.1": start IP "2001:db8::1" is after the end IP "192.0.2.1"' },
+    { desc: 'ipv4-mapped range is an ipv4 range', input: '::ffff:192.0.2.1-::ffff:192.0.2.4', want: ['192.0.2.1/32', '192.0.2.2/31', '192.0.2.4/32'] },
+    { desc: 'ipv4 start, ipv4-mapped end', input: '192.0.2.0-::ffff:192.0.2.255', want: ['192.0.2.0/24'] },
+    { desc: 'ipv4-mapped cidr entry', input: '::ffff:203.0.113.176/125', want: ['203.0.113.176/29'] },
     { desc: 'bad cidr', input: '192.0.2.0/40', want: 'invalid CIDR "192.0.2.0/40"' },
   ];
   for (const c of cases) {
@@ -95,9 +110,27 @@ describe('cidrsOverlap', () => {
     { desc: 'equal', input: ['10.0.0.0/24', '10.0.0.0/24'], want: true },
     { desc: 'adjacent', input: ['10.0.0.0/24', '10.0.1.0/24'], want: false },
     { desc: 'different families', input: ['0.0.0.0/0', '::/0'], want: false },
+    { desc: 'ipv4-mapped block overlaps the same ipv4 block', input: ['::ffff:203.0.113.176/125', '203.0.113.176/29'], want: true },
+    { desc: 'ipv4-mapped block inside an ipv4 block', input: ['::ffff:203.0.113.176/125', '203.0.113.0/24'], want: true },
+    { desc: 'ipv6 ::/64 never overlaps ipv4 (Go: different lengths of IP)', input: ['::/64', '0.0.0.0/0'], want: false },
   ];
   for (const t of cases) {
     it(t.desc, () => assert.equal(cidrsOverlap(c(t.input[0]), c(t.input[1])), t.want));
+  }
+});
+
+describe('goMaskLength', () => {
+  const cases: { desc: string; input: string; want: [number, number] }[] = [
+    { desc: 'ipv4', input: '203.0.113.176/29', want: [29, 29] },
+    { desc: 'ipv4-mapped keeps Go\'s 128-bit mask length', input: '::ffff:203.0.113.176/125', want: [29, 125] },
+    { desc: 'ipv6', input: '2001:db8::/64', want: [64, 64] },
+  ];
+  for (const t of cases) {
+    it(t.desc, () => {
+      const r = parseCidr(t.input);
+      assert.ok(r.ok);
+      assert.deepEqual([r.value.prefixLength, goMaskLength(r.value)], t.want);
+    });
   }
 });
 

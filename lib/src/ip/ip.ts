@@ -2,6 +2,10 @@
  * IP address and CIDR parsing with Go's `net.ParseIP` / `net.ParseCIDR` acceptance rules,
  * range → CIDR summarisation and overlap tests. Addresses are unsigned bigints so that both
  * families share one arithmetic.
+ *
+ * Like Go (whose `net.IP` has no separate IPv4-mapped form), an IPv4-mapped IPv6 address
+ * (`::ffff:a.b.c.d`) is an IPv4 address here, and a CIDR written in that form is an IPv4 block
+ * when its prefix keeps the `::ffff:0:0/96` part (length ≥ 96); see docs/validation.md.
  */
 import { err, ok, type Result } from '../result.ts';
 
@@ -35,6 +39,11 @@ export interface CidrBlock {
   readonly last: bigint;
   /** Prefix length (0–32 or 0–128). */
   readonly prefixLength: number;
+  /**
+   * The mask length Go reports (`IPNet.Mask.Size()`) when it differs from `prefixLength`: an
+   * IPv4 block written as IPv4-mapped IPv6 keeps its 128-bit mask (e.g. 125 for a /29).
+   */
+  readonly maskLength?: number;
   /** Canonical text, e.g. `198.51.100.0/24` or `2001:db8::/64`. */
   readonly text: string;
 }
@@ -116,15 +125,36 @@ function longestZeroRun(groups: readonly number[]): [number, number] {
   return best;
 }
 
+/** Prefix of IPv4-mapped IPv6 addresses, `::ffff:0:0/96`, as the value of its upper 96 bits. */
+const V4_MAPPED = 0xffffn;
+
+/** Whether a 128-bit value lies in `::ffff:0:0/96`. */
+const isV4Mapped = (v6: bigint): boolean => v6 >> 32n === V4_MAPPED;
+
+/** Parses text without folding IPv4-mapped IPv6 into IPv4 (the CIDR parser needs the 128 bits). */
+function parseRaw(text: string): { family: IpFamily; value: bigint } | undefined {
+  const family: IpFamily = text.includes(':') ? 'ipv6' : 'ipv4';
+  const value = family === 'ipv4' ? parseV4(text) : parseV6(text);
+  return value === undefined ? undefined : { family, value };
+}
+
 /** Canonical text of `ip` (dotted quad, or RFC 5952 for IPv6). */
 export const ipText = (ip: IpAddress): string => formatIp(ip.family, ip.value);
 
-/** Parses an IPv4 or IPv6 address as Go's `net.ParseIP` would accept it. */
+/**
+ * Parses an IPv4 or IPv6 address as Go's `net.ParseIP` would accept it; an IPv4-mapped IPv6
+ * address comes back as the IPv4 address it maps (Go's `To4()` view).
+ */
 export function parseIp(text: string): ParsedIp | undefined {
-  const family: IpFamily = text.includes(':') ? 'ipv6' : 'ipv4';
-  const value = family === 'ipv4' ? parseV4(text) : parseV6(text);
-  return value === undefined ? undefined : { family, value, text: formatIp(family, value) };
+  const raw = parseRaw(text);
+  if (raw === undefined) return undefined;
+  const v4 = raw.family === 'ipv6' && isV4Mapped(raw.value);
+  const [family, value]: [IpFamily, bigint] = v4 ? ['ipv4', raw.value & 0xffffffffn] : [raw.family, raw.value];
+  return { family, value, text: formatIp(family, value) };
 }
+
+/** The 16-byte value Go compares addresses by: IPv4 as `::ffff:a.b.c.d`. */
+export const as16 = (ip: { family: IpFamily; value: bigint }): bigint => (ip.family === 'ipv4' ? (V4_MAPPED << 32n) | ip.value : ip.value);
 
 /** Builds the block of `prefixLength` that contains `address`. */
 export function cidrOf(family: IpFamily, address: bigint, prefixLength: number): CidrBlock {
@@ -134,16 +164,25 @@ export function cidrOf(family: IpFamily, address: bigint, prefixLength: number):
   return { family, first, last, prefixLength, text: `${formatIp(family, first)}/${prefixLength}` };
 }
 
-/** Parses `addr/len` as Go's `net.ParseCIDR` does (host bits are masked off). */
+/**
+ * Parses `addr/len` as Go's `net.ParseCIDR` does: host bits masked off; the length is decimal
+ * digits, leading zeros allowed (`/024`); an IPv4-mapped address takes a 128-bit length and
+ * gives an IPv4 block when the network keeps the mapped prefix (length ≥ 96).
+ */
 export function parseCidr(text: string): Result<CidrBlock, string> {
   const slash = text.indexOf('/');
-  const ip = slash < 0 ? undefined : parseIp(text.slice(0, slash));
+  const ip = slash < 0 ? undefined : parseRaw(text.slice(0, slash));
   const lenText = text.slice(slash + 1);
-  if (ip === undefined || !/^(0|[1-9][0-9]{0,2})$/.test(lenText)) return err(`invalid CIDR "${text}"`);
+  if (ip === undefined || !/^[0-9]+$/.test(lenText)) return err(`invalid CIDR "${text}"`);
   const prefixLength = Number(lenText);
   if (prefixLength > bitsOf(ip.family)) return err(`invalid CIDR "${text}"`);
-  return ok(cidrOf(ip.family, ip.value, prefixLength));
+  const block = cidrOf(ip.family, ip.value, prefixLength);
+  if (ip.family === 'ipv4' || !isV4Mapped(block.first)) return ok(block);
+  return ok({ ...cidrOf('ipv4', block.first & 0xffffffffn, prefixLength - 96), maskLength: prefixLength });
 }
+
+/** The mask length Go reports for the block (`IPNet.Mask.Size()`). */
+export const goMaskLength = (c: CidrBlock): number => c.maskLength ?? c.prefixLength;
 
 /** Number of trailing zero bits of `v` (v > 0), capped at `max`. */
 function trailingZeros(v: bigint, max: number): number {
@@ -181,11 +220,13 @@ export function parseAddressEntry(entry: string): Result<CidrBlock[], string> {
   if (start === undefined) return err(`invalid IP range "${entry}": invalid start IP "${startText}"`);
   const end = parseIp(endText.trim());
   if (end === undefined) return err(`invalid IP range "${entry}": invalid end IP "${endText}"`);
-  if (start.family !== end.family) {
-    return err(`invalid IP range "${entry}": start IP "${ipText(start)}" and end IP "${ipText(end)}" are of different families`);
+  // Go compares the 16-byte forms first, so an IPv6 start before an IPv4 end is "after" too.
+  if (as16(start) > as16(end)) {
+    return err(`invalid IP range "${entry}": start IP "${start.text}" is after the end IP "${end.text}"`);
   }
-  if (start.value > end.value) {
-    return err(`invalid IP range "${entry}": start IP "${ipText(start)}" is after the end IP "${ipText(end)}"`);
+  if (start.family !== end.family) {
+    // MetalLB accepts this entry and gives it no addresses; we refuse (docs/differences.md).
+    return err(`invalid IP range "${entry}": start IP "${start.text}" and end IP "${end.text}" are of different families`);
   }
   return ok(summarizeRange(start.family, start.value, end.value));
 }

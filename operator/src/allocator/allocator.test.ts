@@ -138,10 +138,9 @@ describe('sharing', () => {
     a.assign(claim('ns/a', shared('k', [80])), [ip('10.0.0.0')]);
     const msg = (r: ReturnType<Allocator['assign']>): string => (r.ok ? 'ok' : r.error.message);
     assert.equal(msg(a.assign(claim('ns/b', shared('k', [80])), [ip('10.0.0.0')])), 'port TCP/80 is already in use on "10.0.0.0"');
-    assert.equal(
-      msg(a.assign(claim('ns/b', shared('x', [443])), [ip('10.0.0.0')])),
-      `can't change sharing key for "ns/b", address also in use by ns/a: sharing key "x" does not match existing sharing key "k"`,
-    );
+    const clash = a.assign(claim('ns/b', shared('x', [443])), [ip('10.0.0.0')]);
+    assert.equal(msg(clash), `can't change sharing key for "ns/b", address also in use by ns/a`);
+    assert.deepEqual(clash.ok ? undefined : clash.error.detail, { sharingReason: 'sharing key "x" does not match existing sharing key "k"' });
     assert.equal(msg(a.assign(claim('ns/b'), [ip('192.168.0.1')])), '["192.168.0.1"] is not allowed in config');
   });
 });
@@ -220,6 +219,22 @@ describe('pool order', () => {
       desc: 'autoAssign=false pinned pool is not pinned',
       input: { pools: [pin('team', '10.0.5.0/30', { namespaces: ['team'] }, false)], steps: [{ allocate: 'team/a' }] },
       want: ['err:noAvailableIps'],
+    },
+    {
+      desc: 'namespaceSelectors matching no namespace: never auto-assigned, but requested by name or address from any namespace',
+      input: {
+        pools: [pin('nsel', '10.0.6.0/30', { priority: 1, namespaceSelectorsGiven: true })],
+        steps: [{ allocate: 'team/a' }, { fromPool: 'nsel', svc: 'team/a' }, { assign: 'other/b', ips: ['10.0.6.2'] }],
+      },
+      want: ['err:noAvailableIps', '10.0.6.0', 'ok'],
+    },
+    {
+      desc: 'priority 0 tie between a namespace pool and a selector pool: the selector pool wins (as MetalLB)',
+      input: {
+        pools: [pin('a-ns', '10.0.1.0/32', { namespaces: ['team'] }), pin('b-sel', '10.0.2.0/32', { serviceSelectors: [{ matchLabels: { app: 'web' } }] })],
+        steps: [{ allocate: 'team/a', with: { labels: { app: 'web' } } }, { allocate: 'team/b', with: { labels: { app: 'web' } } }],
+      },
+      want: ['10.0.2.0', '10.0.1.0'],
     },
     {
       desc: 'allocateFromPool still enforces serviceAllocation; unknown pool',

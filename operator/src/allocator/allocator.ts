@@ -11,12 +11,13 @@
  *
  * Pure and deterministic: no I/O, no clock, no randomness; every iteration is ordered.
  *
- * Deliberate differences from MetalLB, all about undefined or buggy corners:
+ * Deliberate differences from MetalLB, all about undefined or buggy corners (listed with the
+ * messages in docs/allocation.md):
  * - an address is released when its last user goes (MetalLB forgets the sharing key once no
  *   ports are left on it, even if a port-less service still uses it);
- * - "can't change sharing key" errors also name the sharingOK reason;
- * - an exhausted pool reports "no available IPs in pool …" instead of `"[<nil>]" is not
- *   allowed in config`.
+ * - a pool that has free addresses of the other family only reports "no available IPs in pool
+ *   …" (MetalLB assigns a nil address and reports `["<nil>"] is not allowed in config`);
+ * - services listed in "can't change sharing key" are sorted (MetalLB: Go map order).
  */
 import type { IpFamily, Pool } from '../config/types.ts';
 import { formatIp, type IpAddress } from '@metallb-ts/lib/ip/ip.ts';
@@ -76,9 +77,17 @@ const reasonText = (reason: SharingReason, use: IpUse, claim: ServiceClaim): str
 
 const familiesWanted = (req: FamilyRequest): IpFamily[] => (req.family === 'dual' ? ['ipv4', 'ipv6'] : [req.family]);
 
+/**
+ * MetalLB's `no available IPs in pool <p>` (getFreeIPsFromPool); the family asked for goes to
+ * `detail`, never into the message.
+ */
 const noIps = (pool: string, family: string): AllocationError => ({
-  kind: 'noAvailableIps',
-  message: `no available IPs in pool ${pool} for ${family} IPFamily`,
+  kind: 'noAvailableIps', message: `no available IPs in pool ${pool}`, detail: { pool, family },
+});
+
+/** MetalLB's selectIPsForFamilyAndPolicy failure: only dual-stack requests reach it. */
+const noIpsForFamily = (pool: string, family: string): AllocationError => ({
+  kind: 'noAvailableIps', message: `no available IPs in pool ${pool} for ${family} IPFamily`, detail: { pool, family },
 });
 
 const NO_AVAILABLE: AllocationError = { kind: 'noAvailableIps', message: 'no available IPs' };
@@ -86,6 +95,7 @@ const NO_AVAILABLE: AllocationError = { kind: 'noAvailableIps', message: 'no ava
 /** MetalLB's `selectIPsForFamilyAndPolicy`: which of the found addresses to take. */
 export function selectIps(found: Found, req: FamilyRequest, pool: string): Result<IpAddress[], AllocationError> {
   const { ipv4, ipv6 } = found;
+  if (ipv4 === undefined && ipv6 === undefined) return err(noIps(pool, req.family));
   if (req.family !== 'dual') {
     const ip = found[req.family];
     return ip === undefined ? err(noIps(pool, req.family)) : ok([ip]);
@@ -93,7 +103,7 @@ export function selectIps(found: Found, req: FamilyRequest, pool: string): Resul
   if (req.policy !== 'SingleStack' && ipv4 !== undefined && ipv6 !== undefined) return ok([ipv4, ipv6]);
   const one = ipv4 ?? ipv6;
   if (req.policy === 'PreferDualStack' && one !== undefined) return ok([one]);
-  return err(noIps(pool, req.family));
+  return err(noIpsForFamily(pool, req.family));
 }
 
 /** Tracks pools and the addresses assigned to Services. */
@@ -165,7 +175,7 @@ export class Allocator {
     const pool = this.poolFor(ips);
     if (pool === undefined) return err({ kind: 'notInConfig', message: `${quoteIps(ips)} is not allowed in config` });
     if (!isPoolCompatible(pool, claim)) {
-      return err({ kind: 'poolIncompatible', pool: pool.name, message: `pool ${pool.name} not compatible for ip assignment` });
+      return err({ kind: 'poolIncompatible', pool: pool.name, message: `pool ${pool.name} not compatible for ip assignment`, detail: { pool: pool.name } });
     }
     const problem = dualStackProblem(ips) ?? ips.map((ip) => this.#sharingProblem(claim, ip)).find((e) => e !== undefined);
     if (problem !== undefined) return err(problem);
@@ -311,8 +321,8 @@ export class Allocator {
     const reason = sharingReasonOf(use, claim);
     const others = [...use.services].filter((s) => s !== claim.service).sort();
     if (reason !== undefined && others.length > 0) {
-      const message = `can't change sharing key for "${claim.service}", address also in use by ${others.join(',')}: ${reasonText(reason, use, claim)}`;
-      return { kind: 'sharing', reason, message };
+      const message = `can't change sharing key for "${claim.service}", address also in use by ${others.join(',')}`;
+      return { kind: 'sharing', reason, message, detail: { sharingReason: reasonText(reason, use, claim) } };
     }
     const port = portClash(use, claim);
     return port && { kind: 'portInUse', port, message: `port ${portText(port)} is already in use on ${quoteIp(ip)}` };

@@ -15,11 +15,11 @@ import { formatIp, type IpAddress } from '@metallb-ts/lib/ip/ip.ts';
 import { err, ok, type Result } from '@metallb-ts/lib/result.ts';
 import { quoteIp, quoteIps, type Allocator } from './allocator.ts';
 import {
-  annotation, claimOf, clusterIpsOf, DEPRECATED_PREFIX, desiredIpsOf, familyOfAddresses, familyRequestOf, keyOf,
+  annotation, claimOf, DEPRECATED_PREFIX, desiredIpsOf, familyOfAddresses, familyRequestOf, keyOf,
   parseServiceIp, policyOf, POOL_ANNOTATION, quoteList, serviceFamilyOf, type ServiceFamily,
 } from './service-inputs.ts';
 import type { ServiceKey } from '@metallb-ts/lib/ids/ids.ts';
-import type { IpFamilyPolicy, ServiceClaim } from './types.ts';
+import type { AllocationError, ErrorDetail, IpFamilyPolicy, ServiceClaim } from './types.ts';
 
 /** A Kubernetes Event to attach to the Service (MetalLB's reasons and wording). */
 export interface ServiceEvent {
@@ -27,8 +27,10 @@ export interface ServiceEvent {
   readonly type: 'Normal' | 'Warning';
   /** MetalLB's reason, e.g. `IPAllocated`, `AllocationFailed`. */
   readonly reason: string;
-  /** Human-readable message. */
+  /** MetalLB's message, byte for byte (users grep events for it; see messages.test.ts). */
   readonly message: string;
+  /** What we know beyond MetalLB's message (pool, family, sharing reason): for log fields only. */
+  readonly detail?: ErrorDetail;
 }
 
 /** What the reconciler does next (MetalLB's SyncState). */
@@ -69,8 +71,21 @@ interface Ctx {
   next: { ingress: readonly string[]; pool: string | null } | undefined;
 }
 
-const normal = (reason: string, message: string): ServiceEvent => ({ type: 'Normal', reason, message });
-const warning = (reason: string, message: string): ServiceEvent => ({ type: 'Warning', reason, message });
+const withDetail = (detail: ErrorDetail | undefined): { detail?: ErrorDetail } => (detail === undefined ? {} : { detail });
+const normal = (reason: string, message: string, detail?: ErrorDetail): ServiceEvent => ({ type: 'Normal', reason, message, ...withDetail(detail) });
+const warning = (reason: string, message: string, detail?: ErrorDetail): ServiceEvent => ({ type: 'Warning', reason, message, ...withDetail(detail) });
+
+/** A failure of allocateIps: MetalLB's message plus our detail. */
+type Failure = Pick<AllocationError, 'message' | 'detail'>;
+
+/** Go's `%v` of a string slice: `[a b]`. */
+const goList = (items: readonly string[]): string => `[${items.join(' ')}]`;
+
+/** Go's `net.IP.String()` of a parsed text: canonical, `<nil>` when it did not parse. */
+const goIpText = (text: string): string => {
+  const ip = parseServiceIp(text);
+  return ip === undefined ? '<nil>' : formatIp(ip.family, ip.value);
+};
 const ipText = (ip: IpAddress): string => formatIp(ip.family, ip.value);
 
 /** MetalLB's `filterByLoadBalancerClass`: true when the Service is someone else's. */
@@ -103,7 +118,7 @@ function preconditions(ctx: Ctx): 'done' | 'failed' | 'continue' {
   if (ctx.alloc.pools.length === 0) return (clear(ctx), 'failed');
   if (!spec.clusterIPs?.length && !spec.clusterIP) return (clear(ctx), 'failed');
   if (ctx.policy === 'RequireDualStack' && (spec.clusterIPs?.length ?? 0) < 2) {
-    ctx.events.push(warning('not enough clusterips', `service requires dual stack but has fewer than 2 clusterIPs: ${quoteList(clusterIpsOf(ctx.svc))}`));
+    ctx.events.push(warning('not enough clusterips', `Service requires dual stack but not enough clusterips ${goList(spec.clusterIPs ?? [])}`));
     return (clear(ctx), 'failed');
   }
   return 'continue';
@@ -113,7 +128,7 @@ function preconditions(ctx: Ctx): 'done' | 'failed' | 'continue' {
 function existingIps(ctx: Ctx): Result<readonly IpAddress[], 'failed'> {
   const parsed = ingressOf(ctx.svc);
   if (parsed.length === 0) return ok(clear(ctx));
-  const texts = (ctx.svc.status?.loadBalancer?.ingress ?? []).flatMap((i) => (i.ip ? [i.ip] : []));
+  const texts = (ctx.svc.status?.loadBalancer?.ingress ?? []).flatMap((i) => (i.ip ? [goIpText(i.ip)] : []));
   const lbFamily = familyOfAddresses(texts);
   if (!lbFamily.ok) ctx.events.push(warning('nolbIPsIPFamily', `Failed to retrieve LBIPs IPFamily for ${quoteList(texts)}: ${lbFamily.error}`));
   const cluster = serviceFamilyOf(ctx.svc);
@@ -131,7 +146,7 @@ function readopt(ctx: Ctx, ips: readonly IpAddress[]): Result<readonly IpAddress
   let lb = ips;
   const assigned = ctx.alloc.assign(ctx.claim, lb);
   if (!assigned.ok) {
-    ctx.events.push(normal('ClearAssignment', `current IP for "${ctx.key}" not allowed by config, will attempt for new IP assignment: ${assigned.error.message}`));
+    ctx.events.push(normal('ClearAssignment', `current IP for "${ctx.key}" not allowed by config, will attempt for new IP assignment: ${assigned.error.message}`, assigned.error.detail));
     lb = clear(ctx);
   }
   const desiredPool = annotation(ctx.svc, 'address-pool');
@@ -154,7 +169,7 @@ function addMissingFamily(ctx: Ctx, lb: readonly IpAddress[]): readonly IpAddres
   if (lb.length !== 1 || only === undefined || ctx.policy !== 'PreferDualStack') return lb;
   const extra = ctx.alloc.allocateAdditionalFamily(ctx.claim, only);
   if (!extra.ok) {
-    ctx.events.push(normal('AdditionalAssignFailed', `cannot assign additional IP in PreferDualStack: ${extra.error.message}`));
+    ctx.events.push(normal('AdditionalAssignFailed', `cannot assign additional IP in PreferDualStack: ${extra.error.message}`, extra.error.detail));
     return lb;
   }
   ctx.events.push(normal('IPAllocated', `Assigned additional IP ${quoteIp(extra.value)}`));
@@ -162,24 +177,23 @@ function addMissingFamily(ctx: Ctx, lb: readonly IpAddress[]): readonly IpAddres
 }
 
 /** MetalLB's `allocateIPs`: requested addresses, else the requested pool, else any pool. */
-function allocateIps(ctx: Ctx): Result<readonly IpAddress[], string> {
+function allocateIps(ctx: Ctx): Result<readonly IpAddress[], Failure> {
   const family = serviceFamilyOf(ctx.svc);
-  if (!family.ok) return family;
+  if (!family.ok) return err({ message: family.error });
   const desired = desiredIpsOf(ctx.svc);
-  if (!desired.ok) return desired;
+  if (!desired.ok) return err({ message: desired.error });
   const desiredPool = annotation(ctx.svc, 'address-pool');
   const req = familyRequestOf(ctx.svc, family.value);
   if (desired.value !== undefined) {
     const { ips, family: wanted } = desired.value;
-    if (wanted !== family.value) return err(`requested loadBalancer IP(s) ${quoteIps(ips)} does not match the ipFamily of the service`);
+    if (wanted !== family.value) return err({ message: `requested loadBalancer IP(s) ${quoteIps(ips)} does not match the ipFamily of the service` });
     const r = ctx.alloc.assign(ctx.claim, ips);
-    if (!r.ok) return err(r.error.message);
+    if (!r.ok) return r;
     if (desiredPool === '' || ctx.alloc.poolOf(ctx.key) === desiredPool) return ok(ips);
     ctx.alloc.unassign(ctx.key);
-    return err(`requested loadBalancer IP(s) ${quoteIps(ips)} is not compatible with requested address pool ${desiredPool}`);
+    return err({ message: `requested loadBalancer IP(s) ${quoteIps(ips)} is not compatible with requested address pool ${desiredPool}` });
   }
-  const r = desiredPool !== '' ? ctx.alloc.allocateFromPool(ctx.claim, desiredPool, req) : ctx.alloc.allocate(ctx.claim, req);
-  return r.ok ? r : err(r.error.message);
+  return desiredPool !== '' ? ctx.alloc.allocateFromPool(ctx.claim, desiredPool, req) : ctx.alloc.allocate(ctx.claim, req);
 }
 
 /** Steps 8–9: allocate when nothing is held, then record ingress and pool. */
@@ -188,7 +202,7 @@ function finish(ctx: Ctx, held: readonly IpAddress[]): boolean {
   if (lb.length === 0) {
     const r = allocateIps(ctx);
     if (!r.ok) {
-      ctx.events.push(warning('AllocationFailed', `Failed to allocate IP for "${ctx.key}": ${r.error}`));
+      ctx.events.push(warning('AllocationFailed', `Failed to allocate IP for "${ctx.key}": ${r.error.message}`, r.error.detail));
       return false;
     }
     lb = r.value;

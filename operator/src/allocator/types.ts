@@ -45,8 +45,17 @@ export interface FamilyRequest {
 /** Why a sharing check failed (MetalLB's `sharingOK` reasons). */
 export type SharingReason = 'existingNoSharing' | 'newNoSharing' | 'keyMismatch' | 'backendMismatch';
 
-/** A failed assignment or allocation; `message` is the text MetalLB would report. */
-export type AllocationError =
+/**
+ * Structured detail of a failure, kept out of `message` (which is MetalLB's text byte for byte,
+ * because users grep events for it): log fields and the decision's `detail`.
+ */
+export type ErrorDetail = Readonly<Record<string, string>>;
+
+/**
+ * A failed assignment or allocation; `message` is the text MetalLB reports (see
+ * messages.test.ts), `detail` what we know beyond it.
+ */
+export type AllocationError = (
   | { readonly kind: 'notInConfig'; readonly message: string }
   | { readonly kind: 'poolIncompatible'; readonly pool: string; readonly message: string }
   | { readonly kind: 'tooManyAddresses'; readonly message: string }
@@ -55,4 +64,5 @@ export type AllocationError =
   | { readonly kind: 'portInUse'; readonly port: Port; readonly message: string }
   | { readonly kind: 'unknownPool'; readonly pool: string; readonly message: string }
   | { readonly kind: 'noAvailableIps'; readonly message: string }
-  | { readonly kind: 'wrongFamily'; readonly message: string };
+  | { readonly kind: 'wrongFamily'; readonly message: string }
+) & { readonly detail?: ErrorDetail };

@@ -6,6 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { err, ok, type Result } from '@metallb-ts/lib/result.ts';
+import { servedCrdsOf, type ServedCrds } from './served-schema.ts';
 
 const YAML_FILE = /\.ya?ml$/;
 
@@ -43,4 +44,20 @@ export function readDocuments(file: string): Result<unknown[], string> {
   const bad = docs.flatMap((d) => d.errors).at(0);
   if (bad !== undefined) return err(`${file}: invalid YAML: ${bad.message}`);
   return ok(docs.map((d) => d.toJS() as unknown));
+}
+
+/** The repository's CRDs (crds/*.yaml): the schemas the apiserver prunes and defaults with. */
+export const CRDS_DIR = join(import.meta.dirname, '..', '..', '..', 'crds');
+
+/** Reads the served versions of every CRD in `dir`. */
+export function readCrds(dir: string = CRDS_DIR): Result<ServedCrds, string> {
+  const files = collectFiles([dir]);
+  if (!files.ok) return files;
+  const docs: unknown[] = [];
+  for (const f of files.value) {
+    const d = readDocuments(f);
+    if (!d.ok) return d;
+    docs.push(...d.value);
+  }
+  return ok(servedCrdsOf(docs));
 }

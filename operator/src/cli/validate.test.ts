@@ -72,6 +72,13 @@ metadata: {name: p}
 spec: {myASN: 64500, peerASN: 64501, peerAddress: 192.0.2.1, bfdProfile: missing}
 `;
 
+const LEGACY = `
+apiVersion: metallb.io/v1beta1
+kind: BGPPeer
+metadata: {name: old, namespace: metallb-system}
+spec: {myASN: 64500, peerASN: 64501, peerAddress: 192.0.2.1, keepaliveTime: 30s, vrf: red}
+`;
+
 const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
 
 describe('metallb-ts validate (spawned)', () => {
@@ -80,8 +87,19 @@ describe('metallb-ts validate (spawned)', () => {
   fixture('valid/nested/README.md', 'not yaml: [');
   const invalid = fixture('invalid.yaml', INVALID);
   const broken = fixture('broken.yaml', 'kind: [unclosed');
+  const legacy = fixture('legacy.yaml', LEGACY);
 
   const cases: { desc: string; input: string[]; want: { status: number; stdout?: string; stderr?: RegExp } }[] = [
+    {
+      desc: 'BGPPeer v1beta1 judged as stored: vrf dropped (noted), keepalive-only gets hold time 0 as from MetalLB\'s conversion',
+      input: ['validate', legacy],
+      want: {
+        status: 1,
+        stdout: 'BGPPeer/old spec.keepaliveTime: invalid BGPPeer timers: invalid keepaliveTime "30s", must be lower than holdTime "0s"\n',
+        stderr: /^note: BGPPeer\/old \(metallb.io\/v1beta1\): spec.vrf is not in the served schema; the apiserver drops it$/m,
+      },
+    },
+    { desc: 'without Node objects, the assumed node overlap is noted', input: ['validate', valid], want: { status: 0, stderr: /^note: no Node objects given: every pair of BGPPeers \(F1\) and of BGPAdvertisements \(A7 localPref\) is assumed to share a node$/m } },
     { desc: 'valid directory, recursing for .yaml and .yml', input: ['validate', join(dir, 'valid')], want: { status: 0, stdout: 'valid: 1 pool, 2 peers, 1 BFD profile, 0 community aliases, 1 L2 advertisement, 1 BGP advertisement\n' } },
     { desc: 'single valid file', input: ['validate', valid], want: { status: 0, stdout: 'valid: 1 pool, 2 peers, 1 BFD profile, 0 community aliases, 0 L2 advertisements, 0 BGP advertisements\n' } },
     {

@@ -6,7 +6,8 @@ import { configFor } from '../config/config-for.ts';
 import type { ConfigError } from '../config/errors.ts';
 import type { Config } from '../config/types.ts';
 import { sortDocuments } from './documents.ts';
-import { collectFiles, readDocuments } from './files.ts';
+import { collectFiles, readCrds, readDocuments } from './files.ts';
+import { asStored, type ServedCrds } from './served-schema.ts';
 
 /** Where the command writes; injected so tests and the binary share the code. */
 export interface Output {
@@ -21,8 +22,10 @@ export const VALIDATE_USAGE = `usage: metallb-ts validate <file or directory>...
 
 Validates metallb.io manifests (IPAddressPool, BGPPeer, BFDProfile, Community, L2Advertisement,
 BGPAdvertisement, plus the Secrets, Nodes and Namespaces they refer to) with the operator's own
-rules. Directories are searched recursively for *.yaml and *.yml files. Without Node objects,
-every pair of peers is treated as able to land on the same node.
+rules. Directories are searched recursively for *.yaml and *.yml files. Each object is first
+judged as the apiserver would store it: fields its served version's schema lacks are dropped
+(e.g. vrf on a BGPPeer v1beta1) and schema defaults applied. Without Node objects, every pair
+of peers and of BGP advertisements is treated as able to land on the same node.
 
 Exit status: 0 valid, 1 configuration errors, 2 bad usage or unreadable input.`;
 
@@ -58,6 +61,29 @@ function loadAll(paths: readonly string[]): { docs: unknown[] } | { problem: str
   return { docs };
 }
 
+/** Notes about how the input was judged (printed to the diagnostics stream, `note: …`). */
+function notesFor(dropped: readonly string[], resources: ReturnType<typeof sortDocuments>['resources']): string[] {
+  const notes = [...dropped];
+  if (resources.nodes.length === 0 && (resources.peers.length > 1 || resources.bgpAdvertisements.length > 1)) {
+    notes.push('no Node objects given: every pair of BGPPeers (F1) and of BGPAdvertisements (A7 localPref) is assumed to share a node');
+  }
+  return notes.map((n) => `note: ${n}`);
+}
+
+/** Each document as the cluster would store it, plus a note per dropped field. */
+function judgeAsStored(docs: readonly unknown[], crds: ServedCrds): { docs: unknown[]; dropped: string[] } {
+  const dropped: string[] = [];
+  const stored = docs.map((d) => {
+    const s = asStored(d, crds);
+    const meta = (d as { apiVersion?: string; kind?: string; metadata?: { name?: string } }) ?? {};
+    for (const f of s.dropped) {
+      dropped.push(`${meta.kind ?? ''}/${meta.metadata?.name ?? ''} (${meta.apiVersion ?? ''}): ${f} is not in the served schema; the apiserver drops it`);
+    }
+    return s.doc;
+  });
+  return { docs: stored, dropped };
+}
+
 /** Runs the subcommand; returns the exit status. */
 export function runValidate(args: readonly string[], io: Output): number {
   if (args.length === 0 || args.some((a) => a === '-h' || a === '--help')) {
@@ -69,7 +95,14 @@ export function runValidate(args: readonly string[], io: Output): number {
     io.err(`metallb-ts validate: ${loaded.problem}`);
     return 2;
   }
-  const { resources } = sortDocuments(loaded.docs);
+  const crds = readCrds();
+  if (!crds.ok) {
+    io.err(`metallb-ts validate: ${crds.error}`);
+    return 2;
+  }
+  const judged = judgeAsStored(loaded.docs, crds.value);
+  const { resources } = sortDocuments(judged.docs);
+  for (const note of notesFor(judged.dropped, resources)) io.err(note);
   let result: ReturnType<typeof configFor>;
   try {
     result = configFor(resources, { nodesKnown: resources.nodes.length > 0 });

@@ -4,6 +4,7 @@
  */
 import type { LabelSelectorCr } from './cr-types.ts';
 import type { ErrorSink } from './errors.ts';
+import type { RuleId } from './rules.ts';
 import { anySelects, checkDuplicates, selectorList } from './selectors.ts';
 import type { LabelSelector, Pool } from './types.ts';
 
@@ -28,7 +29,7 @@ export interface Targets {
 const byText = (a: LabelSelector, b: LabelSelector): number => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0);
 
 /** Parses the shared fields, reporting duplicates and invalid selectors under `rule`. */
-export function targetsFor(spec: TargetSpec, name: string, pools: readonly Pool[], rule: string, sink: ErrorSink): Targets {
+export function targetsFor(spec: TargetSpec, name: string, pools: readonly Pool[], rule: RuleId, sink: ErrorSink): Targets {
   const names = spec.ipAddressPools ?? [];
   checkDuplicates(names, { field: 'spec.ipAddressPools', label: 'ipAddressPools', rule }, sink);
   const list = (key: 'ipAddressPoolSelectors' | 'nodeSelectors' | 'serviceSelectors', what: string) =>

@@ -2,7 +2,7 @@
  * Checks of BGP advertisements against what they target: aggregation length vs pool prefixes
  * (A6), local-preference conflicts (A7) and BFD echo towards IPv6 pools (V1).
  */
-import { formatIp } from '@metallb-ts/lib/ip/ip.ts';
+import { formatIp, goMaskLength } from '@metallb-ts/lib/ip/ip.ts';
 import { sinkFor, type ConfigError, type ErrorSink } from './errors.ts';
 import type { NodeOverlap } from './selectors.ts';
 import type { BfdProfile, BgpAdvertisement, Cidr, Peer, Pool } from './types.ts';
@@ -19,7 +19,7 @@ function checkAggregation(ad: BgpAdvertisement, pool: Pool, sink: ErrorSink): vo
   for (const entry of pool.addressEntries) {
     const v4 = entry[0]?.family === 'ipv4';
     const max = v4 ? ad.aggregationLength : ad.aggregationLengthV6;
-    const lowest = Math.min(...entry.map((c) => c.prefixLength));
+    const lowest = Math.min(...entry.map(goMaskLength));
     if (entry.length === 0 || max >= lowest) continue;
     sink.invalid('A6', v4 ? 'spec.aggregationLength' : 'spec.aggregationLengthV6',
       `invalid aggregation length ${max}: prefix ${lowest} in this pool is more specific than the aggregation length for addresses ${entryText(entry)} (pool ${pool.name})`);

@@ -36,6 +36,12 @@ const cases: Case[] = [
     ],
   },
   {
+    desc: 'A6: an IPv4-mapped CIDR keeps Go\'s 128-bit mask length, so aggregation 32 rejects it (as MetalLB)',
+    input: { pools: [pool('m', ['::ffff:203.0.113.176/125'])], bgpAdvertisements: [bgpAdv('x', {})] },
+    want: [{ rule: 'A6', object: A('x'), field: 'spec.aggregationLength', message: /^invalid aggregation length 32: prefix 125 in this pool/ }],
+  },
+  { desc: 'valid: an IPv4-mapped range summarises to IPv4 masks', input: { pools: [pool('m', ['::ffff:203.0.113.176-::ffff:203.0.113.183'])], bgpAdvertisements: [bgpAdv('x', {})] }, want: [] },
+  {
     desc: 'A3: aggregation lengths too long',
     input: { bgpAdvertisements: [bgpAdv('x', { aggregationLength: 33, aggregationLengthV6: 129 })] },
     want: [

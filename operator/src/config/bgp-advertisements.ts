@@ -1,6 +1,6 @@
 /**
- * BGPAdvertisements → BgpAdvertisement (rules A1–A5 of the reference §3; A6–A7, which need the
- * targeted pools, live in bgp-advertisement-pools.ts).
+ * BGPAdvertisements → BgpAdvertisement (rules A1–A5, docs/validation.md; A6–A7, which need the
+ * targeted pools, live in bgp-advertisement-checks.ts).
  */
 import type { BGPAdvertisement as BGPAdvertisementCr } from './cr-types.ts';
 import { targetsFor } from './advertisement-targets.ts';

@@ -1,8 +1,9 @@
 /**
  * Structured validation errors of configFor. MetalLB stops at the first error; we collect all
- * of them, each naming the object, the field path, the reference rule id (§3) and MetalLB's
- * wording where the reference gives it.
+ * of them, each naming the object, the field path, the rule id (rules.ts, docs/validation.md)
+ * and MetalLB's wording.
  */
+import type { RuleId } from './rules.ts';
 
 /** The object an error is about. */
 export interface ObjectRef {
@@ -25,8 +26,8 @@ export interface ConfigError {
   readonly field: string;
   /** Human-readable message. */
   readonly message: string;
-  /** Rule id of the reference table, e.g. `P5`. */
-  readonly rule: string;
+  /** Rule id, e.g. `P5` (rules.ts, docs/validation.md). */
+  readonly rule: RuleId;
 }
 
 /** A parsed value plus the errors found while parsing it. */
@@ -40,9 +41,9 @@ export interface Checked<T> {
 /** Builds errors about one object. */
 export interface ErrorSink {
   /** Records an `invalid` error. */
-  invalid(rule: string, field: string, message: string): void;
+  invalid(rule: RuleId, field: string, message: string): void;
   /** Records a `transient` error. */
-  transient(rule: string, field: string, message: string): void;
+  transient(rule: RuleId, field: string, message: string): void;
 }
 
 /** Creates a sink that appends to `out`, every error naming `object`. */

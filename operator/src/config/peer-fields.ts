@@ -63,17 +63,24 @@ function decodeBase64(b64: string): string | undefined {
   }
 }
 
-/** The secret `ref` names, looked up by name (and namespace when both sides give one). */
-function findSecret(ref: { name?: string; namespace?: string }, secrets: readonly V1Secret[]): V1Secret | undefined {
-  return secrets.find((s) => s.metadata?.name === ref.name &&
-    (ref.namespace === undefined || s.metadata?.namespace === undefined || s.metadata.namespace === ref.namespace));
+/**
+ * The Secret `ref` names, as MetalLB finds it: by name only, among the Secrets of the peer's own
+ * namespace (MetalLB's namespace; it reads no other, so it needs no cluster-wide Secret rights).
+ * `ref.namespace` is ignored, as MetalLB ignores it: a ref to another namespace finds the
+ * same-named Secret of MetalLB's namespace, or nothing (transient). An object without a
+ * namespace (offline input) matches any.
+ */
+function findSecret(ref: { name?: string }, peerNamespace: string | undefined, secrets: readonly V1Secret[]): V1Secret | undefined {
+  const sameNamespace = (s: V1Secret): boolean =>
+    peerNamespace === undefined || s.metadata?.namespace === undefined || s.metadata.namespace === peerNamespace;
+  return secrets.find((s) => s.metadata?.name === ref.name && sameNamespace(s));
 }
 
 /** Reads the password of `spec.passwordSecret` (R9: missing secret is transient, wrong type or key invalid). */
 export function secretPasswordFor(cr: BGPPeer, secrets: readonly V1Secret[], sink: ErrorSink): string | undefined {
   const ref = cr.spec.passwordSecret ?? {};
   const who = `"${cr.metadata?.namespace ?? ''}"/"${cr.metadata?.name ?? ''}"`;
-  const secret = findSecret(ref, secrets);
+  const secret = findSecret(ref, cr.metadata?.namespace, secrets);
   if (secret === undefined) {
     sink.transient('R9', 'spec.passwordSecret', `secret ref not found for peer config ${who}`);
     return undefined;

@@ -27,6 +27,22 @@ const cases: Case[] = [
     want: [{ rule: 'P5', object: P('b'), field: 'spec.addresses[0]', message: /CIDR "192.0.2.250\/31" in pool "b" overlaps with already defined CIDR "192.0.2.0\/24"/ }],
   },
   {
+    desc: 'P5: an IPv4-mapped IPv6 CIDR overlaps the same IPv4 block (Go treats it as IPv4)',
+    input: { pools: [pool('a', ['203.0.113.176/29']), pool('b', ['::ffff:203.0.113.176/125'])] },
+    want: [{ rule: 'P5', object: P('b'), field: 'spec.addresses[0]', message: /CIDR "203.0.113.176\/29" in pool "b" overlaps with already defined CIDR "203.0.113.176\/29"/ }],
+  },
+  {
+    desc: 'P5: an IPv4-mapped range overlaps an IPv4 CIDR',
+    input: { pools: [pool('a', ['203.0.113.0/28']), pool('b', ['::ffff:203.0.113.8-::ffff:203.0.113.20'])] },
+    want: [{ rule: 'P5', object: P('b'), field: 'spec.addresses[0]', message: /CIDR "203.0.113.8\/29" in pool "b"/ }],
+  },
+  { desc: 'valid: prefix length with leading zeros, as Go parses it', input: { pools: [pool('a', ['2001:db8::/0120', '192.0.2.0/024'])] }, want: [] },
+  {
+    desc: 'P3: a range mixing families (MetalLB: accepted with no addresses; docs/differences.md)',
+    input: { pools: [pool('a', ['192.0.2.1-2001:db8::1'])] },
+    want: [{ rule: 'P3', object: P('a'), field: 'spec.addresses[0]', message: /are of different families/ }],
+  },
+  {
     desc: 'P5: overlap inside one pool',
     input: { pools: [pool('a', ['2001:db8::/64', '2001:db8::1-2001:db8::2'])] },
     want: [{ rule: 'P5', object: P('a'), field: 'spec.addresses[1]' }],

@@ -1,8 +1,9 @@
 /**
- * IPAddressPools → Pool (rules P1–P6 of the reference §3).
+ * IPAddressPools → Pool (rules P1–P6, docs/validation.md).
  */
 import type { V1Namespace } from '@kubernetes/client-node';
 import { cidrsOverlap, parseAddressEntry } from '@metallb-ts/lib/ip/ip.ts';
+import { everything } from '@metallb-ts/lib/selector/label-selector.ts';
 import type { IPAddressPool } from './cr-types.ts';
 import { byName, nameOf, sinkFor, type Checked, type ConfigError, type ErrorSink } from './errors.ts';
 import { checkDuplicates, selectorList } from './selectors.ts';
@@ -26,11 +27,11 @@ function serviceAllocationFor(
   const selected = namespaces
     .filter((ns) => nsSel.selectors.some((s) => s.matches(ns.metadata?.labels ?? {})))
     .map(nameOf);
+  const unrestricted = names.length === 0 && (spec.namespaceSelectors ?? []).length === 0 && (spec.serviceSelectors ?? []).length === 0;
   return {
     priority: spec.priority ?? 0,
     namespaces: new Set([...names, ...selected].sort()),
-    restrictsNamespaces: names.length > 0 || (spec.namespaceSelectors ?? []).length > 0,
-    serviceSelectors: svcSel.selectors,
+    serviceSelectors: unrestricted ? [everything] : svcSel.selectors,
   };
 }
 

@@ -5,6 +5,7 @@
 import { compileSelector } from '@metallb-ts/lib/selector/label-selector.ts';
 import type { LabelSelectorCr } from './cr-types.ts';
 import type { ErrorSink } from './errors.ts';
+import type { RuleId } from './rules.ts';
 import type { LabelSelector } from './types.ts';
 
 /** Where a list lives and how errors about it are labelled. */
@@ -14,7 +15,7 @@ export interface ListSite {
   /** Name used in the duplicate message, e.g. `nodeSelectors`. */
   readonly label: string;
   /** Rule id to report under. */
-  readonly rule: string;
+  readonly rule: RuleId;
 }
 
 /** Reports every entry equal to an earlier one: "duplicate definition of <label> "<x>"". */
@@ -34,7 +35,7 @@ function specKey(s: LabelSelectorCr): string {
 }
 
 /** Reports duplicate values inside an expression and duplicate expressions inside a selector. */
-function checkExpressions(s: LabelSelectorCr, field: string, rule: string, sink: ErrorSink): void {
+function checkExpressions(s: LabelSelectorCr, field: string, rule: RuleId, sink: ErrorSink): void {
   const exprs = s.matchExpressions ?? [];
   exprs.forEach((e, j) => {
     const site = { field: `${field}.matchExpressions[${j}].values`, label: 'match expression value in label selector', rule };

@@ -18,15 +18,23 @@ export type Cidr = CidrBlock;
 /** A compiled Kubernetes label selector (matchLabels + matchExpressions): `matches(labels)`, `text`. */
 export type LabelSelector = CompiledSelector;
 
-/** `spec.serviceAllocation` of an IPAddressPool, parsed. */
+/**
+ * `spec.serviceAllocation` of an IPAddressPool, parsed as MetalLB parses it (see
+ * docs/allocation.md for how the allocator uses each field).
+ */
 export interface ServiceAllocation {
   /** Lower number = higher priority; 0 means unset and sorts last. */
   readonly priority: number;
-  /** Namespaces from `namespaces` plus those selected by `namespaceSelectors` at parse time. */
+  /**
+   * Namespaces from `namespaces` plus those selected by `namespaceSelectors` at parse time. An
+   * empty set restricts nothing (MetalLB checks the namespace only when the set is non-empty).
+   */
   readonly namespaces: ReadonlySet<string>;
-  /** Whether `namespaces` or `namespaceSelectors` was given (an empty set then matches nothing). */
-  readonly restrictsNamespaces: boolean;
-  /** `serviceSelectors`; a Service must match at least one when non-empty. */
+  /**
+   * `serviceSelectors`; a Service must match at least one when non-empty. When none of
+   * namespaces, namespaceSelectors and serviceSelectors is given this is one selector that
+   * matches everything, as in MetalLB (the pool is then pinned to every Service).
+   */
   readonly serviceSelectors: readonly LabelSelector[];
 }
 

@@ -1,7 +1,7 @@
 /**
  * The config reconcile: configFor over the caches. A valid config replaces the allocator's
  * pools (services reprocessed when the pools changed); an invalid or transient one keeps the
- * last good config and marks it stale (§3). Either way the ConfigurationState says so.
+ * last good config and marks it stale (docs/validation.md). Either way the ConfigurationState says so.
  */
 import type { ReconcileOutcome } from '@metallb-ts/lib/k8s/work-queue.ts';
 import type { K8sClientMetrics } from '@metallb-ts/lib/metrics.ts';

@@ -1,5 +1,5 @@
 /**
- * The memberlist Secret (§4.1, MetalLB's `CreateMlSecret`): created when missing, key
+ * The memberlist Secret (MetalLB's `CreateMlSecret`): created when missing, key
  * `secretkey` = 16 random bytes base64-encoded, owned by the controller Deployment when one is
  * named and found (so it goes away with the installation).
  */

@@ -4,7 +4,7 @@
  */
 import type { Pool, ServiceAllocation } from '../config/types.ts';
 import { type IpAddress, parseAddressEntry, parseIp } from '@metallb-ts/lib/ip/ip.ts';
-import { compileSelector, type LabelSelectorSpec } from '@metallb-ts/lib/selector/label-selector.ts';
+import { compileSelector, everything, type LabelSelectorSpec } from '@metallb-ts/lib/selector/label-selector.ts';
 import { serviceKey } from '@metallb-ts/lib/ids/ids.ts';
 import { type FamilyRequest, type ServiceClaim } from '../allocator/types.ts';
 
@@ -17,8 +17,11 @@ export interface TestPoolOptions {
   /** `spec.serviceAllocation`, in manifest shape. */
   readonly serviceAllocation?: {
     readonly priority?: number;
+    /** Resolved namespace set (namespaces plus what namespaceSelectors matched). */
     readonly namespaces?: readonly string[];
     readonly serviceSelectors?: readonly LabelSelectorSpec[];
+    /** Whether namespaceSelectors were written (they then resolved to `namespaces`). */
+    readonly namespaceSelectorsGiven?: boolean;
   };
 }
 
@@ -28,12 +31,13 @@ function must<T>(r: { ok: true; value: T } | { ok: false; error: string }): T {
   return r.value;
 }
 
+/** As config/pools.ts parses it: nothing given at all means one match-everything selector. */
 function serviceAllocationOf(spec: NonNullable<TestPoolOptions['serviceAllocation']>): ServiceAllocation {
+  const unrestricted = (spec.namespaces ?? []).length === 0 && spec.namespaceSelectorsGiven !== true && (spec.serviceSelectors ?? []).length === 0;
   return {
     priority: spec.priority ?? 0,
     namespaces: new Set(spec.namespaces ?? []),
-    restrictsNamespaces: spec.namespaces !== undefined,
-    serviceSelectors: (spec.serviceSelectors ?? []).map((s) => must(compileSelector(s))),
+    serviceSelectors: unrestricted ? [everything] : (spec.serviceSelectors ?? []).map((s) => must(compileSelector(s))),
   };
 }
 
