@@ -70,7 +70,7 @@ describe('frrViewFor refuses strings outside the grammar', () => {
   it('refuses peers of one VRF that disagree on myASN', () => {
     const [p] = config.peers;
     assert.ok(p !== undefined);
-    const cfg = { ...config, peers: [p, { ...p, name: 'other', address: p.address, myASN: p.myASN + 1 }] };
+    const cfg = { ...config, peers: [p, { ...p, name: 'other', myASN: p.myASN + 1 }] };
     const r = frrViewFor({ config: cfg, node, announcements: anns });
     assert.ok(!r.ok && r.error.kind === 'routerConflict');
   });
