@@ -28,7 +28,8 @@ const WELL_KNOWN: Readonly<Record<string, string>> = {
 
 /** A rendered statement as FRR prints it back. */
 function asFrrShowsIt(line: string): string {
-  return line.replace(/^set community (\S+)/, (m, c: string) => (WELL_KNOWN[c] === undefined ? m : `set community ${WELL_KNOWN[c]}`));
+  if (!line.startsWith('set community ')) return line;
+  return line.split(' ').map((w) => WELL_KNOWN[w] ?? w).join(' ');
 }
 
 /** Statements of the golden that FRR must show back in its running configuration. */

@@ -3,7 +3,7 @@
  * (MetalLB's ShouldAnnounce + SetBalancer, reference §4.6). Inputs are parsed values: the
  * Config, the node's facts and each Service's announced IPs and endpoint facts.
  */
-import { cidrOf, type CidrBlock } from '@metallb-ts/lib/pure/ip.ts';
+import { bitsOf, cidrOf, type CidrBlock } from '@metallb-ts/lib/pure/ip.ts';
 import type { BgpAdvertisement, BgpCommunity, Config, IpAddress, Peer } from '../config/types.ts';
 
 /** What the node contributes to the decision. */
@@ -80,6 +80,12 @@ function conflicting(a: Announcement, b: Announcement): boolean {
   return a.localPref !== b.localPref || a.asPathPrepend !== b.asPathPrepend;
 }
 
+/** The IP masked to `len` bits (a host prefix reuses the IP's text: no formatting on the hot path). */
+function prefixOf(ip: IpAddress, len: number): CidrBlock {
+  if (len !== bitsOf(ip.family)) return cidrOf(ip.family, ip.value, len);
+  return { family: ip.family, first: ip.value, last: ip.value, prefixLength: len, text: `${ip.text}/${len}` };
+}
+
 /** One Service's announcements from this node, or why there are none. */
 function announceService(svc: ServiceFacts, ads: readonly BgpAdvertisement[], peerNames: readonly string[], node: NodeFacts): Announcement[] | SkipReason {
   if (!hasEndpoint(svc, node)) return 'noServingEndpoint';
@@ -92,7 +98,7 @@ function announceService(svc: ServiceFacts, ads: readonly BgpAdvertisement[], pe
       if (peers.length === 0) continue;
       const len = ip.family === 'ipv4' ? ad.aggregationLength : ad.aggregationLengthV6;
       const a: Announcement = {
-        service: svc.key, prefix: cidrOf(ip.family, ip.value, len), localPref: ad.localPref,
+        service: svc.key, prefix: prefixOf(ip, len), localPref: ad.localPref,
         communities: ad.communities, asPathPrepend: ad.asPathPrepend, peers,
       };
       if (out.some((b) => conflicting(a, b))) return 'conflictingAdvertisements';

@@ -7,7 +7,8 @@ import { err, ok, type Result } from '@metallb-ts/lib/result.ts';
 import type { BfdProfile, Config, IpFamily, Peer } from '../config/types.ts';
 import { peersOnNode, type Announcement, type NodeFacts } from './announcements.ts';
 import { checkFrrString, type FrrStringKind, type FrrStringProblem } from './grammar.ts';
-import { neighborViewFor, type NeighborView } from './neighbor-view.ts';
+import { familiesOf, neighborViewFor, type NeighborView } from './neighbor-view.ts';
+import { prefixClassesFor, type PrefixClass } from './prefix-classes.ts';
 import type { AddressFamilyView, BfdProfileView, FrrView, RouterView } from './view-types.ts';
 
 /** Inputs of {@link frrViewFor}. */
@@ -60,7 +61,7 @@ function bfdProfileView(b: BfdProfile): BfdProfileView {
 }
 
 /** One `router bgp` for the peers of one VRF (F1 guarantees they share myASN and routerID). */
-function routerView(vrf: string, peers: readonly Peer[], neighbors: readonly NeighborView[], anns: readonly Announcement[]): Result<RouterView, FrrViewError> {
+function routerView(vrf: string, peers: readonly Peer[], neighbors: readonly NeighborView[], classes: readonly PrefixClass[], anns: readonly Announcement[]): Result<RouterView, FrrViewError> {
   const [first] = peers;
   if (first === undefined) return err({ kind: 'routerConflict', vrf, message: 'no peers' });
   const clash = peers.find((p) => p.myASN !== first.myASN || p.routerID?.text !== first.routerID?.text);
@@ -75,9 +76,11 @@ function routerView(vrf: string, peers: readonly Peer[], neighbors: readonly Nei
   ];
   const addressFamilies: AddressFamilyView[] = [];
   for (const f of ['ipv4', 'ipv6'] as const satisfies readonly IpFamily[]) {
+    const sent = new Set(classes.filter((c) => c.family === f && c.peers.some((p) => names.has(p))).flatMap((c) => c.prefixes));
     const networks: string[] = [];
     for (const a of anns) {
-      if (a.prefix.family === f && a.peers.some((p) => names.has(p)) && networks[networks.length - 1] !== a.prefix.text) networks.push(a.prefix.text);
+      // Announcements are sorted by prefix: a repeated prefix is always the last one added.
+      if (sent.has(a.prefix.text) && networks[networks.length - 1] !== a.prefix.text) networks.push(a.prefix.text);
     }
     const afLines = [...networks.map((p) => `network ${p}`), ...neighbors.flatMap((n) => n.families.get(f) ?? [])];
     if (afLines.length > 0) addressFamilies.push({ name: `${f} unicast`, lines: afLines });
@@ -94,12 +97,13 @@ export function frrViewFor(input: FrrViewInput): Result<FrrView, FrrViewError> {
   const problems = stringProblems(node, peers, config.bfdProfiles);
   if (problems.length > 0) return err({ kind: 'invalidString', problems });
   const vrfs = [...new Set(peers.map((p) => p.vrf))].sort();
+  const classes = prefixClassesFor(announcements, peers, familiesOf);
   const routers: RouterView[] = [];
   const neighbors: NeighborView[] = [];
   for (const vrf of vrfs) {
     const inVrf = peers.filter((p) => p.vrf === vrf);
-    const views = inVrf.map((p) => neighborViewFor(p, announcements)).sort(byKey((n) => n.id));
-    const r = routerView(vrf, inVrf, views, announcements);
+    const views = inVrf.map((p) => neighborViewFor(p, classes)).sort(byKey((n) => n.id));
+    const r = routerView(vrf, inVrf, views, classes, announcements);
     if (!r.ok) return r;
     routers.push(r.value);
     neighbors.push(...views);
@@ -107,7 +111,7 @@ export function frrViewFor(input: FrrViewInput): Result<FrrView, FrrViewError> {
   return ok({
     hostname: node.name,
     logLevel: input.logLevel ?? 'informational',
-    prefixLists: neighbors.flatMap((n) => n.prefixLists).sort(byKey((l) => `${l.family} ${l.name}`)),
+    prefixLists: classes.map((c) => ({ family: c.family === 'ipv4' ? 'ip' : 'ipv6', name: c.name, entries: c.prefixes.map((p, i) => `seq ${i + 1} permit ${p}`) })),
     routeMaps: neighbors.flatMap((n) => n.routeMaps).sort(byKey((m) => m.name)),
     routers,
     bfdProfiles: config.bfdProfiles.map(bfdProfileView),

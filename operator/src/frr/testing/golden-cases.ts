@@ -87,7 +87,7 @@ export const GOLDEN_CASES: readonly GoldenCase[] = [
   {
     name: 'communities', node: NODE, services: two,
     resources: resources({ pools: [v4Pool], communities: [community('aliases', [{ name: 'no-advertise', value: '65535:65282' }])], peers: [peer('router', { myASN: 64512, peerASN: 64513, peerAddress: '192.0.2.1' })],
-      bgpAdvertisements: [bgpAdv('tagged', { communities: ['64512:100', 'large:64512:1:2', 'no-advertise'] })] }),
+      bgpAdvertisements: [bgpAdv('tagged', { communities: ['64512:100', 'large:64512:1:2', 'large:64512:1:3', 'no-advertise'] }), bgpAdv('more', { communities: ['64512:200'] })] }),
   },
   {
     name: 'aggregation', node: NODE, services: [svc('web', ['198.51.100.10', '2001:db8:100::10']), svc('api', ['198.51.100.11'])],
