@@ -27,7 +27,10 @@ export interface ScaleScenario {
 
 const BASE = 0x20010db8010000000000000000000000n; // 2001:db8:100::
 
-/** Builds the scenario: ETP=Local Services are served on 3 nodes each, the rest ETP=Cluster. */
+/**
+ * Builds the scenario: half the Services are ETP=Local, served on node-0 and two other nodes
+ * each; the rest ETP=Cluster. So node-0 announces all N and the others about N/2 + N/50.
+ */
 export function scaleScenario(opts: ScaleOptions): ScaleScenario {
   const nodes: NodeFacts[] = Array.from({ length: opts.nodes }, (_, i) => ({
     name: `node-${i}`, labels: { 'kubernetes.io/hostname': `node-${i}` }, networkUnavailable: false, excludedFromLoadBalancers: false,
@@ -35,7 +38,8 @@ export function scaleScenario(opts: ScaleOptions): ScaleScenario {
   const services: ServiceFacts[] = Array.from({ length: opts.services }, (_, i) => {
     const value = BASE + BigInt(i + 1);
     const local = i % 2 === 0;
-    const serving = new Set([0, 1, 2].map((k) => `node-${(i + k * 7) % opts.nodes}`));
+    // node-0 serves every Service: it announces all of them, the worst case for its plan.
+    const serving = new Set(['node-0', ...[1, 2].map((k) => `node-${(i + k * 7) % opts.nodes}`)]);
     return {
       key: `ns-${i % 50}/svc-${i}`, ips: [{ family: 'ipv6', value, text: formatIp('ipv6', value) }], pool: 'big',
       labels: { app: `a${i % 10}` }, trafficPolicyLocal: local, servingNodes: serving,
