@@ -214,8 +214,9 @@ export interface BGPPeerSpec {
   /** Nodes that run the session; a node must match at least one selector. Empty means every node. */
   nodeSelectors?: V1LabelSelector[];
   /**
-   * TCP MD5 password of the session, in clear. Exclusive with passwordSecret. 1 to 80 printable
-   * ASCII characters without spaces, not starting with ! or #.
+   * TCP MD5 password of the session, in clear. Exclusive with passwordSecret. 1 to 80 characters
+   * without spaces or control characters, not starting with ! or # (it is written into the FRR
+   * configuration).
    */
   password?: string;
   /**
@@ -298,8 +299,8 @@ export interface BGPPeerV1beta1Spec {
    */
   nodeSelectors?: V1LabelSelector[];
   /**
-   * TCP MD5 password of the session, in clear: 1 to 80 printable ASCII characters without spaces,
-   * not starting with ! or #.
+   * TCP MD5 password of the session, in clear: 1 to 80 characters without spaces or control
+   * characters, not starting with ! or #.
    */
   password?: string;
   /** Name of a BFDProfile to run BFD with this peer (at most 63 characters). */

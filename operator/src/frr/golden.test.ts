@@ -10,6 +10,7 @@ import { describe, it } from 'node:test';
 import { loadFrrTemplates } from '../plan/frr-templates.ts';
 import { nodeFrrFor } from './node-frr.ts';
 import { createFrrRenderer } from './render.ts';
+import { passwordSecretDataFor } from './view-model.ts';
 import { configOf, GOLDEN_CASES } from './testing/golden-cases.ts';
 
 const TESTDATA = join(import.meta.dirname, 'testdata');
@@ -45,5 +46,6 @@ describe('frr.conf goldens', () => {
       { key: 'inline', placeholder: '@@password:inline@@' },
     ]);
     for (const p of got.value.passwords) assert.ok(got.value.text.includes(` password ${p.placeholder}\n`));
+    assert.deepEqual(passwordSecretDataFor(configOf(c), c.node), { 'from-secret': 's3cr3t!x', inline: 'inline-Secret#1' });
   });
 });

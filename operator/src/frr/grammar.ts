@@ -18,10 +18,13 @@ export const INTERFACE_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,14}$/;
 export const BFD_PROFILE_PATTERN = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /**
- * TCP MD5 passwords: 1–80 printable ASCII characters (the kernel's TCP_MD5SIG_MAXKEYLEN), no
- * whitespace, not starting with a comment character. FRR takes the word verbatim.
+ * TCP MD5 passwords: 1–80 characters and at most 80 UTF-8 bytes (the kernel's
+ * TCP_MD5SIG_MAXKEYLEN), no whitespace or control character, not starting with a comment
+ * character. FRR takes the word verbatim; UTF-8 is accepted as MetalLB accepts it.
  */
-export const PASSWORD_PATTERN = /^[\x22\x24-\x7e][!-~]{0,79}$/;
+export const PASSWORD_PATTERN = /^[^\s\p{Cc}!#][^\s\p{Cc}]{0,79}$/u;
+
+const MAX_PASSWORD_BYTES = 80;
 
 /** Node names (FRR `hostname`): Kubernetes DNS subdomain names. */
 export const NODE_NAME_PATTERN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -34,12 +37,13 @@ const PATTERNS: Readonly<Record<FrrStringKind, RegExp>> = {
   password: PASSWORD_PATTERN,
 };
 
-const RULES: Readonly<Record<FrrStringKind, string>> = {
+/** What each grammar allows, in words (for error messages). */
+export const FRR_STRING_RULES: Readonly<Record<FrrStringKind, string>> = {
   nodeName: 'a DNS subdomain name',
   interface: 'an interface name: 1-15 of [A-Za-z0-9_.-], not starting with . or -',
   vrf: 'a VRF name: 1-15 of [A-Za-z0-9_.-], not starting with . or -',
   bfdProfile: 'a lowercase DNS name of at most 63 characters',
-  password: '1-80 printable ASCII characters without spaces, not starting with ! or #',
+  password: '1-80 characters (80 bytes) without spaces or control characters, not starting with ! or #',
 };
 
 /** Why a string was refused; never carries a password's value. */
@@ -56,9 +60,10 @@ export interface FrrStringProblem {
 
 /** Checks one string against its grammar. */
 export function checkFrrString(kind: FrrStringKind, value: string, where: string): Result<string, FrrStringProblem> {
-  if (PATTERNS[kind].test(value)) return ok(value);
+  const fits = kind !== 'password' || new TextEncoder().encode(value).length <= MAX_PASSWORD_BYTES;
+  if (fits && PATTERNS[kind].test(value)) return ok(value);
   const shown = kind === 'password' ? {} : { value: JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value) };
-  return err({ kind, where, rule: RULES[kind], ...shown });
+  return err({ kind, where, rule: FRR_STRING_RULES[kind], ...shown });
 }
 
 /** One line describing a problem, for logs and ConfigurationState. */

@@ -66,7 +66,7 @@ export const GOLDEN_CASES: readonly GoldenCase[] = [
   },
   {
     name: 'password', node: NODE, services: two,
-    resources: resources({ pools: [v4Pool], bgpAdvertisements: [bgpAdv('all')], secrets: [secret('bgp-pass', 'kubernetes.io/basic-auth', { password: btoa('s3cr3t!x') })], peers: [
+    resources: resources({ pools: [v4Pool], bgpAdvertisements: [bgpAdv('all')], secrets: [secret('bgp-pass', 'kubernetes.io/basic-auth', { password: 's3cr3t!x' })], peers: [
       peer('inline', { myASN: 64512, peerASN: 64513, peerAddress: '192.0.2.1', password: 'inline-Secret#1' }),
       peer('from-secret', { myASN: 64512, peerASN: 64513, peerAddress: '192.0.2.2', passwordSecret: { name: 'bgp-pass', namespace: 'metallb-system' } }),
     ] }),
