@@ -28,9 +28,33 @@ export interface PrefixClass {
 
 /** Attributes one prefix carries to one peer, merged across advertisements. */
 interface Attributes {
-  localPref: number;
-  asPathPrepend: number;
-  readonly communities: Map<string, BgpCommunity>;
+  readonly localPref: number;
+  readonly asPathPrepend: number;
+  readonly communities: readonly BgpCommunity[];
+  /** Identifies the three values above (for memoising the `set` statements). */
+  readonly key: string;
+}
+
+/** The community texts of an advertisement, joined once per list (lists are shared by reference). */
+const communityKeys = new WeakMap<readonly BgpCommunity[], string>();
+function communityKey(cs: readonly BgpCommunity[]): string {
+  const hit = communityKeys.get(cs) ?? cs.map((c) => c.text).join(',');
+  communityKeys.set(cs, hit);
+  return hit;
+}
+
+/** The attributes of one announcement. */
+function attributesOf(a: Announcement): Attributes {
+  return { localPref: a.localPref, asPathPrepend: a.asPathPrepend, communities: a.communities, key: `${a.localPref}|${a.asPathPrepend}|${communityKey(a.communities)}` };
+}
+
+/** Two advertisements of one prefix to one peer: communities merge (conflicts were refused before). */
+function merged(x: Attributes, y: Attributes): Attributes {
+  const byText = new Map([...x.communities, ...y.communities].map((c) => [c.text, c]));
+  const communities = [...byText.values()].sort(compareCommunities);
+  const localPref = x.localPref || y.localPref;
+  const asPathPrepend = x.asPathPrepend || y.asPathPrepend;
+  return { localPref, asPathPrepend, communities, key: `${localPref}|${asPathPrepend}|${communities.map((c) => c.text).join(',')}` };
 }
 
 /**
@@ -49,7 +73,7 @@ function communitySets(cs: readonly BgpCommunity[]): string[] {
 
 /** The `set` statements for one peer (the AS prepended is the one the peer sees). */
 function setsFor(a: Attributes, peer: Peer): string[] {
-  const sets = communitySets([...a.communities.values()]);
+  const sets = communitySets(a.communities);
   if (a.localPref !== 0) sets.push(`set local-preference ${a.localPref}`);
   if (a.asPathPrepend > 0) sets.push(`set as-path prepend ${Array<string>(a.asPathPrepend).fill(String(peer.localASN ?? peer.myASN)).join(' ')}`);
   return sets.sort();
@@ -65,19 +89,17 @@ export function fnv1a(text: string): string {
   return h.toString(16).padStart(8, '0');
 }
 
-/** Per prefix, per peer: the merged attributes (announcementsFor already refused conflicts). */
+/** Per prefix (in announcement order), per peer: the merged attributes. */
 function attributesByPrefix(anns: readonly Announcement[], families: ReadonlyMap<string, readonly IpFamily[]>): Map<string, { prefix: CidrBlock; byPeer: Map<string, Attributes> }> {
   const out = new Map<string, { prefix: CidrBlock; byPeer: Map<string, Attributes> }>();
   for (const a of anns) {
     const entry = out.get(a.prefix.text) ?? { prefix: a.prefix, byPeer: new Map<string, Attributes>() };
     out.set(a.prefix.text, entry);
+    const at = attributesOf(a);
     for (const p of a.peers) {
       if (!(families.get(p) ?? []).includes(a.prefix.family)) continue;
-      const at = entry.byPeer.get(p) ?? { localPref: 0, asPathPrepend: 0, communities: new Map<string, BgpCommunity>() };
-      at.localPref ||= a.localPref;
-      at.asPathPrepend ||= a.asPathPrepend;
-      for (const c of a.communities) at.communities.set(c.text, c);
-      entry.byPeer.set(p, at);
+      const before = entry.byPeer.get(p);
+      entry.byPeer.set(p, before === undefined ? at : merged(before, at));
     }
   }
   return out;
@@ -87,27 +109,32 @@ function attributesByPrefix(anns: readonly Announcement[], families: ReadonlyMap
 export function prefixClassesFor(anns: readonly Announcement[], peers: readonly Peer[], familiesOf: (p: Peer) => readonly IpFamily[]): PrefixClass[] {
   const byName = new Map(peers.map((p) => [p.name, p]));
   // Thousands of prefixes share a handful of attribute sets: compute each peer's statements once.
-  const memo = new Map<string, string[]>();
-  const setsOf = (at: Attributes, peer: Peer): string[] => {
-    const k = `${peer.name}|${at.localPref}|${at.asPathPrepend}|${[...at.communities.keys()].join(',')}`;
-    const hit = memo.get(k) ?? setsFor(at, peer);
-    memo.set(k, hit);
+  const memo = new Map<string, { sets: string[]; text: string }>();
+  const setsOf = (at: Attributes, peer: Peer): { sets: string[]; text: string } => {
+    const k = `${peer.name}|${at.key}`;
+    let hit = memo.get(k);
+    if (hit === undefined) {
+      const sets = setsFor(at, peer);
+      hit = { sets, text: sets.join(';') };
+      memo.set(k, hit);
+    }
     return hit;
   };
   const families = new Map(peers.map((p) => [p.name, familiesOf(p)]));
   const classes = new Map<string, { family: IpFamily; sets: string[]; peers: string[]; prefixes: string[] }>();
   for (const { prefix, byPeer } of attributesByPrefix(anns, families).values()) {
     const groups = new Map<string, { sets: string[]; peers: string[] }>();
-    for (const [name, at] of [...byPeer].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    for (const name of [...byPeer.keys()].sort()) {
       const peer = byName.get(name);
-      if (peer === undefined) continue;
-      const sets = setsOf(at, peer);
-      const g = groups.get(sets.join('\n')) ?? { sets, peers: [] };
+      const at = byPeer.get(name);
+      if (peer === undefined || at === undefined) continue;
+      const { sets, text } = setsOf(at, peer);
+      const g = groups.get(text) ?? { sets, peers: [] };
       g.peers.push(name);
-      groups.set(sets.join('\n'), g);
+      groups.set(text, g);
     }
-    for (const g of groups.values()) {
-      const key = `${prefix.family}|${g.sets.join(';')}|${g.peers.join(',')}`;
+    for (const [text, g] of groups) {
+      const key = `${prefix.family}|${text}|${g.peers.join(',')}`;
       const c = classes.get(key) ?? { family: prefix.family, sets: g.sets, peers: g.peers, prefixes: [] };
       c.prefixes.push(prefix.text);
       classes.set(key, c);
