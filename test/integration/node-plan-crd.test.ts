@@ -56,7 +56,7 @@ describe('NodePlan CRD on a real apiserver', () => {
   });
 
   const refused: { desc: string; edit: (p: Record<string, unknown>) => void; wantField: string }[] = [
-    { desc: 'a name that is not its node', edit: (p) => Object.assign(specOf(p), { nodeName: 'node-x' }), wantField: 'metadata.name' },
+    { desc: 'a name that is not its node', edit: (p) => Object.assign(specOf(p), { nodeName: 'node-x' }), wantField: 'spec.nodeName: Invalid value: a NodePlan is named after its node' },
     { desc: 'a hash that is not sha256 hex', edit: (p) => Object.assign(specOf(p)['frr'] as object, { sha256: 'abc' }), wantField: 'spec.frr.sha256' },
     { desc: 'an unknown encoding', edit: (p) => Object.assign(specOf(p)['frr'] as object, { encoding: 'zstd' }), wantField: 'spec.frr.encoding' },
     { desc: 'a config without its hash', edit: (p) => delete (specOf(p)['frr'] as Record<string, unknown>)['sha256'], wantField: 'spec.frr.sha256' },
