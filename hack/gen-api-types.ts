@@ -24,6 +24,7 @@ export interface Schema {
   readonly enum?: readonly unknown[];
   readonly default?: unknown;
   readonly 'x-kubernetes-int-or-string'?: boolean;
+  readonly 'x-kubernetes-preserve-unknown-fields'?: boolean;
 }
 
 /** One served version of a CRD, with the names it is generated under. */
@@ -65,7 +66,7 @@ export function renderApiTypes(crdTexts: readonly string[]): string {
   const em: Emitter = { decls: [], imports: new Set(['V1ObjectMeta']) };
   for (const m of models) emitVersion(m, em);
   const consts = models.map(renderConst);
-  const list = `/** Every metallb.io kind and served version. */\nexport const METALLB_RESOURCES = [${models
+  const list = `/** Every kind (metallb.io and speaker.metallb-ts.io) and served version. */\nexport const METALLB_RESOURCES = [${models
     .map((m) => m.constName)
     .join(', ')}] as const;\n`;
   return [header(em.imports), ...consts, list, ...em.decls].join('\n');
@@ -182,6 +183,10 @@ function objectType(s: Schema, name: string, em: Emitter): string {
   if (s.properties === undefined) {
     const ap = s.additionalProperties;
     if (typeof ap === 'object') return `Record<string, ${typeOf(ap, `${name}Value`, em)}>`;
+    if (s['x-kubernetes-preserve-unknown-fields'] === true) {
+      em.decls.push(`${tsdoc(docOf(s), '')}export type ${name} = Record<string, unknown>;\n`);
+      return name;
+    }
     em.decls.push(`${tsdoc(docOf(s), '')}export type ${name} = Record<string, never>;\n`);
     return name;
   }

@@ -18,7 +18,6 @@ export const PURE: readonly string[] = [
   'operator/src/config',
   'operator/src/allocator',
   'operator/src/frr',
-  'operator/src/plan',
   'speaker/src/frr/core',
   'speaker/src/membership',
   'speaker/src/layer2/codec',

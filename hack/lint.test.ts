@@ -158,8 +158,8 @@ describe('lint', () => {
     // (d) the declared pure list and its shell exceptions.
     {
       desc: 'a declared folder that is new is checked',
-      files: { 'operator/src/plan/a.ts': "import { readFileSync } from 'node:fs';\n" },
-      want: [/operator\/src\/plan\/a\.ts:1: imports 'node:fs'/],
+      files: { 'speaker/src/membership/new-folder/a.ts': "import { readFileSync } from 'node:fs';\n" },
+      want: [/speaker\/src\/membership\/new-folder\/a\.ts:1: imports 'node:fs'/],
     },
     {
       desc: 'shell files of pure folders may read the real clock; their neighbours may not',

@@ -78,6 +78,30 @@ const REJECTED: readonly Case[] = [
   { desc: 'v1beta1 peerPort above 16384', kind: BGPPEER_V1BETA1, spec: { peerPort: 16385 }, wantField: 'spec.peerPort' },
   { desc: 'v1beta1 holdTime between 0 and 3s', kind: BGPPEER_V1BETA1, spec: { holdTime: '1s' }, wantField: 'spec.holdTime' },
   { desc: 'v1beta1 selector expression without values', kind: BGPPEER_V1BETA1, spec: { nodeSelectors: lsReq() }, wantField: 'spec.nodeSelectors[0].matchExpressions[0].values' },
+  { desc: 'interface with a newline', kind: BGPPEER, spec: { peerAddress: undefined, interface: "eth0\n router bgp 1" }, wantField: 'spec.interface' },
+  { desc: 'vrf with a newline', kind: BGPPEER, spec: { vrf: "eth0\n router bgp 1" }, wantField: 'spec.vrf' },
+  { desc: 'interface with a !', kind: BGPPEER, spec: { peerAddress: undefined, interface: "eth!0" }, wantField: 'spec.interface' },
+  { desc: 'vrf with a !', kind: BGPPEER, spec: { vrf: "eth!0" }, wantField: 'spec.vrf' },
+  { desc: 'interface with a space', kind: BGPPEER, spec: { peerAddress: undefined, interface: "eth 0" }, wantField: 'spec.interface' },
+  { desc: 'vrf with a space', kind: BGPPEER, spec: { vrf: "eth 0" }, wantField: 'spec.vrf' },
+  { desc: 'interface with a quote', kind: BGPPEER, spec: { peerAddress: undefined, interface: "eth\"0" }, wantField: 'spec.interface' },
+  { desc: 'vrf with a quote', kind: BGPPEER, spec: { vrf: "eth\"0" }, wantField: 'spec.vrf' },
+  { desc: 'interface with a #', kind: BGPPEER, spec: { peerAddress: undefined, interface: "eth#0" }, wantField: 'spec.interface' },
+  { desc: 'vrf with a #', kind: BGPPEER, spec: { vrf: "eth#0" }, wantField: 'spec.vrf' },
+  { desc: 'interface with 16 characters', kind: BGPPEER, spec: { peerAddress: undefined, interface: "aaaaaaaaaaaaaaaa" }, wantField: 'spec.interface' },
+  { desc: 'vrf with 16 characters', kind: BGPPEER, spec: { vrf: "aaaaaaaaaaaaaaaa" }, wantField: 'spec.vrf' },
+  { desc: 'bfdProfile with a space', kind: BGPPEER, spec: { bfdProfile: 'fast profile' }, wantField: 'spec.bfdProfile' },
+  { desc: 'bfdProfile with a newline', kind: BGPPEER, spec: { bfdProfile: 'fast\nbfd' }, wantField: 'spec.bfdProfile' },
+  { desc: 'bfdProfile of 64 characters', kind: BGPPEER, spec: { bfdProfile: 'b'.repeat(64) }, wantField: 'spec.bfdProfile' },
+  { desc: 'password with a space', kind: BGPPEER, spec: { password: 'pass word' }, wantField: 'spec.password' },
+  { desc: 'password with a newline', kind: BGPPEER, spec: { password: 'pass\n router bgp 1' }, wantField: 'spec.password' },
+  { desc: 'password starting with !', kind: BGPPEER, spec: { password: '!pass' }, wantField: 'spec.password' },
+  { desc: 'password starting with #', kind: BGPPEER, spec: { password: '#pass' }, wantField: 'spec.password' },
+  { desc: 'password of 81 characters', kind: BGPPEER, spec: { password: 'p'.repeat(81) }, wantField: 'spec.password' },
+  { desc: 'v1beta1 password with a space', kind: BGPPEER_V1BETA1, spec: { password: 'pass word' }, wantField: 'spec.password' },
+  { desc: 'v1beta1 bfdProfile with a !', kind: BGPPEER_V1BETA1, spec: { bfdProfile: 'fast!' }, wantField: 'spec.bfdProfile' },
+  { desc: 'asPathPrepend 0', kind: BGPADVERTISEMENT, spec: { asPathPrepend: 0 }, wantField: 'spec.asPathPrepend' },
+  { desc: 'asPathPrepend above 10', kind: BGPADVERTISEMENT, spec: { asPathPrepend: 11 }, wantField: 'spec.asPathPrepend' },
   { desc: 'receiveInterval below 10', kind: BFDPROFILE, spec: { receiveInterval: 9 }, wantField: 'spec.receiveInterval' },
   { desc: 'transmitInterval above 60000', kind: BFDPROFILE, spec: { transmitInterval: 60001 }, wantField: 'spec.transmitInterval' },
   { desc: 'echoInterval below 10', kind: BFDPROFILE, spec: { echoInterval: 5 }, wantField: 'spec.echoInterval' },
@@ -116,6 +140,10 @@ const ACCEPTED: readonly Case[] = [
   { desc: 'connectTime 65535s and peerPort 16384', kind: BGPPEER, spec: { connectTime: '65535s', peerPort: 16384 } },
   { desc: 'myASN 0 (refused later by the semantic validator)', kind: BGPPEER, spec: { myASN: 0 } },
   { desc: 'v1beta1 peerPort 0', kind: BGPPEER_V1BETA1, spec: { peerPort: 0, holdTime: '90s', keepaliveTime: '30s' } },
+  { desc: 'interface, vrf and bfdProfile at their longest', kind: BGPPEER, spec: { peerAddress: undefined, interface: 'a'.repeat(15), vrf: 'vrf-blue_1.2345', bfdProfile: 'b'.repeat(63) } },
+  { desc: 'password with ! # and quotes inside, 80 characters', kind: BGPPEER, spec: { password: `a!b#c"d'${'e'.repeat(72)}` } },
+  { desc: 'empty interface, vrf and password strings (unset, as in MetalLB)', kind: BGPPEER, spec: { interface: '', vrf: '', password: '' } },
+  { desc: 'asPathPrepend 10', kind: BGPADVERTISEMENT, spec: { asPathPrepend: 10 } },
   { desc: 'BFD boundaries', kind: BFDPROFILE, spec: { receiveInterval: 10, transmitInterval: 60000, echoInterval: 10, detectMultiplier: 255, minimumTtl: 1 } },
   { desc: 'community maxima', kind: COMMUNITY, spec: { communities: [{ name: 'a', value: '65535:65535' }, { name: 'b', value: 'large:4294967295:0:4294967295' }] } },
   { desc: 'aliases and values mixed', kind: BGPADVERTISEMENT, spec: { communities: ['no-export', '0:0', 'large:1:2:3'] } },
@@ -164,6 +192,15 @@ describe('metallb.io CRD rules on a real apiserver', () => {
       assert.ok(got.ok, got.ok ? '' : `refused: ${got.message}`);
     });
   }
+
+  it('refuses a BFDProfile name longer than 63 characters (FRR limit)', async () => {
+    const long = { apiVersion: 'metallb.io/v1beta1', kind: 'BFDProfile', metadata: { name: 'p'.repeat(64), namespace: NS }, spec: {} };
+    const got = await tryCreate(cp.kubeConfig, BFDPROFILE, NS, long);
+    assert.equal(got.ok, false, 'a 64-character BFDProfile name was stored');
+    if (!got.ok) assert.match(got.message, /at most 63 characters/);
+    const ok63 = await tryCreate(cp.kubeConfig, BFDPROFILE, NS, { ...long, metadata: { name: 'p'.repeat(63), namespace: NS } });
+    assert.ok(ok63.ok, ok63.ok ? '' : ok63.message);
+  });
 
   it('refuses changing enableGracefulRestart after creation', async () => {
     const body = objectFor({ desc: 'gr', kind: BGPPEER, spec: { enableGracefulRestart: true } });

@@ -22,7 +22,7 @@ test('every kind has its coordinates and types', async () => {
   assert.deepEqual(kinds, [
     'BFDProfile/v1beta1', 'BGPAdvertisement/v1beta1', 'BGPPeer/v1beta1', 'BGPPeer/v1beta2',
     'Community/v1beta1', 'ConfigurationState/v1beta1', 'IPAddressPool/v1beta1',
-    'L2Advertisement/v1beta1', 'ServiceBGPStatus/v1beta1', 'ServiceL2Status/v1beta1',
+    'L2Advertisement/v1beta1', 'NodePlan/v1alpha1', 'ServiceBGPStatus/v1beta1', 'ServiceL2Status/v1beta1',
   ]);
   assert.deepEqual(api.BGPPEER, { group: 'metallb.io', version: 'v1beta2', plural: 'bgppeers', kind: 'BGPPeer' });
 });

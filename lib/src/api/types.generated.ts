@@ -26,14 +26,17 @@ export const IPADDRESSPOOL = { group: 'metallb.io', version: 'v1beta1', plural: 
 /** API coordinates of L2Advertisement v1beta1. */
 export const L2ADVERTISEMENT = { group: 'metallb.io', version: 'v1beta1', plural: 'l2advertisements', kind: 'L2Advertisement' } as const;
 
+/** API coordinates of NodePlan v1alpha1. */
+export const NODEPLAN = { group: 'speaker.metallb-ts.io', version: 'v1alpha1', plural: 'nodeplans', kind: 'NodePlan' } as const;
+
 /** API coordinates of ServiceBGPStatus v1beta1. */
 export const SERVICEBGPSTATUS = { group: 'metallb.io', version: 'v1beta1', plural: 'servicebgpstatuses', kind: 'ServiceBGPStatus' } as const;
 
 /** API coordinates of ServiceL2Status v1beta1. */
 export const SERVICEL2STATUS = { group: 'metallb.io', version: 'v1beta1', plural: 'servicel2statuses', kind: 'ServiceL2Status' } as const;
 
-/** Every metallb.io kind and served version. */
-export const METALLB_RESOURCES = [BFDPROFILE, BGPADVERTISEMENT, BGPPEER, BGPPEER_V1BETA1, COMMUNITY, CONFIGURATIONSTATE, IPADDRESSPOOL, L2ADVERTISEMENT, SERVICEBGPSTATUS, SERVICEL2STATUS] as const;
+/** Every kind (metallb.io and speaker.metallb-ts.io) and served version. */
+export const METALLB_RESOURCES = [BFDPROFILE, BGPADVERTISEMENT, BGPPEER, BGPPEER_V1BETA1, COMMUNITY, CONFIGURATIONSTATE, IPADDRESSPOOL, L2ADVERTISEMENT, NODEPLAN, SERVICEBGPSTATUS, SERVICEL2STATUS] as const;
 
 /**
  * BFDProfile holds the settings of the BFD sessions run alongside the BGP sessions of the peers
@@ -120,6 +123,12 @@ export interface BGPAdvertisementSpec {
    */
   localPref?: number;
   /**
+   * How many extra times the local AS number is prepended to the AS path of these announcements, 1
+   * to 10 (MetalLB v0.16.2). Advertisements that can announce the same prefix to the same peer
+   * from the same node must agree.
+   */
+  asPathPrepend?: number;
+  /**
    * BGP communities attached to the announcements. Each entry is a standard community "A:B" (each
    * part 0 to 65535), a large community "large:A:B:C" (each part 0 to 4294967295), or the name of
    * an alias defined in a Community object.
@@ -183,7 +192,8 @@ export interface BGPPeerSpec {
   peerAddress?: string;
   /**
    * Host interface for an unnumbered session (the peer is found by IPv6 link-local discovery).
-   * Exclusive with peerAddress.
+   * Exclusive with peerAddress. A Linux interface name: at most 15 of A-Z a-z 0-9 _ . - (it is
+   * written into the FRR configuration).
    */
   interface?: string;
   /** Local IP address the session is opened from. */
@@ -203,14 +213,18 @@ export interface BGPPeerSpec {
   routerID?: string;
   /** Nodes that run the session; a node must match at least one selector. Empty means every node. */
   nodeSelectors?: V1LabelSelector[];
-  /** TCP MD5 password of the session, in clear. Exclusive with passwordSecret. */
+  /**
+   * TCP MD5 password of the session, in clear. Exclusive with passwordSecret. 1 to 80 characters
+   * without spaces or control characters, not starting with ! or # (it is written into the FRR
+   * configuration).
+   */
   password?: string;
   /**
    * Secret holding the TCP MD5 password: in the operator's namespace, of type
    * kubernetes.io/basic-auth, under the key "password". Exclusive with password.
    */
   passwordSecret?: BGPPeerSpecPasswordSecret;
-  /** Name of a BFDProfile to run BFD with this peer. */
+  /** Name of a BFDProfile to run BFD with this peer (at most 63 characters). */
   bfdProfile?: string;
   /**
    * Announce BGP graceful restart so that routes survive a speaker restart. Cannot be changed once
@@ -219,7 +233,10 @@ export interface BGPPeerSpec {
   enableGracefulRestart?: boolean;
   /** The peer is more than one hop away (eBGP only). */
   ebgpMultiHop?: boolean;
-  /** Host VRF the session is opened from. */
+  /**
+   * Host VRF the session is opened from: a Linux device name, at most 15 of A-Z a-z 0-9 _ . - (it
+   * is written into the FRR configuration).
+   */
   vrf?: string;
   /** Deprecated and without effect; kept for compatibility. Default: `false`. */
   disableMP?: boolean;
@@ -287,9 +304,12 @@ export interface BGPPeerV1beta1Spec {
    * means every node.
    */
   nodeSelectors?: V1LabelSelector[];
-  /** TCP MD5 password of the session, in clear. */
+  /**
+   * TCP MD5 password of the session, in clear: 1 to 80 characters without spaces or control
+   * characters, not starting with ! or #.
+   */
   password?: string;
-  /** Name of a BFDProfile to run BFD with this peer. */
+  /** Name of a BFDProfile to run BFD with this peer (at most 63 characters). */
   bfdProfile?: string;
   /** The peer is more than one hop away (eBGP only). */
   ebgpMultiHop?: boolean;
@@ -487,6 +507,114 @@ export interface L2AdvertisementSpecPreferredNodeSelector {
 
 /** Not used yet. */
 export type L2AdvertisementStatus = Record<string, never>;
+
+/**
+ * NodePlan is everything one node's speaker applies: the rendered frr.conf (and later its layer-2
+ * duties). The spec is written only by the operator, the status only by that node's speaker. Named
+ * after the node. Never holds a secret: BGP passwords are placeholders in the config, filled in by
+ * the speaker from the referenced Secret.
+ */
+export interface NodePlan {
+  /** Always "speaker.metallb-ts.io/v1alpha1". */
+  apiVersion?: string;
+  /** Always "NodePlan". */
+  kind?: string;
+  /** Standard object metadata. */
+  metadata?: V1ObjectMeta;
+  /** What the node must apply; written only by the operator. */
+  spec: NodePlanSpec;
+  /** What the node's speaker applied; written only by that speaker. */
+  status?: NodePlanStatus;
+}
+
+/** What the node must apply; written only by the operator. */
+export interface NodePlanSpec {
+  /** The Node this plan is for (equal to metadata.name). */
+  nodeName: string;
+  /** The rendered FRR integrated configuration of the node. */
+  frr: NodePlanSpecFrr;
+  /**
+   * Secret in this namespace that the operator maintains for this node, holding one key per BGP
+   * password. Absent when no session has a password.
+   */
+  passwordSecretName?: string;
+  /**
+   * Placeholders in the config and the Secret key that replaces each, sorted by key. The speaker
+   * substitutes them when it writes frr.conf (mode 0600).
+   */
+  passwords?: NodePlanSpecPassword[];
+  /**
+   * Reserved for the node's layer-2 duties (the VIPs it may answer ARP/NDP for); defined by the
+   * layer-2 work. Optional; absent means no layer-2 duty.
+   */
+  l2?: NodePlanSpecL2;
+}
+
+/** The rendered FRR integrated configuration of the node. */
+export interface NodePlanSpecFrr {
+  /**
+   * How config is stored: "plain" (the text itself) or "gzip+base64" (gzip of the text,
+   * base64-encoded; used for large configs).
+   */
+  encoding: 'plain' | 'gzip+base64';
+  /**
+   * The frr.conf text in the given encoding. Passwords appear only as the placeholders listed in
+   * passwords.
+   */
+  config: string;
+  /** Hex sha256 of the decoded frr.conf text (with placeholders). */
+  sha256: string;
+  /** Length in bytes of the decoded frr.conf text. */
+  size: number;
+}
+
+/** One password reference. */
+export interface NodePlanSpecPassword {
+  /** Key in the password Secret. */
+  key: string;
+  /** The exact token in the config that stands for the password. */
+  placeholder: string;
+}
+
+/**
+ * Reserved for the node's layer-2 duties (the VIPs it may answer ARP/NDP for); defined by the
+ * layer-2 work. Optional; absent means no layer-2 duty.
+ */
+export type NodePlanSpecL2 = Record<string, unknown>;
+
+/** What the node's speaker applied; written only by that speaker. */
+export interface NodePlanStatus {
+  /** The spec generation the speaker last acted on. */
+  observedGeneration?: number;
+  /** The spec.frr.sha256 that FRR is running now (empty before the first apply). */
+  appliedSha256?: string;
+  /** Outcome of the last apply: Applied, Failed, or Pending while an apply is queued or retried. */
+  result?: 'Applied' | 'Failed' | 'Pending';
+  /** Human-readable detail of the result (never a password). */
+  message?: string;
+  /** BGP sessions established / configured, e.g. "2/3" (for kubectl get). */
+  sessions?: string;
+  /** BGP and BFD session state per BGPPeer on this node, sorted by name. */
+  peers?: NodePlanStatusPeer[];
+  /** Standard conditions (e.g. Applied, SessionsEstablished). */
+  conditions?: V1Condition[];
+}
+
+/** One session. */
+export interface NodePlanStatusPeer {
+  /** The BGPPeer name. */
+  name: string;
+  /** The peer address or interface, as FRR shows it. */
+  neighbor?: string;
+  /** The VRF of the session ('' = default). */
+  vrf?: string;
+  /** FRR's BGP state: Idle, Connect, Active, OpenSent, OpenConfirm, Established, or Unknown. */
+  bgpState: 'Idle' | 'Connect' | 'Active' | 'OpenSent' | 'OpenConfirm' | 'Established' | 'Unknown';
+  /** BFD state (up, down, init, admin-down), absent without BFD. */
+  bfdState?: 'up' | 'down' | 'init' | 'admin-down' | 'unknown';
+  /** Prefixes advertised to the peer. */
+  prefixesSent?: number;
+}
 
 /**
  * ServiceBGPStatus reports, for one Service and one node, the BGP peers whose sessions carry the

@@ -1,6 +1,6 @@
 /**
  * Checks of BGP advertisements against what they target: aggregation length vs pool prefixes
- * (A6), local-preference conflicts (A7) and BFD echo towards IPv6 pools (V1).
+ * (A6), local-preference and AS-path-prepend conflicts (A7, A8) and BFD echo towards IPv6 pools (V1).
  */
 import { formatIp, goMaskLength } from '@metallb-ts/lib/ip/ip.ts';
 import { sinkFor, type ConfigError, type ErrorSink } from './errors.ts';
@@ -36,28 +36,41 @@ function aggregationDiffers(a: BgpAdvertisement, b: BgpAdvertisement, pool: Pool
   return (!hasV4 && !hasV6) || (d4 && !hasV6) || (d6 && !hasV4) || (d4 && d6);
 }
 
-/** MetalLB's BGPAdvertisementsHaveCompatibleLocalPref, with node overlap from selectors. */
-function compatibleLocalPref(a: BgpAdvertisement, b: BgpAdvertisement, pool: Pool, overlap: NodeOverlap): boolean {
-  if (a.localPref === b.localPref || aggregationDiffers(a, b, pool)) return true;
+/** The attribute two overlapping advertisements must agree on (A7 localPref, A8 asPathPrepend). */
+type SharedAttribute = 'localPref' | 'asPathPrepend';
+
+/**
+ * MetalLB's BGPAdvertisementsHaveCompatibleLocalPref / …CompatibleAsPathPrepend: equal values,
+ * or updates that cannot meet (different prefixes, disjoint peers, disjoint nodes).
+ */
+function compatible(a: BgpAdvertisement, b: BgpAdvertisement, pool: Pool, overlap: NodeOverlap, attr: SharedAttribute): boolean {
+  if (a[attr] === b[attr] || aggregationDiffers(a, b, pool)) return true;
   if (a.peers.length > 0 && b.peers.length > 0 && !a.peers.some((p) => b.peers.includes(p))) return true;
   return !overlap(a.nodeSelectors, b.nodeSelectors);
 }
 
-/** A6 and A7 over all advertisements, in name order (A7 reports the later advertisement). */
+/** The message of an A7/A8 conflict. */
+function conflictMessage(attr: SharedAttribute, ad: BgpAdvertisement, clash: BgpAdvertisement, pool: Pool): string {
+  const what = attr === 'localPref' ? 'local preference' : 'asPathPrepend';
+  return `invalid ${what} ${ad[attr]}: ${what} ${clash[attr]} was already set for the same type of BGP update by BGPAdvertisement ${clash.name} on pool ${pool.name}. Check existing BGP advertisements with common pools and aggregation lengths`;
+}
+
+/** A6, A7 and A8 over all advertisements, in name order (a conflict is reported on the later one). */
 export function checkAdvertisementPools(ads: readonly BgpAdvertisement[], pools: readonly Pool[], overlap: NodeOverlap): ConfigError[] {
   const errors: ConfigError[] = [];
   const attached = new Map<string, BgpAdvertisement[]>();
   for (const ad of ads) {
     const sink = sinkFor({ kind: 'BGPAdvertisement', name: ad.name }, errors);
-    let conflictReported = false;
+    const reported = new Set<SharedAttribute>();
     for (const pool of pools.filter((p) => ad.pools.includes(p.name))) {
       checkAggregation(ad, pool, sink);
       const earlier = attached.get(pool.name) ?? [];
-      const clash = ad.serviceSelectors.length > 0 ? undefined
-        : earlier.find((b) => b.serviceSelectors.length === 0 && !compatibleLocalPref(ad, b, pool, overlap));
-      if (clash !== undefined && !conflictReported) {
-        conflictReported = true;
-        sink.invalid('A7', 'spec.localPref', `invalid local preference ${ad.localPref}: local preference ${clash.localPref} was already set for the same type of BGP update by BGPAdvertisement ${clash.name} on pool ${pool.name}. Check existing BGP advertisements with common pools and aggregation lengths`);
+      for (const [attr, rule] of [['localPref', 'A7'], ['asPathPrepend', 'A8']] as const) {
+        const clash = ad.serviceSelectors.length > 0 || reported.has(attr) ? undefined
+          : earlier.find((b) => b.serviceSelectors.length === 0 && !compatible(ad, b, pool, overlap, attr));
+        if (clash === undefined) continue;
+        reported.add(attr);
+        sink.invalid(rule, `spec.${attr}`, conflictMessage(attr, ad, clash, pool));
       }
       attached.set(pool.name, [...earlier, ad]);
     }

@@ -71,6 +71,15 @@ const cases: Case[] = [
   { desc: 'A7 (a): a dual-stack pool needs both lengths to differ', input: { pools: [dual], bgpAdvertisements: [bgpAdv('x', { localPref: 100 }), bgpAdv('y', { localPref: 200, aggregationLength: 30 })] }, want: [{ rule: 'A7', object: A('y'), field: 'spec.localPref' }] },
   { desc: 'valid A7 (b): disjoint peer lists', input: { pools: [v4], bgpAdvertisements: [bgpAdv('x', { localPref: 100, peers: ['p1'] }), bgpAdv('y', { localPref: 200, peers: ['p2'] })] }, want: [] },
   { desc: 'valid A7 (c): disjoint node sets', input: { pools: [v4], nodes, bgpAdvertisements: [bgpAdv('x', { localPref: 100, nodeSelectors: [{ matchLabels: { rack: '1' } }] }), bgpAdv('y', { localPref: 200, nodeSelectors: [{ matchLabels: { rack: '2' } }] })] }, want: [] },
+  {
+    desc: 'A8: different asPathPrepend on the same pool',
+    input: { pools: [v4], bgpAdvertisements: [bgpAdv('x', { asPathPrepend: 2 }), bgpAdv('y', { asPathPrepend: 3 })] },
+    want: [{ rule: 'A8', object: A('y'), field: 'spec.asPathPrepend', message: /invalid asPathPrepend 3: asPathPrepend 2 was already set .* by BGPAdvertisement x on pool v4/ }],
+  },
+  { desc: 'A8: a set asPathPrepend conflicts with an unset one', input: { pools: [v4], bgpAdvertisements: [bgpAdv('x', {}), bgpAdv('y', { asPathPrepend: 1 })] }, want: [{ rule: 'A8', object: A('y'), field: 'spec.asPathPrepend' }] },
+  { desc: 'valid A8: equal asPathPrepend', input: { pools: [v4], bgpAdvertisements: [bgpAdv('x', { asPathPrepend: 4, localPref: 1 }), bgpAdv('y', { asPathPrepend: 4, localPref: 1, communities: ['1:1'] })] }, want: [] },
+  { desc: 'valid A8: disjoint peer lists', input: { pools: [v4], bgpAdvertisements: [bgpAdv('x', { asPathPrepend: 1, peers: ['p1'] }), bgpAdv('y', { asPathPrepend: 2, peers: ['p2'] })] }, want: [] },
+  { desc: 'A9: asPathPrepend above 10', input: { pools: [v4], bgpAdvertisements: [bgpAdv('x', { asPathPrepend: 11 })] }, want: [{ rule: 'A9', object: A('x'), field: 'spec.asPathPrepend', message: /must be between 1 and 10/ }] },
   { desc: 'valid A7: serviceSelectors skip the check', input: { pools: [v4], bgpAdvertisements: [bgpAdv('x', { localPref: 100 }), bgpAdv('y', { localPref: 200, serviceSelectors: svc })] }, want: [] },
   {
     desc: 'V1: IPv6 pool advertised to a peer with BFD echo',
@@ -81,7 +90,7 @@ const cases: Case[] = [
   { desc: 'valid V1: echo peer with an IPv4-only pool', input: { pools: [v4], bfdProfiles: [bfd('echo', { echoMode: true })], peers: [peer('p', { bfdProfile: 'echo' })], bgpAdvertisements: [bgpAdv('x')] }, want: [] },
 ];
 
-describe('BGP advertisements (A1–A7, V1)', () => runCases(cases));
+describe('BGP advertisements (A1–A9, V1)', () => runCases(cases));
 
 describe('BGP advertisements: parsed values', () => {
   it('applies defaults, resolves aliases and sorts communities', () => {
@@ -92,7 +101,7 @@ describe('BGP advertisements: parsed values', () => {
     assert.ok(r.ok, r.ok ? '' : JSON.stringify(r.error));
     const ad = r.value.bgpAdvertisements[0];
     assert.deepEqual({ ...ad, communities: ad?.communities.map((c) => c.text) }, {
-      name: 'x', aggregationLength: 32, aggregationLengthV6: 128, localPref: 0,
+      name: 'x', aggregationLength: 32, aggregationLengthV6: 128, localPref: 0, asPathPrepend: 0,
       communities: ['large:1:2:3', '1:1', '65535:65281'], pools: ['v4'], nodeSelectors: [], peers: [], serviceSelectors: [],
     });
   });

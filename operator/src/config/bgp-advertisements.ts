@@ -54,7 +54,17 @@ function communitiesFor(spec: Spec, aliases: readonly CommunityAlias[], sink: Er
   return [...out.values()].sort(compareCommunities);
 }
 
-/** Parses one advertisement (A1–A4). */
+/** A9: asPathPrepend is 1–10 when set (the CRD says so too; 0 or absent = not set). */
+function asPathPrependFor(spec: Spec, sink: ErrorSink): number {
+  const n = spec.asPathPrepend ?? 0;
+  if (!Number.isInteger(n) || n < 0 || n > 10) {
+    sink.invalid('A9', 'spec.asPathPrepend', `invalid asPathPrepend ${n}: must be between 1 and 10`);
+    return 0;
+  }
+  return n;
+}
+
+/** Parses one advertisement (A1–A4, A9). */
 function advertisementFromCr(cr: BGPAdvertisementCr, ctx: BgpAdvertisementContext, sink: ErrorSink): BgpAdvertisement {
   const name = nameOf(cr);
   const spec = cr.spec ?? {};
@@ -63,7 +73,7 @@ function advertisementFromCr(cr: BGPAdvertisementCr, ctx: BgpAdvertisementContex
   const targets = targetsFor(spec, name, ctx.pools, 'A1', sink);
   const [aggregationLength, aggregationLengthV6] = aggregationFor(spec, name, sink);
   return {
-    name, aggregationLength, aggregationLengthV6, localPref: spec.localPref ?? 0,
+    name, aggregationLength, aggregationLengthV6, localPref: spec.localPref ?? 0, asPathPrepend: asPathPrependFor(spec, sink),
     communities: communitiesFor(spec, ctx.aliases, sink), ...targets, peers: [...(spec.peers ?? [])],
   };
 }

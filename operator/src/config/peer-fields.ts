@@ -5,6 +5,7 @@
 import type { V1Secret } from '@kubernetes/client-node';
 import type { BGPPeer } from './cr-types.ts';
 import type { ErrorSink } from './errors.ts';
+import { checkFrrString } from '../frr/grammar.ts';
 import { formatGoDuration, parseGoDuration } from './go-duration.ts';
 
 type Spec = BGPPeer['spec'];
@@ -95,7 +96,7 @@ export function secretPasswordFor(cr: BGPPeer, secrets: readonly V1Secret[], sin
   if (password === undefined) {
     const why = raw === undefined ? `password not specified in the secret ${where}` : `password in the secret ${where} is not valid base64`;
     sink.invalid('R9', 'spec.passwordSecret', why);
-  } else if (/[\n\r]/.test(password)) {
+  } else if (!checkFrrString('password', password, 'spec.passwordSecret').ok) {
     sink.invalid('R9', 'spec.passwordSecret', `password secret for peer ${who} contains invalid characters`);
     return undefined;
   }

@@ -3,6 +3,7 @@
  */
 import type { V1Secret } from '@kubernetes/client-node';
 import { parseIp } from '@metallb-ts/lib/ip/ip.ts';
+import { checkFrrString, FRR_STRING_RULES } from '../frr/grammar.ts';
 import type { BGPPeer } from './cr-types.ts';
 import { byName, nameOf, sinkFor, type Checked, type ConfigError, type ErrorSink } from './errors.ts';
 import { durationField, secretPasswordFor, timersFor } from './peer-fields.ts';
@@ -10,6 +11,8 @@ import { selectorList } from './selectors.ts';
 import type { ParsedIp, Peer } from './types.ts';
 
 type Spec = BGPPeer['spec'];
+
+const PASSWORD_RULE = FRR_STRING_RULES.password;
 
 /** A parsed peer with its CR (the same-node checks compare raw fields) and selector health. */
 export interface ParsedPeer {
@@ -35,14 +38,20 @@ function checkAsns(spec: Spec, sink: ErrorSink): void {
   }
 }
 
-/** R4: exactly one of peerAddress / interface; no line breaks in names that reach frr.conf. */
+/**
+ * R4: exactly one of peerAddress / interface; interface, VRF and BFD profile names must match
+ * the grammar of strings that reach frr.conf (the CRD patterns; the FRR view model checks again).
+ */
 function checkEndpoint(cr: BGPPeer, sink: ErrorSink): void {
-  const { peerAddress = '', interface: iface = '', vrf = '' } = cr.spec;
+  const { peerAddress = '', interface: iface = '', vrf = '', bfdProfile = '' } = cr.spec;
   const who = `"${cr.metadata?.namespace ?? ''}"/"${nameOf(cr)}"`;
   if (peerAddress === '' && iface === '') sink.invalid('R4', 'spec.peerAddress', 'peer has no Address or Interface specified');
   if (peerAddress !== '' && iface !== '') sink.invalid('R4', 'spec.interface', 'peer has both Address and Interface specified');
-  if (/[\n\r]/.test(iface)) sink.invalid('R4', 'spec.interface', `interface for peer ${who} contains invalid characters`);
-  if (/[\n\r]/.test(vrf)) sink.invalid('R4', 'spec.vrf', `VRF name for peer ${who} contains invalid characters`);
+  const names = [['interface', iface, 'interface'], ['vrf', vrf, 'VRF name'], ['bfdProfile', bfdProfile, 'BFD profile name']] as const;
+  for (const [kind, value, what] of names) {
+    const r = value === '' ? undefined : checkFrrString(kind, value, `spec.${kind}`);
+    if (r !== undefined && !r.ok) sink.invalid('R4', `spec.${kind}`, `${what} for peer ${who} contains invalid characters: it must be ${r.error.rule}`);
+  }
 }
 
 /** R6: an optional IP field; reports text that is not an IP. */
@@ -63,8 +72,8 @@ function passwordFor(cr: BGPPeer, secrets: readonly V1Secret[], sink: ErrorSink)
   if (password !== '' && hasRef) {
     sink.invalid('R8', 'spec.password', `can not have both password and secret ref set in peer config ${who}`);
   }
-  if (/[\n\r]/.test(password)) {
-    sink.invalid('R8', 'spec.password', `password for peer ${who} contains invalid characters`);
+  if (password !== '' && !checkFrrString('password', password, 'spec.password').ok) {
+    sink.invalid('R8', 'spec.password', `password for peer ${who} contains invalid characters: it must be ${PASSWORD_RULE}`);
     return undefined;
   }
   if (hasRef && password === '') return secretPasswordFor(cr, secrets, sink);

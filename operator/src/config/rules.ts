@@ -34,6 +34,8 @@ export const RULES = {
   A5: 'two identical BGPAdvertisements',
   A6: 'aggregation length shorter than a targeted pool entry allows',
   A7: 'conflicting localPref on a shared pool, peer and node',
+  A8: 'conflicting asPathPrepend on a shared pool, peer and node',
+  A9: 'asPathPrepend out of range',
   L1: 'L2Advertisement: duplicate list entries or an invalid selector',
   V1: 'IPv6 pool advertised to a peer whose BFD profile has echo mode on',
 } as const;

@@ -146,6 +146,11 @@ export interface BgpAdvertisement {
   readonly aggregationLengthV6: number;
   /** `spec.localPref` (0 = not set). */
   readonly localPref: number;
+  /**
+   * `spec.asPathPrepend` (1–10; 0 = not set): how many extra times the session's local AS is
+   * prepended to the AS path of these prefixes.
+   */
+  readonly asPathPrepend: number;
   /** Communities with aliases resolved, sorted by text, without duplicates. */
   readonly communities: readonly BgpCommunity[];
   /** Names of the existing pools it applies to (ipAddressPools ∪ ipAddressPoolSelectors; both empty = all), sorted. */
