@@ -18,6 +18,8 @@ export const PURE_FOLDERS: readonly string[] = [
   'operator/src/allocator',
   'operator/src/frr',
   'speaker/src/codec',
+  'speaker/src/layer2/codec',
+  'speaker/src/layer2/core',
   'speaker/src/membership/core',
 ];
 
