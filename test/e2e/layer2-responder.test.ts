@@ -76,6 +76,8 @@ describe('layer-2 responder in the lab', { timeout: 90_000 }, () => {
 
   test('IPv6: ping -6 and the client neighbour table resolve the VIP to node-0', async () => {
     assert.deepEqual(await r0.announce(VIP6), { kind: 'announced' });
+    const maddr = await runOk('ip', ['-n', lab.ns('node-0'), '-6', 'maddr', 'show', 'dev', 'eth0']);
+    assert.match(maddr, /ff02::1:ff00:200/, 'the solicited-node group of the VIP was not joined');
     await runOk('ip', ['-n', lab.ns('client'), 'neigh', 'flush', 'to', VIP6]);
     const ping = await lab.exec('client', 'ping', ['-6', '-c', '1', '-W', '3', VIP6]);
     assert.equal(ping.exitCode, 0, ping.stdout + ping.stderr);
@@ -117,5 +119,9 @@ describe('layer-2 responder in the lab', { timeout: 90_000 }, () => {
     assert.equal(await waitForNeighborMac(lab, TAKEOVER4, mac('node-1'), 6_000), mac('node-1'));
     assert.equal(await waitForNeighborMac(lab, TAKEOVER6, mac('node-1'), 6_000), mac('node-1'));
     assert.equal(await tcpWhoAmI(lab, 'client', TAKEOVER4, PORT), 'node-1');
+  });
+
+  test('neither responder reported a send or multicast-group error', () => {
+    assert.deepEqual([...r0.events, ...r1.events].filter((e) => e.event === 'error'), []);
   });
 });

@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     if (why !== undefined) throw new Error(`interface ${i.name} cannot announce: ${why}`);
   }
   const registry = createRegistry();
-  const groups = await openMulticastGroups();
+  const groups = openMulticastGroups((e) => emit('error', { message: `multicast group: ${e.message}` }));
   const gratuitous: GratuitousOptions = { intervalMs: 1100, durationMs: 5000, ...(opts.refreshMs === undefined ? {} : { refreshMs: opts.refreshMs }) };
   const responder = Layer2Responder.start({
     interfaces, openFrameIo: openPcapFrameIo, groups, clock: systemClock, metrics: layer2Metrics(registry), gratuitous,
