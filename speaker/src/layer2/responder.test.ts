@@ -153,4 +153,21 @@ describe('Layer2Responder', () => {
     await clock.advance(1_100);
     assert.equal(wire.take('eth0').length, 2);
   });
+
+  it('withdrawing while probing resolves the announce as withdrawn and stops probing', async () => {
+    const done = responder.announce(VIP6);
+    await clock.advance(100);
+    responder.withdraw(VIP6);
+    assert.deepEqual(await done, { kind: 'withdrawn' });
+    wire.take('eth0');
+    await clock.advance(10_000);
+    assert.deepEqual(wire.take('eth0'), []);
+    assert.deepEqual([...groups.members], []);
+    assert.equal(clock.pending(), 0);
+  });
+
+  it('rejects text that is not an IP and interfaces it does not capture on', () => {
+    assert.throws(() => responder.announce('192.0.2.300'), RangeError);
+    assert.throws(() => responder.announce(VIP, { interfaces: ['eth9'] }), /eth9/);
+  });
 });
