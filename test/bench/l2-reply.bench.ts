@@ -61,6 +61,7 @@ async function announceAll(r: L2ResponderProcess, vips: readonly string[]): Prom
 
 interface Phase {
   readonly sent: number;
+  readonly skipped: number;
   readonly arpMs: number[];
   readonly nsMs: number[];
 }
@@ -103,19 +104,19 @@ export async function run(argv: readonly string[]): Promise<Record<string, unkno
     const m1 = await responder.metrics();
     const [received, answered] = ['requests_received', 'responses_sent'].map((c) => counterSum(m1, c) - counterSum(m0, c));
     const rows = [['light (100/s)', light], [`loaded (${rate}/s)`, loaded]] as const;
-    console.log('phase            sent   arp p50   arp p99   ns p50    ns p99    lost');
+    console.log('phase            sent   arp p50   arp p99   ns p50    ns p99    lost  skipped');
     for (const [name, p] of rows) {
       const cells = [percentile(p.arpMs, 50), percentile(p.arpMs, 99), percentile(p.nsMs, 50), percentile(p.nsMs, 99)].map((x) => x.toFixed(3).padStart(8));
-      console.log(`${name.padEnd(16)} ${String(p.sent).padStart(5)} ${cells.join('  ')}  ${p.sent - p.arpMs.length - p.nsMs.length}`);
+      console.log(`${name.padEnd(16)} ${String(p.sent).padStart(5)} ${cells.join('  ')}  ${String(p.sent - p.arpMs.length - p.nsMs.length).padStart(4)}  ${p.skipped}`);
     }
     console.log(`responder CPU at ${rate} requests/s: ${cpuPct.toFixed(1)} % of one core (${n} VIPs); ` +
       `it counted ${received} requests and ${answered} responses in the loaded phase`);
     return {
-      vips: n, rate_rps: rate,
+      vips: n, rate_rps: rate, achieved_rps: Math.round(loaded.sent / seconds),
       arp_reply_p50_ms: round(percentile(loaded.arpMs, 50)), arp_reply_p99_ms_1k_vips: round(percentile(loaded.arpMs, 99)),
       ns_reply_p50_ms: round(percentile(loaded.nsMs, 50)), ns_reply_p99_ms: round(percentile(loaded.nsMs, 99)),
       light_arp_reply_p50_ms: round(percentile(light.arpMs, 50)), light_arp_reply_p99_ms: round(percentile(light.arpMs, 99)),
-      lost: loaded.sent - loaded.arpMs.length - loaded.nsMs.length, responder_requests_received: received, responder_responses_sent: answered,
+      lost: loaded.sent - loaded.arpMs.length - loaded.nsMs.length, prober_skipped: loaded.skipped, responder_requests_received: received, responder_responses_sent: answered,
       loadavg_1m: Math.round(loadavg()[0]! * 100) / 100,
       responder_cpu_pct_at_1k_rps: Math.round(cpuPct * 10) / 10,
     };
