@@ -21,6 +21,7 @@ export const PURE: readonly string[] = [
   'speaker/src/frr/core',
   'speaker/src/membership',
   'speaker/src/layer2/codec',
+  'speaker/src/layer2/core',
   'speaker/src/codec',
 ];
 
