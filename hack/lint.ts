@@ -18,7 +18,7 @@ export const PURE_FOLDERS: readonly string[] = [
   'operator/src/allocator',
   'operator/src/frr',
   'speaker/src/codec',
-  'speaker/src/membership/core',
+  'speaker/src/membership',
 ];
 
 /** Module specifiers a pure file may not import at all (prefix match on the bare name). */

@@ -1,0 +1,140 @@
+/**
+ * Protocol parameters and the formulas derived from them (suspicion bounds, retransmit limit).
+ *
+ * Why our defaults differ from memberlist's LAN preset (1 s probe interval, 500 ms probe timeout,
+ * suspicion multiplier 4, max multiplier 6, gossip every 200 ms): that preset detects a dead node
+ * in ≈ 5–7 s and up to ≈ 25 s (perf-anchors §1.3). Our layer-2 failover budget is p50 < 1.5 s and
+ * p99 < 3 s *including* about 1 s of ARP work, so gossip must declare a silent node dead in well
+ * under 1 s typically and under ≈ 2 s nearly always, on a LAN of at most 100 nodes, and must not
+ * declare a live node dead at 20 % packet loss.
+ *
+ * - Probe interval 200 ms, timeout 100 ms. LAN round trips are well below 1 ms; 100 ms leaves
+ *   room for a stalled event loop on a busy node (the timeout covers one round trip of ping+ack,
+ *   the indirect phase gets the other 100 ms). With N members each probing one member per
+ *   interval, some member probes a dead node on average every 200 ms.
+ * - Indirect checks 3 (memberlist's value). At 20 % loss a direct probe fails with
+ *   1 − 0.8² = 36 %, each indirect path (4 packets) with 1 − 0.8⁴ = 59 %, so a probe of a live node
+ *   fails with 0.36 · 0.59³ ≈ 7.4 %: suspicions of live nodes are common under heavy loss. They
+ *   are harmless because the suspected node hears the rumour (it is sent to it directly, as
+ *   Lifeguard's buddy system does) and refutes it long before the suspicion expires.
+ * - Suspicion: min = 3 · max(1, log10 N) · interval = 600 ms for N ≤ 10 (1.0 s at N = 50),
+ *   max = 5 · min; each independent confirmation shrinks the timer towards min (Lifeguard), and
+ *   2 confirmations reach it. A refutation needs about two gossip hops (≈ 100–200 ms at 20 % loss),
+ *   so even the min timeout leaves 3–6 hops of margin; the max protects a node whose suspicion
+ *   comes from a single (possibly unhealthy) observer.
+ * - Gossip every 50 ms to 3 members, retransmit limit 4 · ceil(log10(N + 1)): a rumour reaches
+ *   all of 50 members in ≈ 4 rounds (≈ 200 ms); messages stay tiny (< 100 bytes per rumour).
+ * - Push-pull every 10 s (memberlist: 30 s), scaled up above 32 members like memberlist, plus one
+ *   attempt per round towards a member we believe dead, which is what heals a partition.
+ *
+ * Expected detection of a silent node (derived, N ≤ 10, no loss): first failed probe after
+ * ≈ 100–300 ms, suspicion expires after min (confirmations from the other probers arrive within
+ * a few intervals) ≈ 600–800 ms, dead gossiped to all ≈ 100 ms → ≈ 0.9–1.2 s; the bench measures it.
+ */
+import type { Addr } from './messages.ts';
+
+/** Tunables of one member; durations in milliseconds. */
+export interface GossipConfig {
+  /** This member's unique name (the Kubernetes node name). */
+  readonly name: string;
+  /** Address other members reach this one at. */
+  readonly addr: Addr;
+  /** Time between two probes started by this member (before awareness scaling). */
+  readonly probeIntervalMs: number;
+  /** How long to wait for a direct ack before asking others to probe indirectly. */
+  readonly probeTimeoutMs: number;
+  /** Members asked to probe indirectly (ping-req fan-out). */
+  readonly indirectChecks: number;
+  /** Minimum suspicion = mult · max(1, log10 N) · probe interval. */
+  readonly suspicionMult: number;
+  /** Maximum suspicion = maxMult · minimum; used while nobody confirms the suspicion. */
+  readonly suspicionMaxMult: number;
+  /** Independent confirmations that bring the suspicion timer down to its minimum. */
+  readonly suspicionConfirmations: number;
+  /** Retransmit limit of a rumour = mult · ceil(log10(N + 1)). */
+  readonly retransmitMult: number;
+  /** Time between two gossip rounds. */
+  readonly gossipIntervalMs: number;
+  /** Members a gossip round sends to. */
+  readonly gossipNodes: number;
+  /** Time between two push-pull (full state) exchanges, before scaling with N. */
+  readonly pushPullIntervalMs: number;
+  /** Dead members still receive gossip this long, so they learn and refute. */
+  readonly gossipToTheDeadMs: number;
+  /** Dead and left members are forgotten after this long. */
+  readonly deadReclaimMs: number;
+  /** Lifeguard local health: the probe interval stretches up to this factor. */
+  readonly awarenessMax: number;
+  /** Largest packet built on the datagram channel (piggybacked rumours fill it up). */
+  readonly packetBudgetBytes: number;
+}
+
+/** Our LAN defaults; see the module comment for the reasoning. */
+export const LAN_DEFAULTS: Omit<GossipConfig, 'name' | 'addr'> = {
+  probeIntervalMs: 200,
+  probeTimeoutMs: 100,
+  indirectChecks: 3,
+  suspicionMult: 3,
+  suspicionMaxMult: 5,
+  suspicionConfirmations: 2,
+  retransmitMult: 4,
+  gossipIntervalMs: 50,
+  gossipNodes: 3,
+  pushPullIntervalMs: 10_000,
+  gossipToTheDeadMs: 10_000,
+  deadReclaimMs: 600_000,
+  awarenessMax: 8,
+  packetBudgetBytes: 1400,
+};
+
+/** memberlist's DefaultLANConfig expressed in our parameters, for comparison in the bench. */
+export const MEMBERLIST_LAN: Omit<GossipConfig, 'name' | 'addr'> = {
+  ...LAN_DEFAULTS,
+  probeIntervalMs: 1000,
+  probeTimeoutMs: 500,
+  suspicionMult: 4,
+  suspicionMaxMult: 6,
+  suspicionConfirmations: 2,
+  gossipIntervalMs: 200,
+  pushPullIntervalMs: 30_000,
+  gossipToTheDeadMs: 30_000,
+};
+
+/** A full config: defaults overridden by `overrides`. */
+export function gossipConfig(name: string, addr: Addr, overrides: Partial<GossipConfig> = {}): GossipConfig {
+  return { ...LAN_DEFAULTS, ...overrides, name, addr };
+}
+
+/** Bounds of a suspicion timer in a cluster of `n` live members. */
+export interface SuspicionBounds {
+  readonly minMs: number;
+  readonly maxMs: number;
+  /** Confirmations that shrink the timer to `minMs` (0: the timer is `minMs` from the start). */
+  readonly k: number;
+}
+
+/** Lifeguard's bounds: min scales with log10 N, max is a multiple of min. */
+export function suspicionBounds(cfg: GossipConfig, n: number): SuspicionBounds {
+  const minMs = cfg.suspicionMult * Math.max(1, Math.log10(Math.max(1, n))) * cfg.probeIntervalMs;
+  // Too few other members to ever confirm: do not wait for confirmations that cannot come.
+  const k = n - 2 < cfg.suspicionConfirmations ? 0 : cfg.suspicionConfirmations;
+  return { minMs, maxMs: cfg.suspicionMaxMult * minMs, k };
+}
+
+/** Lifeguard's timeout after `c` independent confirmations: max → min on a log scale. */
+export function suspicionTimeoutMs(b: SuspicionBounds, c: number): number {
+  if (b.k === 0) return b.minMs;
+  const frac = Math.log(c + 1) / Math.log(b.k + 1);
+  return Math.max(b.minMs, Math.floor(b.maxMs - frac * (b.maxMs - b.minMs)));
+}
+
+/** How many times a rumour is piggybacked before it is dropped. */
+export function retransmitLimit(cfg: GossipConfig, n: number): number {
+  return cfg.retransmitMult * Math.max(1, Math.ceil(Math.log10(n + 1)));
+}
+
+/** Push-pull interval scaled like memberlist above 32 members. */
+export function pushPullIntervalMs(cfg: GossipConfig, n: number): number {
+  if (n <= 32) return cfg.pushPullIntervalMs;
+  return cfg.pushPullIntervalMs * (Math.ceil(Math.log2(n) - 5) + 1);
+}
