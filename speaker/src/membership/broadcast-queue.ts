@@ -30,15 +30,16 @@ export class BroadcastQueue {
 
   /**
    * Takes encoded rumours fitting in `budgetBytes` (fewest transmits first, newest first on a
-   * tie), counts a transmission for each and drops those that reached `limit`.
+   * tie), counts a transmission for each and drops those that reached `limit`. Rumours about a
+   * member in `skip` stay queued (the packet already carries one about it).
    */
-  take(budgetBytes: number, limit: number): { rumours: Rumour[]; parts: Uint8Array[] } {
+  take(budgetBytes: number, limit: number, skip?: ReadonlySet<string>): { rumours: Rumour[]; parts: Uint8Array[] } {
     const sorted = [...this.#items.values()].sort((a, b) => a.transmits - b.transmits || b.order - a.order);
     const rumours: Rumour[] = [];
     const parts: Uint8Array[] = [];
     let left = budgetBytes;
     for (const q of sorted) {
-      if (q.bytes.length > left) continue;
+      if (q.bytes.length > left || skip?.has(q.rumour.node) === true) continue;
       left -= q.bytes.length;
       rumours.push(q.rumour);
       parts.push(q.bytes);

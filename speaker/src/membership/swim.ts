@@ -62,8 +62,8 @@ interface Suspicion {
   readonly bounds: SuspicionBounds;
   readonly confirmations: Set<string>;
   deadline: number;
-  /** When this member probed the suspect itself (once per suspicion). */
-  probedAt?: number;
+  /** When this member next probes the suspect out of turn (with the suspicion attached). */
+  nextBuddyAt: number;
 }
 
 interface Probe {
@@ -223,7 +223,8 @@ export class Swim {
     const parts = primary.map(encodeMessage);
     const used = parts.reduce((n, p) => n + p.length, 0);
     const budget = this.#cfg.packetBudgetBytes - packetHeaderBytes(255) - used;
-    const extra = this.#queue.take(budget, retransmitLimit(this.#cfg, this.#liveCount()));
+    const carried = new Set(primary.flatMap((m) => (m.type === 'alive' || m.type === 'suspect' || m.type === 'dead' ? [m.node] : [])));
+    const extra = this.#queue.take(budget, retransmitLimit(this.#cfg, this.#liveCount()), carried);
     const messages = [...primary, ...extra.rumours].slice(0, 255);
     const bytes = encodePacketParts([...parts, ...extra.parts].slice(0, 255));
     this.#out.sends.push({ to, channel: 'packet', messages, bytes });
@@ -255,8 +256,8 @@ export class Swim {
     // confirms the suspicion quickly if it is dead, and the buddy suspect in the ping lets it
     // answer with its refutation directly if it is alive.
     for (const [node, s] of this.#suspicions) {
-      if (s.probedAt !== undefined || s.origin === this.#cfg.name) continue;
-      s.probedAt = now;
+      if (now < s.nextBuddyAt) continue;
+      s.nextBuddyAt = now + 2 * this.#cfg.probeIntervalMs;
       const m = this.#members.get(node);
       if (m !== undefined && m.status === 'suspect') return m;
     }
@@ -298,6 +299,9 @@ export class Swim {
       p.indirectSent = true;
       const helpers = this.#pick(this.#cfg.indirectChecks, (m) => m.status === 'alive' && m.node !== this.#cfg.name && m.node !== p.target);
       p.nacksExpected = helpers.length;
+      // A second direct ping along with the indirect ones (memberlist sends a TCP ping here):
+      // one lost datagram on the direct path no longer makes a suspicion on its own.
+      this.#sendPacket(p.targetAddr, [{ type: 'ping', seq: p.seq, target: p.target, from: this.#cfg.name }]);
       for (const h of helpers) {
         this.#sendPacket(h.addr, [{ type: 'ping-req', seq: p.seq, target: p.target, targetAddr: p.targetAddr, from: this.#cfg.name }]);
       }
@@ -498,7 +502,10 @@ export class Swim {
       return;
     }
     const bounds = suspicionBounds(this.#cfg, this.#liveCount());
-    this.#suspicions.set(s.node, { origin: s.from, startedAt: now, bounds, confirmations: new Set(), deadline: now + suspicionTimeoutMs(bounds, 0) });
+    // Every holder of a suspicion probes the suspect out of turn (the originator one interval
+    // later, it just did): a dead suspect is confirmed fast, a live one refutes to each holder.
+    const nextBuddyAt = s.from === this.#cfg.name ? now + this.#cfg.probeIntervalMs : now;
+    this.#suspicions.set(s.node, { origin: s.from, startedAt: now, bounds, confirmations: new Set(), deadline: now + suspicionTimeoutMs(bounds, 0), nextBuddyAt });
     this.#setStatus(m, 'suspect', s.incarnation, now);
     this.#queue.enqueue(s);
     // Tell the suspect directly so it can refute without waiting for the rumour to find it.
