@@ -7,7 +7,8 @@ const memberlist = gossipConfig('a', 'a:1', MEMBERLIST_LAN);
 describe('suspicion bounds (Lifeguard, memberlist formula)', () => {
   // Expected values for memberlist's LAN preset are those of perf-anchors §0 rows 11–14.
   const cases = [
-    { desc: 'n=3: too few to confirm, min only', n: 3, want: { minMs: 4000, maxMs: 24000, k: 0 } },
+    { desc: 'n=2: nobody can confirm, min only', n: 2, want: { minMs: 4000, maxMs: 24000, k: 0 } },
+    { desc: 'n=3: one member can confirm (memberlist: k = 0)', n: 3, want: { minMs: 4000, maxMs: 24000, k: 1 } },
     { desc: 'n=10', n: 10, want: { minMs: 4000, maxMs: 24000, k: 2 } },
     { desc: 'n=100: min scales with log10 n', n: 100, want: { minMs: 8000, maxMs: 48000, k: 2 } },
   ];
@@ -24,7 +25,7 @@ describe('suspicion timeout shrinks with confirmations', () => {
     { confirmations: 5, want: 4000 },
   ];
   for (const c of cases) it(`${c.confirmations} confirmations → ${c.want} ms`, () => assert.equal(suspicionTimeoutMs(b, c.confirmations), c.want));
-  it('is min from the start when k = 0', () => assert.equal(suspicionTimeoutMs(suspicionBounds(memberlist, 3), 0), 4000));
+  it('is min from the start when k = 0', () => assert.equal(suspicionTimeoutMs(suspicionBounds(memberlist, 2), 0), 4000));
 });
 
 describe('retransmit limit and push-pull scaling', () => {

@@ -116,8 +116,9 @@ export interface SuspicionBounds {
 /** Lifeguard's bounds: min scales with log10 N, max is a multiple of min. */
 export function suspicionBounds(cfg: GossipConfig, n: number): SuspicionBounds {
   const minMs = cfg.suspicionMult * Math.max(1, Math.log10(Math.max(1, n))) * cfg.probeIntervalMs;
-  // Too few other members to ever confirm: do not wait for confirmations that cannot come.
-  const k = n - 2 < cfg.suspicionConfirmations ? 0 : cfg.suspicionConfirmations;
+  // At most n − 2 members (all but the suspect and the originator) can confirm: never wait for
+  // confirmations that cannot come. (memberlist drops to k = 0 instead, i.e. min at once.)
+  const k = Math.max(0, Math.min(cfg.suspicionConfirmations, n - 2));
   return { minMs, maxMs: cfg.suspicionMaxMult * minMs, k };
 }
 

@@ -24,6 +24,14 @@ export interface SimOptions {
   readonly maxDelayMs?: number;
   /** Protocol overrides applied to every member. */
   readonly config?: Partial<GossipConfig>;
+  /** Optional envelope every packet goes through (e.g. the real AES-GCM one, from a test). */
+  readonly wire?: SimWire;
+}
+
+/** Wraps packets on the simulated wire; `open` returns undefined for a packet to drop. */
+export interface SimWire {
+  seal(bytes: Uint8Array, channel: 'packet' | 'stream'): Uint8Array;
+  open(bytes: Uint8Array, channel: 'packet' | 'stream'): Uint8Array | undefined;
 }
 
 /** A membership change seen by `observer` at virtual time `at`. */
@@ -44,7 +52,7 @@ interface SimNode {
 
 type SimEvent =
   | { readonly kind: 'tick'; readonly node: string }
-  | { readonly kind: 'deliver'; readonly to: Addr; readonly from: Addr; readonly bytes: Uint8Array };
+  | { readonly kind: 'deliver'; readonly to: Addr; readonly from: Addr; readonly bytes: Uint8Array; readonly channel: 'packet' | 'stream' };
 
 /** Name of the i-th simulated member. */
 export const memberName = (i: number): string => `m${String(i).padStart(2, '0')}`;
@@ -62,6 +70,8 @@ export class ClusterSim {
   readonly changes: ObservedChange[] = [];
   /** Packets that failed to decode at a receiver (only forged input should land here). */
   decodeErrors = 0;
+  /** Packets the wire's `open` refused. */
+  wireDrops = 0;
 
   constructor(opts: SimOptions) {
     this.#opts = opts;
@@ -154,10 +164,13 @@ export class ClusterSim {
     this.#partition = undefined;
   }
 
-  /** Delivers raw bytes to `to` as if sent from `fromAddr` (forged or garbled input). */
-  inject(to: string, fromAddr: Addr, bytes: Uint8Array): void {
-    this.#heap.push(this.#now, { kind: 'deliver', to: this.#node(to).addr, from: fromAddr, bytes });
+  /** Delivers raw wire bytes to `to` as if sent from `fromAddr` (forged or garbled input). */
+  inject(to: string, fromAddr: Addr, bytes: Uint8Array, channel: 'packet' | 'stream' = 'packet'): void {
+    this.#heap.push(this.#now, { kind: 'deliver', to: this.#node(to).addr, from: fromAddr, bytes, channel });
   }
+
+  /** Observes every datagram put on the wire (after sealing), e.g. to replay or garble it. */
+  onWire: ((from: string, to: Addr, bytes: Uint8Array) => void) | undefined;
 
   /** Status of `target` in the view of `observer`. */
   statusIn(observer: string, target: string): MemberStatus | undefined {
@@ -213,7 +226,12 @@ export class ClusterSim {
   #onDeliver(ev: Extract<SimEvent, { kind: 'deliver' }>): void {
     const n = this.#byAddr.get(ev.to);
     if (n === undefined || !n.up) return;
-    const decoded = decodePacket(ev.bytes);
+    const plain = this.#opts.wire === undefined ? ev.bytes : this.#opts.wire.open(ev.bytes, ev.channel);
+    if (plain === undefined) {
+      this.wireDrops++;
+      return;
+    }
+    const decoded = decodePacket(plain);
     if (!decoded.ok) {
       this.decodeErrors++;
       return;
@@ -233,12 +251,14 @@ export class ClusterSim {
       from.sentPackets++;
       from.sentBytes += s.bytes.length;
     }
+    const bytes = this.#opts.wire === undefined ? s.bytes : this.#opts.wire.seal(s.bytes, s.channel);
+    if (s.channel === 'packet') this.onWire?.(from.name, s.to, bytes);
     const to = this.#byAddr.get(s.to);
     if (to === undefined || !this.#reachable(from, to)) return;
     if (s.channel === 'packet' && this.#net() < (this.#opts.loss ?? 0)) return;
     const lo = this.#opts.minDelayMs ?? 0.1;
     const hi = this.#opts.maxDelayMs ?? 2;
-    this.#heap.push(this.#now + lo + this.#net() * (hi - lo), { kind: 'deliver', to: s.to, from: from.addr, bytes: s.bytes });
+    this.#heap.push(this.#now + lo + this.#net() * (hi - lo), { kind: 'deliver', to: s.to, from: from.addr, bytes, channel: s.channel });
   }
 }
 
