@@ -12,24 +12,30 @@
  *   room for a stalled event loop on a busy node (the timeout covers one round trip of ping+ack,
  *   the indirect phase gets the other 100 ms). With N members each probing one member per
  *   interval, some member probes a dead node on average every 200 ms.
- * - Indirect checks 3 (memberlist's value). At 20 % loss a direct probe fails with
- *   1 − 0.8² = 36 %, each indirect path (4 packets) with 1 − 0.8⁴ = 59 %, so a probe of a live node
- *   fails with 0.36 · 0.59³ ≈ 7.4 %: suspicions of live nodes are common under heavy loss. They
- *   are harmless because the suspected node hears the rumour (it is sent to it directly, as
- *   Lifeguard's buddy system does) and refutes it long before the suspicion expires.
- * - Suspicion: min = 3 · max(1, log10 N) · interval = 600 ms for N ≤ 10 (1.0 s at N = 50),
- *   max = 5 · min; each independent confirmation shrinks the timer towards min (Lifeguard), and
- *   2 confirmations reach it. A refutation needs about two gossip hops (≈ 100–200 ms at 20 % loss),
- *   so even the min timeout leaves 3–6 hops of margin; the max protects a node whose suspicion
- *   comes from a single (possibly unhealthy) observer.
+ * - Indirect checks 3 (memberlist's value) plus a second direct ping at the probe timeout (where
+ *   memberlist sends a TCP ping). At 20 % loss a direct round trip fails with 1 − 0.8² = 36 %,
+ *   an indirect path (4 packets) with 1 − 0.8⁴ = 59 %, so a probe of a live node fails with
+ *   0.36² · 0.59³ ≈ 2.7 %: suspicions of live nodes are routine under heavy loss. They are
+ *   harmless because the suspect hears the rumour directly (Lifeguard's buddy system) and
+ *   refutes it long before the suspicion can expire.
+ * - Suspicion: min = 2 · max(1, log10 N) · interval = 400 ms for N ≤ 10 (680 ms at N = 50),
+ *   max = 5 · min; every independent confirmation shrinks the timer towards min (Lifeguard), 3
+ *   confirmations reach it (memberlist: mult 4, k = 2). Every member holding a suspicion probes
+ *   the suspect out of turn, with the suspicion attached: a dead suspect collects its
+ *   confirmations within one or two intervals, a live one answers each holder with its
+ *   refutation directly. Requiring 3 confirmations rather than 2 keeps a live member at 20 %
+ *   loss from reaching min through unlucky probes (each fails with ≈ 2.7 %, below). The bench
+ *   measured no false positive over 300–600 s at N = 5…50 with 20 % loss with these values,
+ *   and one in 600 s at N = 50 with k = 2.
  * - Gossip every 50 ms to 3 members, retransmit limit 4 · ceil(log10(N + 1)): a rumour reaches
  *   all of 50 members in ≈ 4 rounds (≈ 200 ms); messages stay tiny (< 100 bytes per rumour).
  * - Push-pull every 10 s (memberlist: 30 s), scaled up above 32 members like memberlist, plus one
  *   attempt per round towards a member we believe dead, which is what heals a partition.
  *
  * Expected detection of a silent node (derived, N ≤ 10, no loss): first failed probe after
- * ≈ 100–300 ms, suspicion expires after min (confirmations from the other probers arrive within
- * a few intervals) ≈ 600–800 ms, dead gossiped to all ≈ 100 ms → ≈ 0.9–1.2 s; the bench measures it.
+ * ≈ 200–400 ms, confirmations from the holders' out-of-turn probes ≈ 250–450 ms later (by then
+ * the 400 ms min has passed), the dead rumour reaches all ≈ 50–150 ms later → ≈ 0.6–1.0 s;
+ * worst case (no confirmation at all) ≈ 0.6 s + max 2 s. `npm run bench -- gossip` measures it.
  */
 import type { Addr } from './messages.ts';
 
@@ -74,9 +80,9 @@ export const LAN_DEFAULTS: Omit<GossipConfig, 'name' | 'addr'> = {
   probeIntervalMs: 200,
   probeTimeoutMs: 100,
   indirectChecks: 3,
-  suspicionMult: 3,
+  suspicionMult: 2,
   suspicionMaxMult: 5,
-  suspicionConfirmations: 2,
+  suspicionConfirmations: 3,
   retransmitMult: 4,
   gossipIntervalMs: 50,
   gossipNodes: 3,

@@ -117,7 +117,8 @@ describe('simulated cluster', () => {
       sim.inject(target, 'm02:7946', junk);
       sim.inject(target, 'm02:7946', real.subarray(0, Math.floor(rng() * (real.length - 1))));
       const flipped = real.slice();
-      flipped[Math.floor(rng() * 3)] ^= 0x80; // magic, version or count
+      const at = Math.floor(rng() * 3); // magic, version or count
+      flipped[at] = (flipped[at] ?? 0) ^ 0x80;
       sim.inject(target, 'm02:7946', flipped);
       sim.runFor(10);
     }
