@@ -6,8 +6,9 @@
  * randomness, per-datagram loss, 0.1–2 ms one-way delay, every packet through the codec). For
  * every (members, loss) cell:
  *
- * - detection: T trials (fresh cluster, 3 s to converge, then one random member stops silently);
- *   the time until EVERY other member marks it dead, p50/p99/max in virtual ms;
+ * - detection: T trials (fresh cluster, converged + 3 s, then one random member stops silently);
+ *   the time until EVERY other member marks it dead, p50/p99/max in virtual ms; and per member
+ *   (member_p50/p99: when each member marks it dead — the view of whoever takes over);
  * - false positives: a separate S-second run with nobody stopped; every (member, incarnation)
  *   declared dead by anyone counts once (a live member declared dead would be a false failover);
  * - load: datagrams and bytes sent per member per second during that run.
@@ -78,6 +79,9 @@ interface Cell {
   readonly detect_p50_ms: number;
   readonly detect_p99_ms: number;
   readonly detect_max_ms: number;
+  /** Per member: stop → that member marks it dead (the failover leader's view). */
+  readonly member_detect_p50_ms: number;
+  readonly member_detect_p99_ms: number;
   readonly false_positives: number;
   readonly suspicions_per_min: number;
   readonly fp_run_s: number;
@@ -88,16 +92,23 @@ interface Cell {
 const WARMUP_MS = 3000;
 const GIVE_UP_MS = 60_000;
 
-/** One detection trial: ms from the stop until every other member marks the victim dead. */
-function detectOnce(n: number, loss: number, seed: number, config: Partial<GossipConfig>): number | undefined {
+/**
+ * One detection trial: ms from the stop until every other member marks the victim dead, and
+ * each member's own time (what matters for failover: the next leader is one of them).
+ */
+function detectOnce(n: number, loss: number, seed: number, config: Partial<GossipConfig>): { all: number | undefined; each: number[] } {
   const sim = new ClusterSim({ members: n, seed, loss, config });
+  // Members that missed a join rumour learn it from push-pull: wait for a full view first.
+  sim.runUntilTrue(() => sim.converged(), GIVE_UP_MS, 50);
   sim.runFor(WARMUP_MS);
   const victim = memberName(Math.floor(seededRng(seed)() * n));
   const t0 = sim.now;
+  const from = sim.changes.length;
   sim.kill(victim);
   const others = sim.upNames();
   const at = sim.runUntilTrue(() => others.every((o) => sim.statusIn(o, victim) === 'dead'), GIVE_UP_MS, 5);
-  return at === undefined ? undefined : at - t0;
+  const each = sim.changes.slice(from).filter((c) => c.node === victim && c.status === 'dead').map((c) => c.at - t0);
+  return { all: at === undefined ? undefined : at - t0, each };
 }
 
 /** A run with nobody stopped: false dead declarations, suspicions and load. */
@@ -121,17 +132,20 @@ function steadyRun(n: number, loss: number, seed: number, seconds: number, confi
 
 function cellFor(n: number, lossPct: number, a: Args, config: Partial<GossipConfig>): Cell {
   const times: number[] = [];
+  const memberTimes: number[] = [];
   let undetected = 0;
   for (let t = 0; t < a.trials; t++) {
-    const ms = detectOnce(n, lossPct / 100, a.seed * 7919 + t * 104729 + n, config);
-    if (ms === undefined) undetected++;
-    else times.push(ms);
+    const r = detectOnce(n, lossPct / 100, a.seed * 7919 + t * 104729 + n, config);
+    memberTimes.push(...r.each);
+    if (r.all === undefined) undetected++;
+    else times.push(r.all);
   }
   const steady = steadyRun(n, lossPct / 100, a.seed + n * 31, a.fpSeconds, config);
   const r = (x: number): number => Math.round(x);
   return {
     members: n, loss_pct: lossPct, trials: a.trials, undetected,
     detect_p50_ms: r(percentile(times, 50)), detect_p99_ms: r(percentile(times, 99)), detect_max_ms: r(Math.max(...times)),
+    member_detect_p50_ms: r(percentile(memberTimes, 50)), member_detect_p99_ms: r(percentile(memberTimes, 99)),
     false_positives: steady.falsePositives, suspicions_per_min: Math.round((steady.suspicions / a.fpSeconds) * 60 * 10) / 10,
     fp_run_s: a.fpSeconds, msgs_per_member_per_s: Math.round(steady.pps * 10) / 10, bytes_per_member_per_s: r(steady.bps),
   };
@@ -139,11 +153,12 @@ function cellFor(n: number, lossPct: number, a: Args, config: Partial<GossipConf
 
 function printTable(cells: readonly Cell[], preset: string): void {
   console.log(`gossip (${preset}) — detection = stop → every member marks it dead (virtual ms)`);
-  console.log('members loss% trials  p50   p99   max  undetected  false_pos  susp/min  msgs/member/s  bytes/member/s');
+  console.log('members loss% trials  p50   p99   max  member_p50  member_p99  undetected  false_pos  susp/min  msgs/member/s  bytes/member/s');
   for (const c of cells) {
     console.log([
       String(c.members).padStart(7), String(c.loss_pct).padStart(5), String(c.trials).padStart(6),
       String(c.detect_p50_ms).padStart(5), String(c.detect_p99_ms).padStart(5), String(c.detect_max_ms).padStart(5),
+      String(c.member_detect_p50_ms).padStart(11), String(c.member_detect_p99_ms).padStart(11),
       String(c.undetected).padStart(11), String(c.false_positives).padStart(10), String(c.suspicions_per_min).padStart(9),
       String(c.msgs_per_member_per_s).padStart(14), String(c.bytes_per_member_per_s).padStart(15),
     ].join(' '));
