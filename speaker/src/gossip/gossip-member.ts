@@ -89,7 +89,7 @@ export class GossipMember {
 
   /** Contacts seed addresses (speaker pod IPs with the gossip port); safe to call repeatedly. */
   join(seeds: readonly string[]): void {
-    if (this.#swim !== undefined) this.#apply(this.#swim.join(seeds, this.#o.clock.now()));
+    if (this.#swim !== undefined) this.#apply(this.#swim.join(seeds));
   }
 
   /** The current view, sorted by name. */

@@ -78,6 +78,7 @@ export class ByteReader {
   /** False once any read ran past the end or met an invalid value. */
   ok = true;
 
+  /** Reads `buf` from `start` up to (not including) `end`. */
   constructor(buf: Uint8Array, start = 0, end = buf.length) {
     this.#buf = buf;
     this.#pos = start;

@@ -72,6 +72,30 @@ describe('Swim: probes', () => {
   });
 });
 
+describe('Swim: Lifeguard local health', () => {
+  it('probes that fail without the expected nacks raise awareness and stretch the probe interval', () => {
+    const s = withPeers();
+    const outs = runTo(s, 0, 5 * cfg.probeIntervalMs);
+    assert.ok(s.awareness >= 2, `awareness ${s.awareness}`);
+    const pings = outs.flatMap(sent).filter((m) => m.type === 'ping');
+    // Nothing answers: at awareness 0 there would be ≥ 5 probes (each with a second ping).
+    assert.ok(new Set(pings.map((p) => (p.type === 'ping' ? p.seq : -1))).size < 5);
+  });
+  it('acks bring awareness back down', () => {
+    const s = withPeers();
+    runTo(s, 0, 3 * cfg.probeIntervalMs);
+    const before = s.awareness;
+    let t = 3 * cfg.probeIntervalMs;
+    for (let i = 0; i < 1000 && t < 20_000; i++) {
+      const out = s.tick(t);
+      for (const p of ofType(sent(out), 'ping')) s.receive(`${p.target}:1`, [{ type: 'ack', seq: p.seq, from: p.target }], t);
+      t = Math.max(t + 1, s.nextTickAt());
+    }
+    assert.ok(before > 0, `awareness after failures: ${before}`);
+    assert.equal(s.awareness, 0);
+  });
+});
+
 describe('Swim: rumours and incarnations', () => {
   const cases: { desc: string; input: Message[]; want: string | undefined }[] = [
     { desc: 'suspect at the current incarnation', input: [{ type: 'suspect', node: 'c', incarnation: 0, from: 'b' }], want: 'suspect' },
@@ -128,7 +152,7 @@ describe('Swim: rumours and incarnations', () => {
 describe('Swim: push-pull, join and leave', () => {
   it('join sends a push-pull to unknown seeds only', () => {
     const s = withPeers();
-    const out = s.join(['b:1', 'z:1'], 1);
+    const out = s.join(['b:1', 'z:1']);
     assert.deepEqual(out.sends.map((x) => [x.to, x.channel]), [['z:1', 'stream']]);
   });
 

@@ -158,18 +158,18 @@ export class Swim {
   }
 
   /** Contacts `seeds` with a joining push-pull (also used to rejoin: known members are skipped). */
-  join(seeds: readonly Addr[], now: number): Output {
+  join(seeds: readonly Addr[]): Output {
     const known = new Set([...this.#members.values()].filter(isLive).map((m) => m.addr));
     for (const addr of seeds) {
       if (!known.has(addr)) this.#sendPushPull(addr, true, false);
     }
-    return this.#flush(now);
+    return this.#flush();
   }
 
   /** Leaves gracefully: a dead rumour about ourselves, sent at once and then gossiped. */
   leave(now: number): Output {
     const self = this.#self();
-    if (this.#leaving) return this.#flush(now);
+    if (this.#leaving) return this.#flush();
     this.#leaving = true;
     this.#setStatus(self, 'left', self.incarnation, now);
     const dead: Dead = { type: 'dead', node: self.node, incarnation: self.incarnation, from: self.node };
@@ -177,7 +177,7 @@ export class Swim {
     for (const m of this.#pick(this.#cfg.gossipNodes * 2, (x) => isLive(x) && x.node !== self.node)) {
       this.#sendPacket(m.addr, [dead]);
     }
-    return this.#flush(now);
+    return this.#flush();
   }
 
   /** Runs every timer due at `now`. */
@@ -189,13 +189,13 @@ export class Swim {
     if (now >= this.#nextGossipAt) this.#gossip(now);
     if (!this.#leaving && now >= this.#nextPushPullAt) this.#pushPullRound(now);
     if (now >= this.#nextReclaimAt) this.#reclaim(now);
-    return this.#flush(now);
+    return this.#flush();
   }
 
   /** Handles the messages of one packet (or one push-pull) received from `from`. */
   receive(from: Addr, messages: readonly Message[], now: number): Output {
     for (const m of messages) this.#handle(from, m, now);
-    return this.#flush(now);
+    return this.#flush();
   }
 
   #self(): Member {
@@ -210,8 +210,7 @@ export class Swim {
     return n;
   }
 
-  #flush(now: number): Output {
-    void now;
+  #flush(): Output {
     const out = this.#out;
     this.#out = { sends: [], changes: [] };
     return out;
@@ -481,17 +480,28 @@ export class Swim {
     this.#queue.enqueue(a);
   }
 
+  /**
+   * Shared gate of suspect and dead rumours: the live member it is about, or undefined when the
+   * rumour is stale, about an unknown or already dead member, or about ourselves (then refuted).
+   */
+  #rumourTarget(r: Suspect | Dead, from: Addr | undefined): Member | undefined {
+    const m = this.#members.get(r.node);
+    if (m === undefined || !isLive(m)) return undefined;
+    const aboutSelf = r.node === this.#cfg.name;
+    if (r.incarnation < m.incarnation) {
+      if (aboutSelf) this.#answerStale(from);
+      return undefined;
+    }
+    if (aboutSelf) {
+      if (!this.#leaving) this.#refute(r.incarnation, from);
+      return undefined;
+    }
+    return m;
+  }
+
   #applySuspect(s: Suspect, now: number, from?: Addr): void {
-    const m = this.#members.get(s.node);
-    if (m === undefined || !isLive(m)) return;
-    if (s.incarnation < m.incarnation) {
-      if (s.node === this.#cfg.name) this.#answerStale(from);
-      return;
-    }
-    if (s.node === this.#cfg.name) {
-      if (!this.#leaving) this.#refute(s.incarnation, from);
-      return;
-    }
+    const m = this.#rumourTarget(s, from);
+    if (m === undefined) return;
     const existing = this.#suspicions.get(s.node);
     if (m.status === 'suspect' && existing !== undefined) {
       if (s.from === existing.origin || existing.confirmations.has(s.from)) return;
@@ -513,16 +523,8 @@ export class Swim {
   }
 
   #applyDead(d: Dead, now: number, from?: Addr): void {
-    const m = this.#members.get(d.node);
-    if (m === undefined || !isLive(m)) return;
-    if (d.incarnation < m.incarnation) {
-      if (d.node === this.#cfg.name) this.#answerStale(from);
-      return;
-    }
-    if (d.node === this.#cfg.name) {
-      if (!this.#leaving) this.#refute(d.incarnation, from);
-      return;
-    }
+    const m = this.#rumourTarget(d, from);
+    if (m === undefined) return;
     this.#suspicions.delete(d.node);
     this.#setStatus(m, d.from === d.node ? 'left' : 'dead', d.incarnation, now);
     this.#queue.enqueue(d);

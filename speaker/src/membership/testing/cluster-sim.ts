@@ -77,7 +77,7 @@ export class ClusterSim {
     this.#opts = opts;
     this.#net = seededRng(opts.seed ^ 0x5eed);
     for (let i = 0; i < opts.members; i++) this.#add(memberName(i), i);
-    for (let i = 1; i < opts.members; i++) this.#apply(this.#node(memberName(i)), this.#node(memberName(i)).swim.join([this.#node(memberName(0)).addr], 0));
+    for (let i = 1; i < opts.members; i++) this.#apply(this.#node(memberName(i)), this.#node(memberName(i)).swim.join([this.#node(memberName(0)).addr]));
   }
 
   /** Current virtual time (ms). */
@@ -144,7 +144,7 @@ export class ClusterSim {
     n.up = true;
     n.swim = new Swim({ config: this.#config(name), rng: seededRng(this.#opts.seed + this.#nodes.size + Math.floor(this.#now)), now: this.#now });
     n.scheduledTick = Infinity;
-    this.#apply(n, n.swim.join([this.#node(seed).addr], this.#now));
+    this.#apply(n, n.swim.join([this.#node(seed).addr]));
   }
 
   /** Makes `name` leave gracefully (it keeps running to gossip its leave, then should be killed). */
