@@ -100,7 +100,9 @@ describe('gossip over loopback UDP/TCP', () => {
     assert.equal(await metric(a.registry, 'metallb_gossip_packets_dropped_total', { reason: 'auth-failed' }), 10);
     assert.equal(await metric(a.registry, 'metallb_gossip_packets_dropped_total', { reason: 'plaintext-refused' }), 10);
     assert.equal(statusIn(a, 'node-b'), 'alive');
-    assert.ok(await metric(a.registry, 'metallb_gossip_messages_received_total', { type: 'ping' }) > 0);
+    const pings = async (): Promise<number> => metric(a.registry, 'metallb_gossip_messages_received_total', { type: 'ping' });
+    for (let i = 0; i < 100 && (await pings()) === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.ok((await pings()) > 0, 'sealed pings from the members are received and counted');
 
     // Silent stop: the sockets close without a leave.
     await d.member.stop({ leave: false, graceMs: 0 });

