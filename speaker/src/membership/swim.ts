@@ -19,10 +19,9 @@
 import type { Rng } from '@metallb-ts/lib/k8s/clock.ts';
 import { BroadcastQueue } from './broadcast-queue.ts';
 import { encodeMessage, encodePacketParts, packetHeaderBytes } from './codec.ts';
-import {
-  pushPullIntervalMs, retransmitLimit, suspicionBounds, suspicionTimeoutMs, type GossipConfig, type SuspicionBounds,
-} from './config.ts';
+import { pushPullIntervalMs, retransmitLimit, suspicionBounds, type GossipConfig } from './config.ts';
 import type { Addr, Alive, Dead, MemberSnapshot, MemberStatus, Message, PushPull, Suspect } from './messages.ts';
+import { Suspicion } from './suspicion.ts';
 
 /** A packet (datagram channel) or a push-pull (stream channel) to send. */
 export interface Send {
@@ -54,16 +53,6 @@ interface Member {
   status: MemberStatus;
   /** When the status last changed. */
   since: number;
-}
-
-interface Suspicion {
-  readonly origin: string;
-  readonly startedAt: number;
-  readonly bounds: SuspicionBounds;
-  readonly confirmations: Set<string>;
-  deadline: number;
-  /** When this member next probes the suspect out of turn (with the suspicion attached). */
-  nextBuddyAt: number;
 }
 
 interface Probe {
@@ -504,18 +493,14 @@ export class Swim {
     if (m === undefined) return;
     const existing = this.#suspicions.get(s.node);
     if (m.status === 'suspect' && existing !== undefined) {
-      if (s.from === existing.origin || existing.confirmations.has(s.from)) return;
-      if (existing.confirmations.size >= existing.bounds.k) return;
-      existing.confirmations.add(s.from);
-      existing.deadline = existing.startedAt + suspicionTimeoutMs(existing.bounds, existing.confirmations.size);
-      this.#queue.enqueue(s); // others count this confirmation too
+      if (existing.confirm(s.from)) this.#queue.enqueue(s); // others count this confirmation too
       return;
     }
-    const bounds = suspicionBounds(this.#cfg, this.#liveCount());
     // Every holder of a suspicion probes the suspect out of turn (the originator one interval
     // later, it just did): a dead suspect is confirmed fast, a live one refutes to each holder.
     const nextBuddyAt = s.from === this.#cfg.name ? now + this.#cfg.probeIntervalMs : now;
-    this.#suspicions.set(s.node, { origin: s.from, startedAt: now, bounds, confirmations: new Set(), deadline: now + suspicionTimeoutMs(bounds, 0), nextBuddyAt });
+    const bounds = suspicionBounds(this.#cfg, this.#liveCount());
+    this.#suspicions.set(s.node, new Suspicion({ origin: s.from, startedAt: now, bounds, nextBuddyAt }));
     this.#setStatus(m, 'suspect', s.incarnation, now);
     this.#queue.enqueue(s);
     // Tell the suspect directly so it can refute without waiting for the rumour to find it.
