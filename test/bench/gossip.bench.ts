@@ -16,9 +16,9 @@
  * The RESULT line's headline is N=50 at 20 % loss; the other cells are in `cells`.
  */
 import { parseArgs } from 'node:util';
-import { LAN_DEFAULTS, MEMBERLIST_LAN, type GossipConfig } from '../../speaker/src/membership/config.ts';
-import { ClusterSim, memberName } from '../../speaker/src/membership/testing/cluster-sim.ts';
-import { seededRng } from '../../speaker/src/membership/testing/seeded-rng.ts';
+import { LAN_DEFAULTS, MEMBERLIST_LAN, type GossipConfig } from '@metallb-ts/speaker/membership/config.ts';
+import { ClusterSim, memberName } from '@metallb-ts/speaker/membership/testing/cluster-sim.ts';
+import { seededRng } from '@metallb-ts/speaker/membership/testing/seeded-rng.ts';
 import { percentile } from './service-load.ts';
 
 type NumericKey = keyof typeof LAN_DEFAULTS;
