@@ -5,6 +5,16 @@ import { Suspicion } from './suspicion.ts';
 const bounds = { minMs: 1000, maxMs: 6000, k: 2 };
 
 describe('Suspicion', () => {
+  it('rearm starts over at max without confirmations', () => {
+    const s = new Suspicion({ origin: 'o', startedAt: 0, bounds, nextBuddyAt: 0 });
+    s.confirm('b');
+    s.heardAt = 100;
+    s.rearm(500);
+    assert.equal(s.deadline, 6500);
+    assert.equal(s.heardAt, undefined);
+    assert.equal(s.confirm('b'), true);
+  });
+
   const cases = [
     { desc: 'no confirmation: max', confirms: [], want: 6000, accepted: [] },
     { desc: 'the origin does not confirm its own suspicion', confirms: ['o'], want: 6000, accepted: [false] },

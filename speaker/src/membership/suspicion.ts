@@ -8,9 +8,11 @@ import { suspicionTimeoutMs, type SuspicionBounds } from './config.ts';
 export class Suspicion {
   /** Member whose failed probe started the suspicion (does not count as a confirmation). */
   readonly origin: string;
-  readonly #startedAt: number;
+  #startedAt: number;
   readonly #bounds: SuspicionBounds;
   readonly #confirmations = new Set<string>();
+  /** Last time the suspect itself sent us a packet (a ping, an ack) during this suspicion. */
+  heardAt: number | undefined;
   /** When the suspicion expires into dead. */
   deadline: number;
   /** When this member next probes the suspect out of turn (with the suspicion attached). */
@@ -22,6 +24,17 @@ export class Suspicion {
     this.#bounds = opts.bounds;
     this.deadline = opts.startedAt + suspicionTimeoutMs(opts.bounds, 0);
     this.nextBuddyAt = opts.nextBuddyAt;
+  }
+
+  /**
+   * Starts over at `now` without confirmations: used when the suspect itself was heard from
+   * while suspected, i.e. it is demonstrably alive and only its refutation went missing.
+   */
+  rearm(now: number): void {
+    this.#startedAt = now;
+    this.#confirmations.clear();
+    this.heardAt = undefined;
+    this.deadline = now + suspicionTimeoutMs(this.#bounds, 0);
   }
 
   /**

@@ -139,6 +139,15 @@ describe('Swim: rumours and incarnations', () => {
     assert.deepEqual(changes.filter((c) => c.node === 'c').map((c) => c.status), ['dead']);
   });
 
+  it('a suspect heard from directly during the suspicion is not declared dead at the deadline', () => {
+    const s = withPeers();
+    s.receive('b:1', [{ type: 'suspect', node: 'c', incarnation: 0, from: 'b' }], 0);
+    s.receive('c:1', [{ type: 'ping', seq: 5, target: 'a', from: 'c' }], 10);
+    const changes = runTo(s, 11, cfg.suspicionMaxMult * cfg.suspicionMult * cfg.probeIntervalMs + 1).flatMap((o) => o.changes);
+    assert.deepEqual(changes.filter((c) => c.node === 'c'), []);
+    assert.equal(s.statusOf('c'), 'suspect');
+  });
+
   it('piggybacks rumours on its packets and the packet bytes decode to the messages', () => {
     const s = withPeers();
     const out = s.receive('b:1', [{ type: 'dead', node: 'c', incarnation: 0, from: 'b' }, { type: 'ping', seq: 1, target: 'a', from: 'b' }], 5);

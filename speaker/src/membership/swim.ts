@@ -10,7 +10,9 @@
  *   probe timeout → ask `indirectChecks` random members to ping it (ping-req), who answer with a
  *   relayed ack or a nack; no ack by the end of the interval → suspect it;
  * - a suspicion expires after a timeout that starts at max and shrinks towards min with every
- *   independent confirmation; expiry declares the member dead;
+ *   independent confirmation; expiry declares the member dead — unless the suspect itself sent
+ *   us a packet meanwhile (our deviation from memberlist: it is demonstrably alive and only its
+ *   refutation was lost, so the timer starts over while the out-of-turn probes fetch it);
  * - a member that hears it is suspected (or dead) refutes with a higher incarnation;
  * - rumours (suspect/alive/dead) are piggybacked on every packet and sent in gossip rounds,
  *   each up to the retransmit limit; push-pull exchanges the full table periodically;
@@ -321,6 +323,12 @@ export class Swim {
   #suspicionTimers(now: number): void {
     for (const [node, s] of this.#suspicions) {
       if (now < s.deadline) continue;
+      // We heard from the suspect itself during the suspicion: it is alive and only its
+      // refutation is missing (our buddy probe asks for it again). Start over, do not kill.
+      if (s.heardAt !== undefined) {
+        s.rearm(now);
+        continue;
+      }
       this.#suspicions.delete(node);
       const m = this.#members.get(node);
       if (m?.status === 'suspect') {
@@ -360,6 +368,10 @@ export class Swim {
   // ---- receiving ----
 
   #handle(from: Addr, m: Message, now: number): void {
+    if (m.type === 'ping' || m.type === 'ack' || m.type === 'nack' || m.type === 'ping-req') {
+      const s = this.#suspicions.get(m.from);
+      if (s !== undefined) s.heardAt = now;
+    }
     switch (m.type) {
       case 'ping':
         if (m.target === this.#cfg.name && !this.#leaving) this.#sendPacket(from, [{ type: 'ack', seq: m.seq, from: this.#cfg.name }]);
