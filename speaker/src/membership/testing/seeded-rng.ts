@@ -1,0 +1,16 @@
+/**
+ * A small seeded PRNG (mulberry32) for simulations: the same seed gives the same run.
+ */
+import type { Rng } from '@metallb-ts/lib/random/rng.ts';
+
+/** An {@link Rng} whose sequence is fully determined by `seed`. */
+export function seededRng(seed: number): Rng {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
