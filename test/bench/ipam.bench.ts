@@ -18,12 +18,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { ControlPlane } from '../harness/control-plane.ts';
-import { installCrds } from '../harness/crds.ts';
 import { OperatorProcess } from '../harness/operator-process.ts';
 import { allocatorMicrobench } from './ipam-alloc.ts';
-import { createServices, createToIngressMs, IngressTracker, percentile } from './service-load.ts';
+import { createServices, createToIngressMs, IngressTracker, percentile, prepareLoadCluster } from './service-load.ts';
 
 const METALLB_NS = 'metallb-system';
 const SERVICE_NS = 'ipam-bench';
@@ -65,14 +63,6 @@ async function before<T>(p: Promise<T>, deadline: number, phase: string): Promis
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** Creates the bench's IPAddressPool. */
-async function createPool(kc: KubeConfig): Promise<void> {
-  await kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
-    group: 'metallb.io', version: 'v1beta1', namespace: METALLB_NS, plural: 'ipaddresspools',
-    body: { apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: POOL.name, namespace: METALLB_NS }, spec: { addresses: [POOL.cidr] } },
-  });
 }
 
 /** User + system CPU seconds a process has used so far (/proc/<pid>/stat), 0 when unreadable. */
@@ -132,10 +122,7 @@ async function loadRun(a: BenchArgs, deadline: number): Promise<LoadResult> {
   let tracker: IngressTracker | undefined;
   try {
     await before((async () => {
-      await installCrds(cp.kubeConfig);
-      await cp.ensureNamespace(METALLB_NS);
-      await cp.ensureNamespace(SERVICE_NS);
-      await createPool(cp.kubeConfig);
+      await prepareLoadCluster(cp, { metallbNamespace: METALLB_NS, serviceNamespace: SERVICE_NS, pool: POOL });
     })(), deadline, 'CRDs, namespaces, pool');
     tracker = new IngressTracker(cp.kubeConfig, SERVICE_NS);
     await before(tracker.start(), deadline, 'service watch');
