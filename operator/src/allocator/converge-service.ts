@@ -54,6 +54,12 @@ export type ConvergeDecision =
 export interface ConvergeOptions {
   /** `--lb-class`: unset → only services without a class; set → only that class. */
   readonly lbClass?: string;
+  /**
+   * The allocator's addresses for this key were allocated to this very Service (same UID) by
+   * this operator: when the Service shows no ingress (its write failed, or someone cleared the
+   * status), those addresses are kept and written again instead of being released.
+   */
+  readonly holdsOwn?: boolean;
 }
 
 /** Mutable working state of one convergence. */
@@ -63,6 +69,8 @@ interface Ctx {
   readonly claim: ServiceClaim;
   readonly policy: IpFamilyPolicy;
   readonly alloc: Allocator;
+  /** See {@link ConvergeOptions.holdsOwn}. */
+  readonly holdsOwn: boolean;
   readonly events: ServiceEvent[];
   /** What the written Service would hold; undefined = untouched. */
   next: { ingress: readonly string[]; pool: string | null } | undefined;
@@ -85,10 +93,6 @@ function clear(ctx: Ctx): readonly Ip[] {
   return [];
 }
 
-/** Ingress addresses as MetalLB parses them (undefined for unparseable text). */
-const ingressOf = (svc: V1Service): (Ip | undefined)[] =>
-  (svc.status?.loadBalancer?.ingress ?? []).flatMap((i) => (i.ip ? [parseServiceIp(i.ip)] : []));
-
 /** MetalLB's `serviceFamilyChanged`. */
 function familyChanged(lb: ServiceFamily | undefined, cluster: ServiceFamily, policy: IpFamilyPolicy): boolean {
   if (lb === undefined) return true;
@@ -108,11 +112,18 @@ function preconditions(ctx: Ctx): 'done' | 'failed' | 'continue' {
   return 'continue';
 }
 
+/** The ingress texts, or the operator's own held addresses when the Service shows none. */
+function ingressTexts(ctx: Ctx): string[] {
+  const texts = (ctx.svc.status?.loadBalancer?.ingress ?? []).flatMap((i) => (i.ip ? [i.ip] : []));
+  if (texts.length > 0 || !ctx.holdsOwn) return texts;
+  return (ctx.alloc.ipsOf(ctx.key) ?? []).map(ipText);
+}
+
 /** Step 5: existing ingress whose family no longer fits is dropped. */
 function existingIps(ctx: Ctx): Result<readonly Ip[], 'failed'> {
-  const parsed = ingressOf(ctx.svc);
+  const texts = ingressTexts(ctx);
+  const parsed = texts.map(parseServiceIp);
   if (parsed.length === 0) return ok(clear(ctx));
-  const texts = (ctx.svc.status?.loadBalancer?.ingress ?? []).flatMap((i) => (i.ip ? [i.ip] : []));
   const lbFamily = familyOfAddresses(texts);
   if (!lbFamily.ok) ctx.events.push(warning('nolbIPsIPFamily', `Failed to retrieve LBIPs IPFamily for ${quoteList(texts)}: ${lbFamily.error}`));
   const cluster = serviceFamilyOf(ctx.svc);
@@ -238,7 +249,7 @@ export function convergeService(svc: V1Service, alloc: Allocator, opts: Converge
   if (ignoredByClass(svc, opts.lbClass)) return { action: 'ignore' };
   const key = keyOf(svc);
   const before = alloc.ipsOf(key);
-  const ctx: Ctx = { svc, key, claim: claimOf(svc), policy: policyOf(svc), alloc, events: [], next: undefined };
+  const ctx: Ctx = { svc, key, claim: claimOf(svc), policy: policyOf(svc), alloc, holdsOwn: opts.holdsOwn === true, events: [], next: undefined };
   const succeeded = converge(ctx);
   const current = { ingress: (svc.status?.loadBalancer?.ingress ?? []).flatMap((i) => (i.ip ? [i.ip] : [])), pool: svc.metadata?.annotations?.[POOL_ANNOTATION] ?? null };
   const next = ctx.next ?? current;
