@@ -15,6 +15,7 @@
 import { ApiException, CoreV1Api, EventsV1Api, type KubeConfig, type V1Service } from '@kubernetes/client-node';
 import { informerFor, type SupervisedInformer } from '../../lib/src/k8s/informer.ts';
 import { pooledKubeConfig } from '../../lib/src/k8s/kube-config.ts';
+import { pollUntil } from '../../lib/src/k8s/poll.ts';
 import { createServices, ingressOf } from './service-load.ts';
 
 /** What the audit knows about one Service (one UID). */
@@ -195,4 +196,21 @@ export function churnNumbers(audit: ServiceAudit, events: ReadonlyMap<string, nu
   const wrong = allocated.filter(([uid]) => events.get(uid) !== 1).map(([uid, a]) => `${a.name}×${String(events.get(uid) ?? 0)}`);
   const per = (n: number): number => (allocated.length === 0 ? Number.NaN : n / allocated.length);
   return { allocated: allocated.length, ipChanges: audit.changes.length, writesPerService: per(writes), eventsPerService: per(count), wrongEventCounts: wrong };
+}
+
+/**
+ * Waits (bounded) until every live Service has an IP and every allocated one has an
+ * `IPAllocated` event (events are sent asynchronously), then 1 s more so late duplicates land
+ * too; returns the numbers. Throws naming the Services still without an IP.
+ */
+export async function settleChurn(audit: ServiceAudit, kc: KubeConfig, namespace: string, timeoutMs: number): Promise<ChurnNumbers> {
+  const settled = await pollUntil(() => (audit.pending().length === 0 ? true : undefined), { timeoutMs, intervalMs: 100 });
+  if (!settled.ok) throw new Error(`live Services without an IP after ${String(timeoutMs)} ms: ${audit.pending().join(' ')}`);
+  const allocated = [...audit.services].filter(([, a]) => a.firstIngress !== '').map(([uid]) => uid);
+  await pollUntil(async () => {
+    const ev = await ipAllocatedEvents(kc, namespace);
+    return allocated.every((u) => ev.has(u)) ? true : undefined;
+  }, { timeoutMs: 10_000, intervalMs: 250 });
+  await new Promise((r) => setTimeout(r, 1000));
+  return churnNumbers(audit, await ipAllocatedEvents(kc, namespace));
 }
