@@ -16,7 +16,7 @@ import { ApiException, CoreV1Api, EventsV1Api, type KubeConfig, type V1Service }
 import { informerFor, type SupervisedInformer } from '../../lib/src/k8s/informer.ts';
 import { pooledKubeConfig } from '../../lib/src/k8s/kube-config.ts';
 import { pollUntil } from '../../lib/src/k8s/poll.ts';
-import { createServices, ingressOf } from './service-load.ts';
+import { createService, ingressOf, loadBalancerService } from './service-load.ts';
 
 /** What the audit knows about one Service (one UID). */
 export interface AuditedService {
@@ -146,7 +146,7 @@ export async function runChurn(kc: KubeConfig, o: ChurnOptions): Promise<ChurnRe
       const step = plan[i];
       if (step === undefined) continue;
       if (step.op === 'create') {
-        const p = createServices(kc, { namespace: o.namespace, names: [step.name], concurrency: 1 }).then(() => undefined);
+        const p = createService(core, loadBalancerService({ namespace: o.namespace, name: step.name }), 5).then(() => undefined);
         createdAt.set(step.name, p);
         await p;
       } else {

@@ -99,7 +99,7 @@ export async function createServices(kc: KubeConfig, o: CreateOptions): Promise<
     for (let i = next++; i < o.names.length; i = next++) {
       const name = o.names[i] ?? '';
       requestedAt.set(name, performance.now());
-      retries += await createOne(core, loadBalancerService({ namespace: o.namespace, name, ...(o.pool === undefined ? {} : { pool: o.pool }) }), o.attempts ?? 5);
+      retries += await createService(core, loadBalancerService({ namespace: o.namespace, name, ...(o.pool === undefined ? {} : { pool: o.pool }) }), o.attempts ?? 5);
     }
   };
   const t0 = performance.now();
@@ -108,7 +108,7 @@ export async function createServices(kc: KubeConfig, o: CreateOptions): Promise<
 }
 
 /** One create with bounded retries of transient failures; 409 counts as created. Returns retries. */
-async function createOne(core: CoreV1Api, body: V1Service, attempts: number): Promise<number> {
+export async function createService(core: CoreV1Api, body: V1Service, attempts: number): Promise<number> {
   for (let attempt = 1; ; attempt++) {
     try {
       await core.createNamespacedService({ namespace: body.metadata?.namespace ?? '', body });
