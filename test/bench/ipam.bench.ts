@@ -189,7 +189,7 @@ async function churnPhase(cp: ControlPlane, creates: number, restart: () => Prom
   const audit = new ServiceAudit(cp.kubeConfig, CHURN_NS);
   await audit.start();
   try {
-    await runChurn(cp.kubeConfig, { namespace: CHURN_NS, creates, deletes: Math.floor((creates * 4) / 5), concurrency: 32, midway: restart, prefix: 'churn' });
+    await runChurn(cp.kubeConfig, { namespace: CHURN_NS, creates, deletes: Math.floor((creates * 4) / 5), concurrency: 32, midway: restart, prefix: 'churn', hasIngress: (n) => audit.hasIngress(n) });
     return await settleChurn(audit, cp.kubeConfig, CHURN_NS, Math.max(0, deadline - performance.now()));
   } finally {
     await audit.stop();

@@ -88,6 +88,11 @@ export class ServiceAudit {
     return this.#changes;
   }
 
+  /** Whether a live Service of that name has an ingress now. */
+  hasIngress(name: string): boolean {
+    return [...this.#byUid.values()].some((a) => a.name === name && !a.deleted && a.current !== '');
+  }
+
   /** Live Services (seen, not deleted) without an ingress yet. */
   pending(): string[] {
     return [...this.#byUid.values()].filter((a) => !a.deleted && a.firstIngress === '').map((a) => a.name);
@@ -109,6 +114,11 @@ export interface ChurnOptions {
   readonly midway?: () => Promise<void>;
   /** Name prefix (default `churn`). */
   readonly prefix?: string;
+  /**
+   * A delete waits (bounded, 20 s) until this says the Service has its IP, so deletes free
+   * allocated addresses while others are being allocated; no waiting when absent.
+   */
+  readonly hasIngress?: (name: string) => boolean;
 }
 
 /** What {@link runChurn} did. */
@@ -151,6 +161,8 @@ export async function runChurn(kc: KubeConfig, o: ChurnOptions): Promise<ChurnRe
         await p;
       } else {
         await createdAt.get(step.name);
+        const has = o.hasIngress;
+        if (has !== undefined) await pollUntil(() => (has(step.name) ? true : undefined), { timeoutMs: 20_000, intervalMs: 20 });
         await core.deleteNamespacedService({ namespace: o.namespace, name: step.name }).catch((e: unknown) => {
           if (!(e instanceof ApiException && e.code === 404)) throw e;
         });

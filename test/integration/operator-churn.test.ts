@@ -1,8 +1,8 @@
 /**
  * IP allocation under create/delete churn on a real apiserver: 400 LoadBalancer Services are
- * created and 320 of them deleted while later creates are still running (32 requests in flight),
- * so freed addresses are re-used all the time, and the operator (in-process) is restarted in the
- * middle. One watch over every Service for the whole test fails the test on ANY change of a live
+ * created and 320 of them deleted (each once it has its IP) while later creates are still running
+ * (32 requests in flight), so freed addresses are re-used all the time, and the operator
+ * (in-process) is restarted in the middle. One watch over every Service for the whole test fails the test on ANY change of a live
  * Service's IP once set (an IP may only disappear with its Service); every Service that got an
  * IP must have exactly one `IPAllocated` event (events.k8s.io, regarding its UID), and its
  * annotation and ingress must have reached the apiserver in one write.
@@ -44,7 +44,7 @@ describe('allocation under create/delete churn with an operator restart', () => 
     };
     op = await start('churn-0');
     const report = await runChurn(cp.kubeConfig, {
-      namespace: NS, creates: 400, deletes: 320, concurrency: 32,
+      namespace: NS, creates: 400, deletes: 320, concurrency: 32, hasIngress: (name) => audit.hasIngress(name),
       midway: async () => {
         await op?.stop();
         op = await start('churn-1');
