@@ -1,5 +1,5 @@
 /**
- * IPAM end to end: `npm run bench -- ipam [--services N] [--concurrency C] [--timeout-s S]`.
+ * IPAM end to end: `npm run bench -- ipam [--services N] [--concurrency C] [--timeout-s S] [--churn C]`.
  *
  * A real etcd + kube-apiserver, the metallb.io CRDs, one IPAddressPool 2001:db8:100::/112
  * (65,536 addresses) and the operator as a child process. Services are IPv6 SingleStack (the
@@ -10,7 +10,11 @@
  * - all_allocated_s: first create request sent → last first-ingress received;
  * - latency_p50_ms / latency_p99_ms: per Service, create request sent → first ingress received;
  * - operator_rss_mib: the operator's peak RSS, sampled every 250 ms during the run;
- * - the allocator microbench (ipam-alloc.ts) and its ratio to the MetalLB-style linear scan.
+ * - the allocator microbench (ipam-alloc.ts) and its ratio to the MetalLB-style linear scan;
+ * - a churn phase (service-churn.ts) in its own namespace: --churn C Services created (default
+ *   400) and 4 of 5 deleted while later creates run, the operator restarted halfway; from ONE
+ *   watch and the Events: writes_per_service (MODIFIED events per allocated Service),
+ *   ip_allocated_events_per_service, ip_changes_under_churn (a live Service's IP changing).
  *
  * Gives up after --timeout-s (default 600) with an error naming the phase. Cleans up everything.
  */
@@ -18,15 +22,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { ControlPlane } from '../harness/control-plane.ts';
-import { installCrds } from '../harness/crds.ts';
 import { OperatorProcess } from '../harness/operator-process.ts';
 import { allocatorMicrobench } from './ipam-alloc.ts';
-import { createServices, createToIngressMs, IngressTracker, percentile } from './service-load.ts';
+import { runChurn, ServiceAudit, settleChurn, type ChurnNumbers } from './service-churn.ts';
+import { createServices, createToIngressMs, IngressTracker, percentile, prepareLoadCluster } from './service-load.ts';
 
 const METALLB_NS = 'metallb-system';
 const SERVICE_NS = 'ipam-bench';
+const CHURN_NS = 'ipam-churn';
 const POOL = { name: 'bench-v6', cidr: '2001:db8:100::/112' };
 
 /** Command-line knobs. */
@@ -34,13 +38,14 @@ interface BenchArgs {
   readonly services: number;
   readonly concurrency: number;
   readonly timeoutS: number;
+  readonly churn: number;
 }
 
 /** Parses `--services`, `--concurrency`, `--timeout-s`; throws on a bad value. */
 function argsOf(argv: readonly string[]): BenchArgs {
   const { values } = parseArgs({
     args: [...argv], strict: true,
-    options: { services: { type: 'string' }, concurrency: { type: 'string' }, 'timeout-s': { type: 'string' } },
+    options: { services: { type: 'string' }, concurrency: { type: 'string' }, 'timeout-s': { type: 'string' }, churn: { type: 'string' } },
   });
   const int = (flag: string, text: string | undefined, fallback: number): number => {
     const n = text === undefined ? fallback : Number(text);
@@ -51,6 +56,7 @@ function argsOf(argv: readonly string[]): BenchArgs {
     services: int('services', values.services, 5000),
     concurrency: int('concurrency', values.concurrency, 32),
     timeoutS: int('timeout-s', values['timeout-s'], 600),
+    churn: int('churn', values.churn, 400),
   };
 }
 
@@ -65,14 +71,6 @@ async function before<T>(p: Promise<T>, deadline: number, phase: string): Promis
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** Creates the bench's IPAddressPool. */
-async function createPool(kc: KubeConfig): Promise<void> {
-  await kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
-    group: 'metallb.io', version: 'v1beta1', namespace: METALLB_NS, plural: 'ipaddresspools',
-    body: { apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: POOL.name, namespace: METALLB_NS }, spec: { addresses: [POOL.cidr] } },
-  });
 }
 
 /** User + system CPU seconds a process has used so far (/proc/<pid>/stat), 0 when unreadable. */
@@ -123,6 +121,12 @@ interface LoadResult {
   create_rate_per_s: number;
   create_retries: number;
   watch_errors: number;
+  /** Churn phase: effective writes (MODIFIED events) per allocated Service. */
+  writes_per_service: number;
+  /** Churn phase: IPAllocated occurrences per allocated Service. */
+  ip_allocated_events_per_service: number;
+  /** Churn phase: changes of a live Service's IP once set. */
+  ip_changes_under_churn: number;
 }
 
 /** Control plane up, operator running and proven live; the load; the measurements. */
@@ -132,10 +136,7 @@ async function loadRun(a: BenchArgs, deadline: number): Promise<LoadResult> {
   let tracker: IngressTracker | undefined;
   try {
     await before((async () => {
-      await installCrds(cp.kubeConfig);
-      await cp.ensureNamespace(METALLB_NS);
-      await cp.ensureNamespace(SERVICE_NS);
-      await createPool(cp.kubeConfig);
+      await prepareLoadCluster(cp, { metallbNamespace: METALLB_NS, serviceNamespace: SERVICE_NS, pool: POOL });
     })(), deadline, 'CRDs, namespaces, pool');
     tracker = new IngressTracker(cp.kubeConfig, SERVICE_NS);
     await before(tracker.start(), deadline, 'service watch');
@@ -158,6 +159,12 @@ async function loadRun(a: BenchArgs, deadline: number): Promise<LoadResult> {
     if (!all) console.error(`ipam bench: gave up waiting for IPs: ${String(allocated)} of ${String(a.services)} allocated`);
     const lat = createToIngressMs(created.requestedAt, tracker.firstIngressAt);
     const lastAt = Math.max(...names.map((n) => tracker?.firstIngressAt.get(n) ?? Number.NaN));
+    const restart = async (): Promise<void> => {
+      await op?.stop();
+      op = await OperatorProcess.start({ kubeconfigPath: cp.kubeconfigPath, namespace: METALLB_NS, identity: 'bench-2', logFile: join(cp.dir, 'operator-2.log') });
+      await op.waitReady(Math.max(0, deadline - performance.now()));
+    };
+    const churn = await before(churnPhase(cp, a.churn, restart, deadline), deadline, 'churn');
     return {
       services: a.services, allocated,
       distinct_ips: new Set(names.map((n) => tracker?.ingress(n) ?? '').filter((ip) => ip !== '')).size,
@@ -166,11 +173,26 @@ async function loadRun(a: BenchArgs, deadline: number): Promise<LoadResult> {
       operator_rss_mib: round(peakRss), operator_cpu_s: round(cpuS),
       create_rate_per_s: round(a.services / (created.durationMs / 1000)),
       create_retries: created.retries, watch_errors: tracker.errors.length,
+      writes_per_service: round(churn.writesPerService, 3), ip_allocated_events_per_service: round(churn.eventsPerService, 3),
+      ip_changes_under_churn: churn.ipChanges,
     };
   } finally {
     await op?.stop();
     await tracker?.stop();
     await cp.stop();
+  }
+}
+
+/** Churn in its own namespace with an operator restart halfway; the audit's numbers. */
+async function churnPhase(cp: ControlPlane, creates: number, restart: () => Promise<void>, deadline: number): Promise<ChurnNumbers> {
+  await cp.ensureNamespace(CHURN_NS);
+  const audit = new ServiceAudit(cp.kubeConfig, CHURN_NS);
+  await audit.start();
+  try {
+    await runChurn(cp.kubeConfig, { namespace: CHURN_NS, creates, deletes: Math.floor((creates * 4) / 5), concurrency: 32, midway: restart, prefix: 'churn', hasIngress: (n) => audit.hasIngress(n) });
+    return await settleChurn(audit, cp.kubeConfig, CHURN_NS, Math.max(0, deadline - performance.now()));
+  } finally {
+    await audit.stop();
   }
 }
 
@@ -182,6 +204,8 @@ function printTable(r: Record<string, unknown>): void {
     ['create → ingress p50 / p99 / max', `${String(r.latency_p50_ms)} / ${String(r.latency_p99_ms)} / ${String(r.latency_max_ms)} ms`],
     ['apiserver create rate', `${String(r.create_rate_per_s)} /s (${String(r.create_retries)} retries)`],
     ['operator peak RSS / CPU during the run', `${String(r.operator_rss_mib)} MiB / ${String(r.operator_cpu_s)} s`],
+    ['churn: writes / IPAllocated per Service', `${String(r.writes_per_service)} / ${String(r.ip_allocated_events_per_service)}`],
+    ['churn: live IPs changed', String(r.ip_changes_under_churn)],
     ['allocator: fill /16 (65,536)', `${String(r.fill_slash16_ms)} ms`],
     ['allocator: one alloc from a /64', `${String(r.alloc_slash64_us)} µs`],
     ['linear scan: fill /16', `${String(r.naive_fill_slash16_ms)} ms (×${String(r.naive_ratio)})`],

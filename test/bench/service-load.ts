@@ -15,10 +15,33 @@
  */
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ApiException, CoreV1Api, type KubeConfig, type V1Service } from '@kubernetes/client-node';
+import { ApiException, CoreV1Api, CustomObjectsApi, type KubeConfig, type V1Service } from '@kubernetes/client-node';
 import { informerFor, type SupervisedInformer } from '@metallb-ts/lib/k8s/informer.ts';
 import { pollUntil } from '@metallb-ts/lib/time/poll.ts';
 import { pooledKubeConfig } from '@metallb-ts/lib/k8s/kube-config.ts';
+import type { ControlPlane } from '../harness/control-plane.ts';
+import { installCrds } from '../harness/crds.ts';
+
+/** What {@link prepareLoadCluster} sets up. */
+export interface LoadClusterOptions {
+  /** The operator's namespace, where the pool lives. */
+  readonly metallbNamespace: string;
+  /** Where the Services go. */
+  readonly serviceNamespace: string;
+  /** The one IPAddressPool. */
+  readonly pool: { readonly name: string; readonly cidr: string };
+}
+
+/** Installs the CRDs, creates both namespaces and the IPAddressPool on a started control plane. */
+export async function prepareLoadCluster(cp: ControlPlane, o: LoadClusterOptions): Promise<void> {
+  await installCrds(cp.kubeConfig);
+  await cp.ensureNamespace(o.metallbNamespace);
+  await cp.ensureNamespace(o.serviceNamespace);
+  await cp.kubeConfig.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
+    group: 'metallb.io', version: 'v1beta1', namespace: o.metallbNamespace, plural: 'ipaddresspools',
+    body: { apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: o.pool.name, namespace: o.metallbNamespace }, spec: { addresses: [o.pool.cidr] } },
+  });
+}
 
 /** Shape of a generated Service. */
 export interface LoadServiceOptions {
@@ -76,7 +99,7 @@ export async function createServices(kc: KubeConfig, o: CreateOptions): Promise<
     for (let i = next++; i < o.names.length; i = next++) {
       const name = o.names[i] ?? '';
       requestedAt.set(name, performance.now());
-      retries += await createOne(core, loadBalancerService({ namespace: o.namespace, name, ...(o.pool === undefined ? {} : { pool: o.pool }) }), o.attempts ?? 5);
+      retries += await createService(core, loadBalancerService({ namespace: o.namespace, name, ...(o.pool === undefined ? {} : { pool: o.pool }) }), o.attempts ?? 5);
     }
   };
   const t0 = performance.now();
@@ -85,7 +108,7 @@ export async function createServices(kc: KubeConfig, o: CreateOptions): Promise<
 }
 
 /** One create with bounded retries of transient failures; 409 counts as created. Returns retries. */
-async function createOne(core: CoreV1Api, body: V1Service, attempts: number): Promise<number> {
+export async function createService(core: CoreV1Api, body: V1Service, attempts: number): Promise<number> {
   for (let attempt = 1; ; attempt++) {
     try {
       await core.createNamespacedService({ namespace: body.metadata?.namespace ?? '', body });

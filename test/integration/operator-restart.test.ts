@@ -12,13 +12,12 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CoordinationV1Api, CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import { CoordinationV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { pollUntil } from '@metallb-ts/lib/time/poll.ts';
 import { ControlPlane } from '../harness/control-plane.ts';
 import { logTail } from '../harness/control-plane-process.ts';
-import { installCrds } from '../harness/crds.ts';
 import { OperatorProcess } from '../harness/operator-process.ts';
-import { createServices, IngressTracker, ingressOf } from '../bench/service-load.ts';
+import { createServices, IngressTracker, ingressOf, prepareLoadCluster } from '../bench/service-load.ts';
 
 const METALLB_NS = 'metallb-system';
 const NS = 'restart';
@@ -72,13 +71,7 @@ describe('operator restarts never change an allocated IP', () => {
 
   before(async () => {
     cp = await ControlPlane.start();
-    await installCrds(cp.kubeConfig);
-    await cp.ensureNamespace(METALLB_NS);
-    await cp.ensureNamespace(NS);
-    await cp.kubeConfig.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
-      group: 'metallb.io', version: 'v1beta1', namespace: METALLB_NS, plural: 'ipaddresspools',
-      body: { apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: 'restart-v6', namespace: METALLB_NS }, spec: { addresses: ['2001:db8:100::/112'] } },
-    });
+    await prepareLoadCluster(cp, { metallbNamespace: METALLB_NS, serviceNamespace: NS, pool: { name: 'restart-v6', cidr: '2001:db8:100::/112' } });
     tracker = new IngressTracker(cp.kubeConfig, NS);
     await tracker.start();
   });

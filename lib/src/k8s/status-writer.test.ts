@@ -115,6 +115,18 @@ describe('StatusWriter', () => {
     assert.deepEqual(await s.writer.write('ns/a', setStatus('x')), ok('unchanged'));
     assert.equal(s.port.writes.length, 1);
   });
+
+  it('writeObject returns the stored object, or the fresh one when nothing changed', async () => {
+    const s = setup(['ns/a']);
+    assert.deepEqual(await s.writer.writeObject('ns/a', setStatus('x')), ok({ outcome: 'written', object: { rv: 2, status: 'x' } }));
+    assert.deepEqual(await s.writer.writeObject('ns/a', setStatus('x')), ok({ outcome: 'unchanged', object: { rv: 2, status: 'x' } }));
+  });
+
+  it("a mutation answering 'gone' (another object under the key) writes nothing", async () => {
+    const s = setup(['ns/a']);
+    assert.deepEqual(await s.writer.write('ns/a', () => 'gone'), ok('gone'));
+    assert.equal(s.port.writes.length, 0);
+  });
 });
 
 describe('splitKey', () => {

@@ -5,7 +5,8 @@
  *   and a write for a key already in flight runs once after it (never two at once for one key);
  * - runs at most `concurrency` requests at a time;
  * - reads the object fresh, applies the mutate fn, writes /status; on 409 it re-reads and
- *   re-applies (up to `maxAttempts`);
+ *   re-applies (up to `maxAttempts`); the mutate fn may answer `'gone'` when the fresh object is
+ *   not the one the write was for (another UID under the same name);
  * - counts successful writes in `metallb_k8s_client_updates_total` and failed ones in
  *   `metallb_k8s_client_update_errors_total`.
  */
@@ -23,11 +24,20 @@ export interface StatusPort<T> {
   updateStatus(key: string, obj: T): Promise<Result<T, 'conflict' | 'not-found'>>;
 }
 
-/** Turns the mutated object into "no write needed" when it returns undefined. */
-export type StatusMutation<T> = (fresh: T) => T | undefined;
+/**
+ * Makes the fresh object's next version: undefined = no write needed, `'gone'` = the fresh
+ * object is not the one this write was meant for (e.g. another UID: deleted and re-created).
+ */
+export type StatusMutation<T> = (fresh: T) => T | undefined | 'gone';
 
 /** How a write ended. */
 export type WriteOutcome = 'written' | 'unchanged' | 'gone';
+
+/** How a write ended, with the object as the apiserver returned (`written`) or last had it (`unchanged`). */
+export interface Written<T> {
+  readonly outcome: WriteOutcome;
+  readonly object?: T;
+}
 
 /** Options of {@link StatusWriter}. */
 export interface StatusWriterOptions<T> {
@@ -54,7 +64,7 @@ export class StatusConflictError extends Error {
 
 interface Pending<T> {
   mutate: StatusMutation<T>;
-  readonly waiters: Array<(r: Result<WriteOutcome, unknown>) => void>;
+  readonly waiters: Array<(r: Result<Written<T>, unknown>) => void>;
 }
 
 /** See the module comment. */
@@ -70,7 +80,13 @@ export class StatusWriter<T> {
   }
 
   /** Queues a write; resolves when this or a newer write for the same key has been applied. */
-  write(key: string, mutate: StatusMutation<T>): Promise<Result<WriteOutcome, unknown>> {
+  async write(key: string, mutate: StatusMutation<T>): Promise<Result<WriteOutcome, unknown>> {
+    const r = await this.writeObject(key, mutate);
+    return r.ok ? ok(r.value.outcome) : r;
+  }
+
+  /** {@link write}, also returning the object written (or found already right). */
+  writeObject(key: string, mutate: StatusMutation<T>): Promise<Result<Written<T>, unknown>> {
     return new Promise((resolve) => {
       const p = this.#pending.get(key);
       if (p === undefined) this.#pending.set(key, { mutate, waiters: [resolve] });
@@ -101,7 +117,7 @@ export class StatusWriter<T> {
 
   async #run(key: string, p: Pending<T>): Promise<void> {
     const flat = await this.#apply(key, p.mutate).catch((e: unknown) => err(e));
-    if (flat.ok && flat.value === 'written') this.#o.metrics?.updates.inc();
+    if (flat.ok && flat.value.outcome === 'written') this.#o.metrics?.updates.inc();
     if (!flat.ok) {
       this.#o.metrics?.updateErrors.inc();
       this.#o.logger?.warn('status write failed', { reason: String(flat.error), object: key });
@@ -111,16 +127,17 @@ export class StatusWriter<T> {
     this.#pump();
   }
 
-  async #apply(key: string, mutate: StatusMutation<T>): Promise<Result<WriteOutcome, unknown>> {
+  async #apply(key: string, mutate: StatusMutation<T>): Promise<Result<Written<T>, unknown>> {
     const attempts = this.#o.maxAttempts ?? 5;
     for (let i = 0; i < attempts; i++) {
       const fresh = await this.#o.port.get(key);
-      if (fresh === undefined) return ok('gone');
+      if (fresh === undefined) return ok({ outcome: 'gone' });
       const next = mutate(fresh);
-      if (next === undefined) return ok('unchanged');
+      if (next === 'gone') return ok({ outcome: 'gone' });
+      if (next === undefined) return ok({ outcome: 'unchanged', object: fresh });
       const r = await this.#o.port.updateStatus(key, next);
-      if (r.ok) return ok('written');
-      if (r.error === 'not-found') return ok('gone');
+      if (r.ok) return ok({ outcome: 'written', object: r.value });
+      if (r.error === 'not-found') return ok({ outcome: 'gone' });
     }
     return err(new StatusConflictError(key, attempts));
   }

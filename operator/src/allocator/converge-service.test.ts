@@ -205,6 +205,21 @@ describe('convergeService: existing addresses', () => {
       input: { pools: [V4], before: [{ name: 'old', ingress: ['10.0.0.0'] }], svc: { name: 'new' } },
       want: { ingress: ['10.0.0.1'] },
     },
+    {
+      desc: 'holdsOwn, no ingress (write failed / status cleared): the held address is written again, no IPAllocated',
+      input: { pools: [V4], before: [{ lbIP: '10.0.0.2' }], svc: {}, opts: { holdsOwn: true } },
+      want: { ingress: ['10.0.0.2'], pool: 'a-v4', reasons: [], changed: true, outcome: 'success' },
+    },
+    {
+      desc: 'no ingress and not known as own: start over as MetalLB does (lowest free)',
+      input: { pools: [V4], before: [{ lbIP: '10.0.0.2' }], svc: {} },
+      want: { ingress: ['10.0.0.0'], reasons: ['IPAllocated'], changed: true },
+    },
+    {
+      desc: 'holdsOwn never overrides a request: the requested address replaces the held one',
+      input: { pools: [V4], before: [{ lbIP: '10.0.0.2' }], svc: { lbIP: '10.0.0.3' }, opts: { holdsOwn: true } },
+      want: { ingress: ['10.0.0.3'], reasons: ['IPAllocated'], changed: true },
+    },
   ]);
 });
 

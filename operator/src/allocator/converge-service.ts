@@ -57,6 +57,12 @@ export type ConvergeDecision =
 export interface ConvergeOptions {
   /** `--lb-class`: unset → only services without a class; set → only that class. */
   readonly lbClass?: string;
+  /**
+   * The allocator's addresses for this key were allocated to this very Service (same UID) by
+   * this operator: when the Service shows no ingress (its write failed, or someone cleared the
+   * status), those addresses are kept and written again instead of being released.
+   */
+  readonly holdsOwn?: boolean;
 }
 
 /** Mutable working state of one convergence. */
@@ -66,6 +72,8 @@ interface Ctx {
   readonly claim: ServiceClaim;
   readonly policy: IpFamilyPolicy;
   readonly alloc: Allocator;
+  /** See {@link ConvergeOptions.holdsOwn}. */
+  readonly holdsOwn: boolean;
   readonly events: ServiceEvent[];
   /** What the written Service would hold; undefined = untouched. */
   next: { ingress: readonly string[]; pool: string | null } | undefined;
@@ -101,10 +109,6 @@ function clear(ctx: Ctx): readonly IpAddress[] {
   return [];
 }
 
-/** Ingress addresses as MetalLB parses them (undefined for unparseable text). */
-const ingressOf = (svc: V1Service): (IpAddress | undefined)[] =>
-  (svc.status?.loadBalancer?.ingress ?? []).flatMap((i) => (i.ip ? [parseServiceIp(i.ip)] : []));
-
 /** MetalLB's `serviceFamilyChanged`. */
 function familyChanged(lb: ServiceFamily | undefined, cluster: ServiceFamily, policy: IpFamilyPolicy): boolean {
   if (lb === undefined) return true;
@@ -124,11 +128,19 @@ function preconditions(ctx: Ctx): 'done' | 'failed' | 'continue' {
   return 'continue';
 }
 
+/** The ingress texts, or the operator's own held addresses when the Service shows none. */
+function ingressTexts(ctx: Ctx): string[] {
+  const texts = (ctx.svc.status?.loadBalancer?.ingress ?? []).flatMap((i) => (i.ip ? [i.ip] : []));
+  if (texts.length > 0 || !ctx.holdsOwn) return texts;
+  return (ctx.alloc.ipsOf(ctx.key) ?? []).map(ipText);
+}
+
 /** Step 5: existing ingress whose family no longer fits is dropped. */
 function existingIps(ctx: Ctx): Result<readonly IpAddress[], 'failed'> {
-  const parsed = ingressOf(ctx.svc);
+  const raw = ingressTexts(ctx);
+  const parsed = raw.map(parseServiceIp);
   if (parsed.length === 0) return ok(clear(ctx));
-  const texts = (ctx.svc.status?.loadBalancer?.ingress ?? []).flatMap((i) => (i.ip ? [goIpText(i.ip)] : []));
+  const texts = raw.map(goIpText);
   const lbFamily = familyOfAddresses(texts);
   if (!lbFamily.ok) ctx.events.push(warning('nolbIPsIPFamily', `Failed to retrieve LBIPs IPFamily for ${quoteList(texts)}: ${lbFamily.error}`));
   const cluster = serviceFamilyOf(ctx.svc);
@@ -253,7 +265,7 @@ export function convergeService(svc: V1Service, alloc: Allocator, opts: Converge
   if (ignoredByClass(svc, opts.lbClass)) return { action: 'ignore' };
   const key = keyOf(svc);
   const before = alloc.ipsOf(key);
-  const ctx: Ctx = { svc, key, claim: claimOf(svc), policy: policyOf(svc), alloc, events: [], next: undefined };
+  const ctx: Ctx = { svc, key, claim: claimOf(svc), policy: policyOf(svc), alloc, holdsOwn: opts.holdsOwn === true, events: [], next: undefined };
   const succeeded = converge(ctx);
   const current = { ingress: (svc.status?.loadBalancer?.ingress ?? []).flatMap((i) => (i.ip ? [i.ip] : [])), pool: svc.metadata?.annotations?.[POOL_ANNOTATION] ?? null };
   const next = ctx.next ?? current;

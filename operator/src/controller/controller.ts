@@ -23,7 +23,7 @@ import { keyOf } from '../allocator/service-inputs.ts';
 import { allInformers, clusterCacheFor, configInputs, resourcesOf, type ClusterCache } from './cluster-cache.ts';
 import { ConfigReconciler } from './config-reconciler.ts';
 import { ConfigStateWriter } from './config-state-writer.ts';
-import { configStatePortFor, poolStatusPortFor, secretPortFor, serviceAnnotationPortFor } from './kube-ports.ts';
+import { configStatePortFor, poolStatusPortFor, secretPortFor } from './kube-ports.ts';
 import { ensureMemberlistSecret } from './memberlist-secret.ts';
 import { PoolStatusReconciler } from './pool-status.ts';
 import { ServiceReconciler } from './service-reconciler.ts';
@@ -84,7 +84,7 @@ export class Controller {
     });
     const services = new ServiceReconciler({
       service: (key) => this.#cache.services.get(splitKey(key).name, splitKey(key).namespace),
-      allocator: this.#allocator, status: this.#status, annotations: serviceAnnotationPortFor(o.kubeConfig), events,
+      allocator: this.#allocator, status: this.#status, events,
       onUsageChanged: () => this.#poolQueue.add('pools'), logger: log('service'),
       ...(o.lbClass === undefined ? {} : { lbClass: o.lbClass }),
     });

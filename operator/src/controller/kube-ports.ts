@@ -7,7 +7,6 @@ import {
 } from '@kubernetes/client-node';
 import { apiFailureOf, mergePatch, orMissing } from '@metallb-ts/lib/k8s/api-errors.ts';
 import { CONFIGURATIONSTATE, IPADDRESSPOOL, type ConfigurationState } from '@metallb-ts/lib/api/types.generated.ts';
-import { splitKey } from '@metallb-ts/lib/k8s/status-writer.ts';
 import type { StateStatus } from './config-state.ts';
 import { int64BodyOptions } from './int64-json.ts';
 
@@ -19,12 +18,6 @@ export interface ConfigStatePort {
   create(obj: ConfigurationState): Promise<ConfigurationState>;
   /** Replaces its status (merge patch on /status); `'not-found'` when it is gone. */
   patchStatus(status: StateStatus): Promise<ConfigurationState | 'not-found'>;
-}
-
-/** Sets or removes the `metallb.io/ip-allocated-from-pool` annotation of a Service. */
-export interface ServiceAnnotationPort {
-  /** Merge-patches `annotations[key] = value` (null removes it); `'not-found'` when gone. */
-  patchAnnotation(service: string, key: string, value: string | null): Promise<'patched' | 'not-found'>;
 }
 
 /** IPAddressPool status counters, exact int64. */
@@ -67,18 +60,6 @@ export function configStatePortFor(kc: KubeConfig, namespace: string, name: stri
     },
     patchStatus: (status) =>
       orMissing(api.patchNamespacedCustomObjectStatus({ ...ref, name, body: { status } }, mergePatch) as Promise<ConfigurationState>, 'not-found' as const),
-  };
-}
-
-/** {@link ServiceAnnotationPort} on the real API (`namespace/name` keys). */
-export function serviceAnnotationPortFor(kc: KubeConfig): ServiceAnnotationPort {
-  const core = kc.makeApiClient(CoreV1Api);
-  return {
-    patchAnnotation: async (service, key, value) => {
-      const body = { metadata: { annotations: { [key]: value } } };
-      const r = await orMissing(core.patchNamespacedService({ ...splitKey(service), body }, mergePatch), 'not-found' as const);
-      return r === 'not-found' ? r : 'patched';
-    },
   };
 }
 

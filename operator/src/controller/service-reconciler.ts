@@ -1,9 +1,19 @@
 /**
  * The per-Service reconcile (§4.1): converge the Service against the allocator, then write what
- * changed: `status.loadBalancer.ingress` through the status subresource, the
- * `metallb.io/ip-allocated-from-pool` annotation through a metadata merge patch, and the
- * decision's Events on the Service. Nothing is written when nothing changed; Services of
- * another load-balancer class are never written.
+ * changed — the `metallb.io/ip-allocated-from-pool` annotation AND `status.loadBalancer.ingress`
+ * in ONE PUT to the status subresource (the Service status strategy keeps metadata changes and
+ * resets only spec; test/integration/k8s-events-status.test.ts pins it), guarded by
+ * the Service's UID and resourceVersion — and record the decision's Events on the Service.
+ *
+ * The operator's own allocation is authoritative over an informer cache that has not caught up
+ * (see {@link AssignmentLedger}): a reconcile that sees an object older than the operator's last
+ * write converges on that write, and a Service of the same UID that shows no ingress keeps what
+ * the allocator holds for it, so an assigned IP never moves while its Service lives and every
+ * allocation is written once with one `IPAllocated`. A Service re-created under the same name
+ * (another UID) first releases the old Service's addresses.
+ *
+ * Nothing is written when nothing changed; Services of another load-balancer class are never
+ * written.
  */
 import type { V1Service } from '@kubernetes/client-node';
 import type { EventRecorder } from '@metallb-ts/lib/k8s/events.ts';
@@ -11,10 +21,10 @@ import type { StatusWriter } from '@metallb-ts/lib/k8s/status-writer.ts';
 import type { ReconcileOutcome } from '@metallb-ts/lib/k8s/work-queue.ts';
 import type { Logger } from '@metallb-ts/lib/log.ts';
 import type { Allocator } from '../allocator/allocator.ts';
+import { AssignmentLedger, withAllocation, type WrittenAllocation } from '../allocator/assignment-ledger.ts';
 import { convergeService, releaseService, type ConvergeDecision } from '../allocator/converge-service.ts';
-import { POOL_ANNOTATION } from '../allocator/service-inputs.ts';
+import { keyOf, POOL_ANNOTATION } from '../allocator/service-inputs.ts';
 import type { ServiceKey } from '@metallb-ts/lib/ids/ids.ts';
-import type { ServiceAnnotationPort } from './kube-ports.ts';
 
 /** Options of {@link ServiceReconciler}. */
 export interface ServiceReconcilerOptions {
@@ -23,9 +33,9 @@ export interface ServiceReconcilerOptions {
   readonly allocator: Allocator;
   /** `--lb-class`. */
   readonly lbClass?: string;
-  readonly status: StatusWriter<V1Service>;
-  readonly annotations: ServiceAnnotationPort;
-  readonly events: EventRecorder;
+  /** Writes annotation + ingress through the status subresource. */
+  readonly status: Pick<StatusWriter<V1Service>, 'writeObject'>;
+  readonly events: Pick<EventRecorder, 'record'>;
   /** Told after every allocator change (pool status and metrics follow). */
   readonly onUsageChanged: () => void;
   readonly logger: Logger;
@@ -33,19 +43,24 @@ export interface ServiceReconcilerOptions {
 
 type SetDecision = Extract<ConvergeDecision, { action: 'set' }>;
 
-/** The status mutation: set the ingress, or undefined when the fresh object already has it. */
-export function ingressMutation(ingress: readonly string[]): (fresh: V1Service) => V1Service | undefined {
+/**
+ * The status mutation of an allocation: the fresh object with `alloc` as ingress and pool
+ * annotation; undefined when it already has both, `'gone'` when it is another Service (UID).
+ */
+export function allocationMutation(uid: string, alloc: WrittenAllocation): (fresh: V1Service) => V1Service | undefined | 'gone' {
   return (fresh) => {
+    if ((fresh.metadata?.uid ?? '') !== uid) return 'gone';
     const current = fresh.status?.loadBalancer?.ingress ?? [];
-    const same = current.length === ingress.length && current.every((i, n) => i.ip === ingress[n] && i.hostname === undefined && !i.ports?.length);
-    if (same) return undefined;
-    return { ...fresh, status: { ...fresh.status, loadBalancer: { ingress: ingress.map((ip) => ({ ip })) } } };
+    const sameIngress = current.length === alloc.ingress.length && current.every((i, n) => i.ip === alloc.ingress[n] && i.hostname === undefined && !i.ports?.length);
+    const samePool = (fresh.metadata?.annotations?.[POOL_ANNOTATION] ?? null) === alloc.pool;
+    return sameIngress && samePool ? undefined : withAllocation(fresh, alloc);
   };
 }
 
 /** See the module comment. */
 export class ServiceReconciler {
   readonly #o: ServiceReconcilerOptions;
+  readonly #ledger = new AssignmentLedger();
 
   /** Creates a reconciler. */
   constructor(opts: ServiceReconcilerOptions) {
@@ -54,39 +69,40 @@ export class ServiceReconciler {
 
   /** Reconciles one `namespace/name`; the caller only calls it once a config is loaded. */
   async reconcile(key: string): Promise<ReconcileOutcome> {
-    const svc = this.#o.service(key);
-    if (svc === undefined) return this.#release(key as ServiceKey);
+    const cached = this.#o.service(key);
+    if (cached === undefined) return this.#release(key as ServiceKey);
+    // Another Service (UID) held this name: its addresses go first, as on its delete.
+    const owner = this.#ledger.ownerOf(keyOf(cached));
+    const freed = owner !== undefined && owner !== (cached.metadata?.uid ?? '') && this.#release(keyOf(cached)) === 'reprocessAll';
+    const svc = this.#ledger.view(cached);
     // Converge runs before the first await, so queue order is allocation order.
-    const decision = convergeService(svc, this.#o.allocator, this.#o.lbClass === undefined ? {} : { lbClass: this.#o.lbClass });
-    if (decision.action === 'ignore') return this.#release(key as ServiceKey);
+    const opts = { holdsOwn: owner === (cached.metadata?.uid ?? ''), ...(this.#o.lbClass === undefined ? {} : { lbClass: this.#o.lbClass }) };
+    const decision = convergeService(svc, this.#o.allocator, opts);
+    if (decision.action === 'ignore') return this.#release(keyOf(cached));
+    if (this.#o.allocator.ipsOf(keyOf(cached)) !== undefined) this.#ledger.own(cached);
     this.#o.onUsageChanged();
     await this.#emit(svc, decision);
-    if (decision.changed && !(await this.#write(key, svc, decision))) return 'retry';
-    return decision.outcome;
+    if (decision.changed && !(await this.#write(svc, decision))) return 'retry';
+    return freed && decision.outcome === 'success' ? 'reprocessAll' : decision.outcome;
   }
 
   /** A Service gone or no longer ours: free its addresses, nothing is written. */
   #release(key: ServiceKey): ReconcileOutcome {
+    this.#ledger.forget(key);
     const outcome = releaseService(key, this.#o.allocator);
     if (outcome === 'reprocessAll') this.#o.onUsageChanged();
     return outcome;
   }
 
-  /**
-   * Annotation first, then status — MetalLB's order (Update, then UpdateStatus) — so a client that
-   * sees the new ingress also sees the pool it came from.
-   */
-  async #write(key: string, svc: V1Service, d: SetDecision): Promise<boolean> {
-    if ((svc.metadata?.annotations?.[POOL_ANNOTATION] ?? null) !== d.pool) {
-      try {
-        await this.#o.annotations.patchAnnotation(key, POOL_ANNOTATION, d.pool);
-      } catch (e) {
-        this.#o.logger.warn('patching the pool annotation failed', { service: key, reason: String(e) });
-        return false;
-      }
-    }
-    const status = await this.#o.status.write(key, ingressMutation(d.ingress));
-    return status.ok;
+  /** One write of annotation + ingress; false when it failed (the allocation is kept, retried). */
+  async #write(svc: V1Service, d: SetDecision): Promise<boolean> {
+    const key = keyOf(svc);
+    const alloc = { ingress: d.ingress, pool: d.pool };
+    const r = await this.#o.status.writeObject(key, allocationMutation(svc.metadata?.uid ?? '', alloc));
+    if (!r.ok) return false;
+    const rv = r.value.object?.metadata?.resourceVersion;
+    if (rv !== undefined) this.#ledger.wrote(svc, alloc, rv);
+    return true;
   }
 
   async #emit(svc: V1Service, d: SetDecision): Promise<void> {

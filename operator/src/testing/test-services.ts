@@ -3,6 +3,7 @@
  * one IPv4 clusterIP, TCP/80, namespace `default`). Not used by production code.
  */
 import type { V1Service } from '@kubernetes/client-node';
+import { withAllocation } from '../allocator/assignment-ledger.ts';
 
 /** Fields a test sets; everything else takes the defaults. */
 export interface TestServiceSpec {
@@ -45,8 +46,5 @@ export function testService(s: TestServiceSpec = {}): V1Service {
 
 /** The Service as the shell would have written it after a decision (ingress + pool annotation). */
 export function written(svc: V1Service, ingress: readonly string[], pool: string | null): V1Service {
-  const annotations = { ...svc.metadata?.annotations };
-  if (pool === null) delete annotations['metallb.io/ip-allocated-from-pool'];
-  else annotations['metallb.io/ip-allocated-from-pool'] = pool;
-  return { ...svc, metadata: { ...svc.metadata, annotations }, status: { loadBalancer: { ingress: ingress.map((ip) => ({ ip })) } } };
+  return withAllocation(svc, { ingress, pool });
 }
