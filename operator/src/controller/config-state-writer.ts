@@ -7,12 +7,26 @@
 import type { V1OwnerReference } from '@kubernetes/client-node';
 import { CONFIGURATIONSTATE, type ConfigurationState } from '@metallb-ts/lib/api/types.generated.ts';
 import type { Clock } from '@metallb-ts/lib/time/clock.ts';
-import type { EventRecorder } from '@metallb-ts/lib/k8s/events.ts';
+import type { EventInput, EventSubject } from '@metallb-ts/lib/k8s/events.ts';
 import type { Logger } from '@metallb-ts/lib/log.ts';
-import type { K8sClientMetrics } from '@metallb-ts/lib/metrics.ts';
+import type { CounterPort } from '@metallb-ts/lib/metrics.ts';
 import { errorSummaryOf, sameStatus, stateStatusFor, type ConfigVerdict, type StateCondition, type StateStatus } from './config-state.ts';
 import type { VerdictSink } from './config-reconciler.ts';
-import type { ConfigStatePort } from './kube-ports.ts';
+
+/** Reads and writes the controller's ConfigurationState. */
+export interface ConfigStatePort {
+  /** The object, or undefined when it does not exist. */
+  read(): Promise<ConfigurationState | undefined>;
+  /** Creates the (status-less) object; an existing one is returned as is. */
+  create(obj: ConfigurationState): Promise<ConfigurationState>;
+  /** Replaces its status (merge patch on /status); `'not-found'` when it is gone. */
+  patchStatus(status: StateStatus): Promise<ConfigurationState | 'not-found'>;
+}
+
+/** Records Events (the EventRecorder fits; it logs and counts its own failures). */
+export interface EventPort {
+  record(subject: EventSubject, input: EventInput): Promise<unknown>;
+}
 
 /** Options of {@link ConfigStateWriter}. */
 export interface ConfigStateWriterOptions {
@@ -22,9 +36,10 @@ export interface ConfigStateWriterOptions {
   readonly name: string;
   /** The own pod, when known (MetalLB sets it as owner). */
   readonly owner?: V1OwnerReference;
-  readonly events: EventRecorder;
+  readonly events: EventPort;
   readonly clock: Clock;
-  readonly metrics: Pick<K8sClientMetrics, 'updates' | 'updateErrors'>;
+  /** `metallb_k8s_client_updates_total` / `…_update_errors_total`. */
+  readonly metrics: { readonly updates: CounterPort; readonly updateErrors: CounterPort };
   readonly logger: Logger;
 }
 
