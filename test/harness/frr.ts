@@ -1,7 +1,8 @@
 /**
  * One FRR instance (zebra, bgpd, bfdd, staticd) running inside a lab namespace, with every path
  * explicit so several instances coexist on one machine without touching /etc/frr or
- * /var/run/frr (test-infra.md §3.1 (A)). vtysh talks to its unix sockets from the root namespace.
+ * /var/run/frr: sockets, pidfiles, logs and config live in the instance's own directory
+ * (`--vty_socket`, `--config_dir`). vtysh talks to its unix sockets from the root namespace.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

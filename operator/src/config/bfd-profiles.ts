@@ -1,5 +1,5 @@
 /**
- * BFDProfiles → BfdProfile (rules B1–B2 of the reference §3).
+ * BFDProfiles → BfdProfile (rules B1–B2; rule ids are listed in docs/validation.md).
  */
 import type { BFDProfile } from './cr-types.ts';
 import { byName, nameOf, sinkFor, type Checked, type ConfigError, type ErrorSink } from './errors.ts';

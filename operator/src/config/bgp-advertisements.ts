@@ -1,5 +1,5 @@
 /**
- * BGPAdvertisements → BgpAdvertisement (rules A1–A5 of the reference §3; A6–A7, which need the
+ * BGPAdvertisements → BgpAdvertisement (rules A1–A5, listed in docs/validation.md; A6–A7, which need the
  * targeted pools, live in bgp-advertisement-pools.ts).
  */
 import type { BGPAdvertisement as BGPAdvertisementCr } from './cr-types.ts';

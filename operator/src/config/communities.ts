@@ -1,5 +1,5 @@
 /**
- * BGP community values and Community alias CRs (rules C1–C2 of the reference §3).
+ * BGP community values and Community alias CRs (rules C1–C2; rule ids are listed in docs/validation.md).
  */
 import { err, ok, type Result } from '@metallb-ts/lib/result.ts';
 import type { Community } from './cr-types.ts';

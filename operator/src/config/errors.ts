@@ -1,6 +1,6 @@
 /**
  * Structured validation errors of configFor. MetalLB stops at the first error; we collect all
- * of them, each naming the object, the field path, the reference rule id (§3) and MetalLB's
+ * of them, each naming the object, the field path, the rule id (listed in docs/validation.md) and MetalLB's
  * wording where the reference gives it.
  */
 

@@ -1,5 +1,5 @@
 /**
- * L2Advertisements → L2Advertisement (rule L1 of the reference §3).
+ * L2Advertisements → L2Advertisement (rule L1; rule ids are listed in docs/validation.md).
  */
 import { compileSelector } from '@metallb-ts/lib/selector/label-selector.ts';
 import type { L2Advertisement as L2AdvertisementCr } from './cr-types.ts';

@@ -1,5 +1,5 @@
 /**
- * BGPPeers → Peer (rules R1–R10 of the reference §3).
+ * BGPPeers → Peer (rules R1–R10; rule ids are listed in docs/validation.md).
  */
 import type { V1Secret } from '@kubernetes/client-node';
 import { parseIp } from '@metallb-ts/lib/ip/ip.ts';

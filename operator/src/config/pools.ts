@@ -1,5 +1,5 @@
 /**
- * IPAddressPools → Pool (rules P1–P6 of the reference §3).
+ * IPAddressPools → Pool (rules P1–P6; rule ids are listed in docs/validation.md).
  */
 import type { V1Namespace } from '@kubernetes/client-node';
 import { cidrsOverlap, parseAddressEntry } from '@metallb-ts/lib/ip/ip.ts';
