@@ -5,6 +5,7 @@
  * (`--vty_socket`, `--config_dir`). vtysh talks to its unix sockets from the root namespace.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { CodedError } from '@metallb-ts/lib/errors.ts';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FRR_LIBEXEC, resolveBin } from './lab-prereqs.ts';
@@ -16,17 +17,11 @@ export const FRR_DAEMONS = ['zebra', 'bgpd', 'bfdd', 'staticd'] as const;
 /** One of {@link FRR_DAEMONS}. */
 export type FrrDaemon = (typeof FRR_DAEMONS)[number];
 
-/** Failure to start, query or reload an instance; `code` says which. */
-export class FrrError extends Error {
-  /** What failed. */
-  readonly code: 'frr-start-failed' | 'vtysh-failed' | 'reload-failed';
+/** What can fail about an instance. */
+export const FRR_ERROR_CODES = ['frr-start-failed', 'vtysh-failed', 'reload-failed'] as const;
 
-  constructor(code: FrrError['code'], message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'FrrError';
-    this.code = code;
-  }
-}
+/** Failure to start, query or reload an instance; `code` (one of {@link FRR_ERROR_CODES}) says which. */
+export class FrrError extends CodedError<(typeof FRR_ERROR_CODES)[number]> {}
 
 /** Where and how to start an instance. */
 export interface FrrStartOptions {

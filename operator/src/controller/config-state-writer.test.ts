@@ -47,10 +47,10 @@ describe('ConfigStateWriter', () => {
   });
 
   const failures = [
-    { desc: 'read fails', set: (p: FakeConfigStatePort) => { p.fail = 'read'; }, reason: /read: apiserver down/ },
-    { desc: 'create fails', set: (p: FakeConfigStatePort) => { p.fail = 'create'; }, reason: /create: apiserver down/ },
-    { desc: 'patch fails', set: (p: FakeConfigStatePort) => { p.fail = 'patchStatus'; }, reason: /patchStatus: apiserver down/ },
-    { desc: 'deleted while writing', set: (p: FakeConfigStatePort) => { p.vanish = true; }, reason: /deleted while writing/ },
+    { desc: 'read fails', set: (p: FakeConfigStatePort) => { p.fail = 'read'; }, code: 'write-failed', reason: /read: apiserver down/ },
+    { desc: 'create fails', set: (p: FakeConfigStatePort) => { p.fail = 'create'; }, code: 'write-failed', reason: /create: apiserver down/ },
+    { desc: 'patch fails', set: (p: FakeConfigStatePort) => { p.fail = 'patchStatus'; }, code: 'write-failed', reason: /patchStatus: apiserver down/ },
+    { desc: 'deleted while writing', set: (p: FakeConfigStatePort) => { p.vanish = true; }, code: 'deleted-while-writing', reason: /deleted while writing/ },
   ];
   for (const c of failures) {
     it(`${c.desc}: 'failed', logged with the reason and counted`, async () => {
@@ -61,6 +61,7 @@ describe('ConfigStateWriter', () => {
       assert.equal(h.metrics.updates.value, 0);
       const entry = (await h.log.entries()).find((e) => e.message === 'writing ConfigurationState failed');
       assert.match(String(entry?.reason), c.reason);
+      assert.equal(entry?.code, c.code);
     });
   }
 });

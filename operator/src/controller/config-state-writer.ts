@@ -6,6 +6,7 @@
  */
 import type { V1OwnerReference } from '@kubernetes/client-node';
 import { CONFIGURATIONSTATE, type ConfigurationState } from '@metallb-ts/lib/api/types.generated.ts';
+import { CodedError } from '@metallb-ts/lib/errors.ts';
 import type { Clock } from '@metallb-ts/lib/time/clock.ts';
 import type { EventInput, EventSubject } from '@metallb-ts/lib/k8s/events.ts';
 import type { Logger } from '@metallb-ts/lib/log.ts';
@@ -27,6 +28,12 @@ export interface ConfigStatePort {
 export interface EventPort {
   record(subject: EventSubject, input: EventInput): Promise<unknown>;
 }
+
+/** Why writing the ConfigurationState failed (besides the port's own errors, chained as cause). */
+export const CONFIG_STATE_ERROR_CODES = ['deleted-while-writing', 'write-failed'] as const;
+
+/** A failed ConfigurationState write; `code` is one of {@link CONFIG_STATE_ERROR_CODES}. */
+export class ConfigStateError extends CodedError<(typeof CONFIG_STATE_ERROR_CODES)[number]> {}
 
 /** Options of {@link ConfigStateWriter}. */
 export interface ConfigStateWriterOptions {
@@ -70,9 +77,10 @@ export class ConfigStateWriter implements VerdictSink {
       const r = await this.#write(obj, v);
       if (v.kind !== 'valid') await this.#warn(obj, v);
       return r;
-    } catch (e) {
+    } catch (cause) {
+      const e = cause instanceof ConfigStateError ? cause : new ConfigStateError('write-failed', String(cause), { cause });
       this.#o.metrics.updateErrors.inc();
-      this.#o.logger.warn('writing ConfigurationState failed', { reason: String(e) });
+      this.#o.logger.warn('writing ConfigurationState failed', { code: e.code, reason: e.message });
       return 'failed';
     }
   }
@@ -95,7 +103,7 @@ export class ConfigStateWriter implements VerdictSink {
     const next = stateStatusFor(v, before?.conditions ?? [], this.#o.clock.now());
     if (sameStatus(before, next)) return 'unchanged';
     const r = await this.#o.port.patchStatus(next);
-    if (r === 'not-found') throw new Error('ConfigurationState deleted while writing it');
+    if (r === 'not-found') throw new ConfigStateError('deleted-while-writing', 'ConfigurationState deleted while writing it');
     this.#o.metrics.updates.inc();
     return 'written';
   }
