@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { itRegistersFamilies } from './testing/metric-families.ts';
+import { captureLogger, FakeCounter } from './testing/capture-logger.ts';
 import { Gauge } from 'prom-client';
-import { createRegistry, k8sClientMetrics, serveMetrics, type MetricsServer } from './metrics.ts';
+import { createRegistry, k8sClientMetrics, serveMetrics, shellFailureMetrics, type MetricsServer } from './metrics.ts';
 
 describe('metric families', () => {
   const cases = [
@@ -33,7 +34,7 @@ describe('serveMetrics', () => {
   inUse.set({ pool: 'lab' }, 3);
   const url = (p: string): string => `http://127.0.0.1:${server.port}${p}`;
   before(async () => {
-    server = await serveMetrics({ registry, port: 0, host: '127.0.0.1', ready: () => ready });
+    server = await serveMetrics({ registry, port: 0, host: '127.0.0.1', ready: () => ready, logger: captureLogger().logger, errors: new FakeCounter() });
   });
   after(() => server.close());
 
@@ -59,4 +60,35 @@ describe('serveMetrics', () => {
       assert.equal(res.status, c.want);
     });
   }
+});
+
+describe('shellFailureMetrics', () => {
+  const registry = createRegistry();
+  shellFailureMetrics(registry);
+  itRegistersFamilies(registry, [
+    { desc: 'leader election errors', name: 'metallb_ts_leader_election_errors_total', type: 'counter', labels: [] },
+    { desc: 'event write errors', name: 'metallb_ts_event_write_errors_total', type: 'counter', labels: [] },
+    { desc: 'http handler errors', name: 'metallb_ts_http_handler_errors_total', type: 'counter', labels: [] },
+  ]);
+});
+
+describe('serveMetrics when rendering fails', () => {
+  it('answers 500, logs the reason with the path, and counts it', async () => {
+    const registry = createRegistry();
+    new Gauge({ name: 'broken_gauge', help: 'h', registers: [registry], collect: () => { throw new Error('collector exploded'); } });
+    const log = captureLogger();
+    const errors = new FakeCounter();
+    const server = await serveMetrics({ registry, port: 0, host: '127.0.0.1', ready: () => true, logger: log.logger, errors });
+    try {
+      const res = await fetch(`http://127.0.0.1:${server.port}/metrics`);
+      assert.equal(res.status, 500);
+      assert.equal(await res.text(), 'internal error');
+    } finally {
+      await server.close();
+    }
+    assert.equal(errors.value, 1);
+    const entry = (await log.entries()).find((e) => e.message === 'metrics request failed');
+    assert.equal(entry?.path, '/metrics');
+    assert.match(String(entry?.reason), /collector exploded/);
+  });
 });

@@ -6,6 +6,17 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Registry } from 'prom-client';
+import type { Logger } from './log.ts';
+
+/** A counter as consumers use it (prom-client's Counter fits; tests pass a fake). */
+export interface CounterPort {
+  inc(): void;
+}
+
+/** A gauge as consumers use it (prom-client's Gauge fits; tests pass a fake). */
+export interface GaugePort {
+  set(value: number): void;
+}
 
 /** Creates an empty registry; each binary owns one (no global default registry). */
 export function createRegistry(): Registry {
@@ -35,6 +46,29 @@ export function k8sClientMetrics(registry: Registry): K8sClientMetrics {
   };
 }
 
+/**
+ * Failure counters of the shared Kubernetes shell where MetalLB has no metric of its own
+ * (`metallb_ts_*`): leader-election requests, Event writes, and metrics/health HTTP answers.
+ */
+export interface ShellFailureMetrics {
+  /** Lease requests that failed or lost a race (`metallb_ts_leader_election_errors_total`). */
+  readonly leaderElectionErrors: Counter;
+  /** Events that could not be written (`metallb_ts_event_write_errors_total`). */
+  readonly eventWriteErrors: Counter;
+  /** Metrics/health requests answered 500 (`metallb_ts_http_handler_errors_total`). */
+  readonly httpErrors: Counter;
+}
+
+/** Registers the {@link ShellFailureMetrics} on `registry`. */
+export function shellFailureMetrics(registry: Registry): ShellFailureMetrics {
+  const registers = [registry];
+  return {
+    leaderElectionErrors: new Counter({ name: 'metallb_ts_leader_election_errors_total', help: 'Number of Lease requests that failed or lost a race.', registers }),
+    eventWriteErrors: new Counter({ name: 'metallb_ts_event_write_errors_total', help: 'Number of Kubernetes Events that could not be written.', registers }),
+    httpErrors: new Counter({ name: 'metallb_ts_http_handler_errors_total', help: 'Number of metrics/health HTTP requests answered with an error.', registers }),
+  };
+}
+
 /** Options of {@link serveMetrics}. */
 export interface ServeMetricsOptions {
   /** Registry rendered at /metrics. */
@@ -45,6 +79,10 @@ export interface ServeMetricsOptions {
   readonly host: string;
   /** Readiness for /readyz; /healthz only says the process serves HTTP. */
   readonly ready: () => boolean;
+  /** Where a failed request is logged, with its path and reason. */
+  readonly logger: Logger;
+  /** Counts failed requests (`metallb_ts_http_handler_errors_total`). */
+  readonly errors: CounterPort;
 }
 
 /** A running metrics server. */
@@ -75,7 +113,10 @@ async function handle(opts: ServeMetricsOptions, req: IncomingMessage, res: Serv
 export async function serveMetrics(opts: ServeMetricsOptions): Promise<MetricsServer> {
   const server = createServer((req, res) => {
     handle(opts, req, res).catch((e: unknown) => {
-      res.writeHead(500, { 'Content-Type': 'text/plain' }).end(String(e));
+      opts.errors.inc();
+      opts.logger.error('metrics request failed', { path: req.url ?? '', reason: String(e) });
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
+      res.end('internal error');
     });
   });
   await new Promise<void>((resolve, reject) => {

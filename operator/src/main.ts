@@ -5,8 +5,9 @@
  *
  * Metrics are served on --port (default 9120) as PLAIN HTTP for now (MetalLB ≥ 0.16 serves
  * HTTPS there); /healthz and /readyz on --health-probe-port (17472). Only the Lease holder
- * reconciles; a replica that loses the Lease exits with status 1 so its Deployment restarts
- * it. SIGTERM/SIGINT release the Lease and exit 0.
+ * reconciles; a replica that loses the Lease, or whose controller fails to start (it releases
+ * the Lease first), exits with status 1 so its Deployment restarts it. SIGTERM/SIGINT release
+ * the Lease and exit 0.
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -16,7 +17,10 @@ import { createLogger } from '@metallb-ts/lib/log.ts';
 import { startOperator } from './controller/operator.ts';
 import { parseOptions, USAGE } from './options.ts';
 
-/** Parses, wires, runs until a signal; returns the exit code on a usage error. */
+/**
+ * Parses, wires and runs until a signal. Exits the process itself: 2 on a usage error, 0 after
+ * `--help` or a clean SIGTERM/SIGINT stop, 1 when the replica must restart (see `onFatal`).
+ */
 async function main(): Promise<void> {
   const parsed = parseOptions(process.argv.slice(2), process.env, hostname());
   if (!parsed.ok || parsed.value === 'help') {
@@ -31,8 +35,8 @@ async function main(): Promise<void> {
     clock: systemClock, logger, randomBytes: (n) => randomBytes(n), metricsPort: o.port, healthProbePort: o.healthProbePort,
     ...(o.lbClass === undefined ? {} : { lbClass: o.lbClass }),
     ...(o.deployment === undefined ? {} : { deployment: o.deployment }),
-    onLostLeadership: () => {
-      logger.error('lost leadership; exiting so the Deployment restarts this replica');
+    onFatal: (reason) => {
+      logger.error('exiting so the Deployment restarts this replica', { reason });
       process.exit(1);
     },
   });

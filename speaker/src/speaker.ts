@@ -6,7 +6,7 @@
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { apiFailureOf } from '@metallb-ts/lib/k8s/api-errors.ts';
 import type { Logger } from '@metallb-ts/lib/log.ts';
-import { createRegistry, k8sClientMetrics, serveMetrics, type MetricsServer } from '@metallb-ts/lib/metrics.ts';
+import { createRegistry, k8sClientMetrics, serveMetrics, shellFailureMetrics, type MetricsServer } from '@metallb-ts/lib/metrics.ts';
 import type { NodeName } from '@metallb-ts/lib/ids/ids.ts';
 import type { Rng } from '@metallb-ts/lib/random/rng.ts';
 import { backoffMs } from '@metallb-ts/lib/time/backoff.ts';
@@ -61,9 +61,10 @@ export async function startSpeaker(o: SpeakerRunOptions): Promise<RunningSpeaker
   };
 
   const servers: MetricsServer[] = [];
-  const health = await serveMetrics({ registry, port: o.healthPort, host: '127.0.0.1', ready: () => ready });
+  const http = { registry, ready: () => ready, logger: o.logger.child({ component: 'http' }), errors: shellFailureMetrics(registry).httpErrors };
+  const health = await serveMetrics({ ...http, port: o.healthPort, host: '127.0.0.1' });
   servers.push(health);
-  if (o.metricsPort !== 0) servers.push(await serveMetrics({ registry, port: o.metricsPort, host: '0.0.0.0', ready: () => ready }));
+  if (o.metricsPort !== 0) servers.push(await serveMetrics({ ...http, port: o.metricsPort, host: '0.0.0.0' }));
   void checkNode(0);
 
   return {

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { ApiException, CoreV1Api, Health, KubeConfig } from '@kubernetes/client-node';
+import { CodedError } from '@metallb-ts/lib/errors.ts';
 import { resolveBinary, type EnvLike } from './binaries.ts';
 import { apiserverArgs, etcdArgs } from './control-plane-args.ts';
 import {
@@ -38,15 +39,11 @@ export interface CommandResult {
   readonly exitCode: number;
 }
 
-/** Why the control plane did not come up; `port-clash` attempts are retried with new ports. */
-export class ControlPlaneStartError extends Error {
-  readonly code: 'port-clash' | 'exited' | 'not-ready';
-  constructor(code: ControlPlaneStartError['code'], message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'ControlPlaneStartError';
-    this.code = code;
-  }
-}
+/** Why the control plane did not come up. */
+export const CONTROL_PLANE_START_CODES = ['port-clash', 'exited', 'not-ready'] as const;
+
+/** The control plane did not come up; `port-clash` attempts are retried with new ports. */
+export class ControlPlaneStartError extends CodedError<(typeof CONTROL_PLANE_START_CODES)[number]> {}
 
 /** Readiness polls: bounded in count and in time (300 x 100 ms). */
 const READY_POLLS = 300;

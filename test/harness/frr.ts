@@ -1,9 +1,11 @@
 /**
  * One FRR instance (zebra, bgpd, bfdd, staticd) running inside a lab namespace, with every path
  * explicit so several instances coexist on one machine without touching /etc/frr or
- * /var/run/frr (test-infra.md §3.1 (A)). vtysh talks to its unix sockets from the root namespace.
+ * /var/run/frr: sockets, pidfiles, logs and config live in the instance's own directory
+ * (`--vty_socket`, `--config_dir`). vtysh talks to its unix sockets from the root namespace.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { CodedError } from '@metallb-ts/lib/errors.ts';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FRR_LIBEXEC, resolveBin } from './lab-prereqs.ts';
@@ -15,17 +17,11 @@ export const FRR_DAEMONS = ['zebra', 'bgpd', 'bfdd', 'staticd'] as const;
 /** One of {@link FRR_DAEMONS}. */
 export type FrrDaemon = (typeof FRR_DAEMONS)[number];
 
-/** Failure to start, query or reload an instance; `code` says which. */
-export class FrrError extends Error {
-  /** What failed. */
-  readonly code: 'frr-start-failed' | 'vtysh-failed' | 'reload-failed';
+/** What can fail about an instance. */
+export const FRR_ERROR_CODES = ['frr-start-failed', 'vtysh-failed', 'reload-failed'] as const;
 
-  constructor(code: FrrError['code'], message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'FrrError';
-    this.code = code;
-  }
-}
+/** Failure to start, query or reload an instance; `code` (one of {@link FRR_ERROR_CODES}) says which. */
+export class FrrError extends CodedError<(typeof FRR_ERROR_CODES)[number]> {}
 
 /** Where and how to start an instance. */
 export interface FrrStartOptions {

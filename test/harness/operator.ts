@@ -16,6 +16,7 @@ import { systemClock, type Clock } from '@metallb-ts/lib/time/clock.ts';
 import { pollUntil } from '@metallb-ts/lib/time/poll.ts';
 import { createLogger, type LogLevel } from '@metallb-ts/lib/log.ts';
 import { startOperator as startReplica, type RunningOperator } from '@metallb-ts/operator/controller/operator.ts';
+import type { FatalReason } from '@metallb-ts/operator/controller/leadership.ts';
 
 /** Options of {@link startOperator}. */
 export interface TestOperatorOptions {
@@ -42,6 +43,8 @@ export interface TestOperator {
   readonly logs: readonly string[];
   /** Whether leadership was lost (main.ts would have exited). */
   lostLeadership(): boolean;
+  /** Why the replica would have exited (main.ts exits 1), when it would have. */
+  fatal(): FatalReason | undefined;
   /** The Prometheus text exposition. */
   metrics(): Promise<string>;
   /** Value of one sample (`name{labels}` as exposed), undefined when absent. */
@@ -64,14 +67,14 @@ export async function startOperator(o: TestOperatorOptions): Promise<TestOperato
       done();
     },
   });
-  let lost = false;
+  let fatal: FatalReason | undefined;
   const replica = await startReplica({
     kubeConfig: o.kubeConfig, namespace: o.namespace, identity: o.identity ?? 'operator-test', clock: o.clock ?? systemClock,
     logger: createLogger({ level: o.logLevel ?? 'debug', component: 'controller', stream }),
     mlSecretName: o.mlSecretName ?? 'memberlist', leaseName: o.leaseName ?? 'metallb-ts-controller', lease: LEASE,
     randomBytes: (n) => randomBytes(n), retryBaseMs: 50, retryMaxMs: 1000,
-    onLostLeadership: () => {
-      lost = true;
+    onFatal: (reason) => {
+      fatal ??= reason;
     },
     ...(o.lbClass === undefined ? {} : { lbClass: o.lbClass }),
     ...(o.deployment === undefined ? {} : { deployment: o.deployment }),
@@ -83,7 +86,8 @@ export async function startOperator(o: TestOperatorOptions): Promise<TestOperato
   };
   return {
     replica, logs, metric,
-    lostLeadership: () => lost,
+    lostLeadership: () => fatal === 'lost-leadership',
+    fatal: () => fatal,
     metrics: () => replica.registry.metrics(),
     waitReady: async (timeoutMs = 20_000) => {
       const r = await pollUntil(() => (replica.controller.ready() ? true : undefined), { timeoutMs });

@@ -167,7 +167,17 @@ spec:
   });
 
   it('creates the memberlist secret with a 16-byte key', async () => {
-    const secret = await core.readNamespacedSecret({ namespace: METALLB_NS, name: 'memberlist' });
+    const secret = await waitFor('the memberlist secret', () => core.readNamespacedSecret({ namespace: METALLB_NS, name: 'memberlist' }).catch(() => undefined));
     assert.equal(Buffer.from(secret.data?.['secretkey'] ?? '', 'base64').length, 16);
+  });
+
+  it('creates the memberlist secret again when it is deleted', async () => {
+    const first = await waitFor('the memberlist secret', () => core.readNamespacedSecret({ namespace: METALLB_NS, name: 'memberlist' }).catch(() => undefined));
+    await core.deleteNamespacedSecret({ namespace: METALLB_NS, name: 'memberlist' });
+    const again = await waitFor('a new memberlist secret', async () => {
+      const s = await core.readNamespacedSecret({ namespace: METALLB_NS, name: 'memberlist' }).catch(() => undefined);
+      return s !== undefined && s.metadata?.uid !== first.metadata?.uid ? s : undefined;
+    });
+    assert.equal(Buffer.from(again.data?.['secretkey'] ?? '', 'base64').length, 16);
   });
 });

@@ -4,6 +4,7 @@ import type { EventsV1Event, EventsV1EventSeries } from '@kubernetes/client-node
 import { err, ok } from '../result.ts';
 import { EventRecorder, eventName, type EventSink } from './events.ts';
 import { FakeClock } from '../testing/fake-clock.ts';
+import { captureLogger, FakeCounter } from '../testing/capture-logger.ts';
 
 /** Records calls; events can be "expired" to exercise the not-found path; `fail` makes create throw. */
 class FakeSink implements EventSink {
@@ -97,5 +98,23 @@ describe('EventRecorder', () => {
     const { sink, rec } = recorder();
     await rec.record(svc, { ...allocated, note: 'x'.repeat(5000) });
     assert.equal(sink.created[0]?.note?.length, 1024);
+  });
+});
+
+describe('EventRecorder failures', () => {
+  it('a failed write is returned, logged with its reason and counted', async () => {
+    const sink = new FakeSink();
+    sink.fail = true;
+    const log = captureLogger();
+    const errors = new FakeCounter();
+    const rec = new EventRecorder({
+      sink, clock: new FakeClock(), reportingController: 'metallb.io/controller', reportingInstance: 'c-0', logger: log.logger, errors,
+    });
+    const r = await rec.record(svc, allocated);
+    assert.equal(r.ok, false);
+    assert.equal(errors.value, 1);
+    const entry = (await log.entries()).find((e) => e.message === 'writing event failed');
+    assert.equal(entry?.reason, 'Error: apiserver down');
+    assert.equal(entry?.service, 'default/web');
   });
 });

@@ -10,6 +10,7 @@
  */
 import { EventsV1Api, V1MicroTime, type EventsV1Event, type EventsV1EventSeries, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../log.ts';
+import type { CounterPort } from '../metrics.ts';
 import { err, ok, type Result } from '../result.ts';
 import { systemClock, type Clock } from '../time/clock.ts';
 import { apiResult, mergePatch } from './api-errors.ts';
@@ -64,7 +65,10 @@ export interface EventRecorderOptions {
   readonly windowMs?: number;
   /** How many distinct recent events are remembered (default 4096; oldest forgotten first). */
   readonly maxRemembered?: number;
+  /** Where failed writes are logged with their reason. */
   readonly logger?: Logger;
+  /** Counts failed writes (`metallb_ts_event_write_errors_total`). */
+  readonly errors?: CounterPort;
 }
 
 /** How an occurrence was written. */
@@ -134,6 +138,7 @@ export class EventRecorder {
     try {
       return ok(await this.#seriesOrCreate(key, subject, input));
     } catch (e) {
+      this.#o.errors?.inc();
       this.#o.logger?.warn('writing event failed', { reason: String(e), service: `${subject.namespace}/${subject.name}`, event: input.reason });
       return err(e);
     }

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type { V1Lease } from '@kubernetes/client-node';
 import { err, ok } from '../result.ts';
 import { FakeClock, flushPromises } from '../testing/fake-clock.ts';
+import { captureLogger, FakeCounter } from '../testing/capture-logger.ts';
 import { LeaderElector } from './leader-election.ts';
 import type { LeaseStore } from './lease.ts';
 
@@ -101,4 +102,43 @@ describe('LeaderElector', () => {
     assert.deepEqual(c.log, ['a leads', 'a stops']);
     assert.equal(c.electors[0]?.leader(), 'intruder');
   });
+});
+
+describe('LeaderElector failures', () => {
+  const cases = [
+    { desc: 'an API error while renewing', leadFirst: true, setup: (s: FakeLeaseStore) => s.down.add('a'), message: 'lease request failed', reason: /connection refused/ },
+    {
+      desc: 'losing the create race', leadFirst: false, message: 'lease write lost a race', reason: /create: conflict/,
+      setup: (s: FakeLeaseStore) => {
+        const real = s.get.bind(s);
+        s.get = async () => {
+          s.get = real;
+          await s.create({ metadata: { ...ref }, spec: { holderIdentity: 'other', leaseDurationSeconds: 60 } });
+          return undefined;
+        };
+      },
+    },
+  ];
+  for (const c of cases) {
+    it(`${c.desc} is logged with its reason and counted`, async () => {
+      const clock = new FakeClock();
+      const store = new FakeLeaseStore();
+      const log = captureLogger();
+      const errors = new FakeCounter();
+      const e = new LeaderElector({ store, ref, identity: 'a', clock, leaseDurationMs: 2000, renewDeadlineMs: 1000, retryPeriodMs: 200, logger: log.logger, errors });
+      if (c.leadFirst) {
+        e.start();
+        await flushPromises();
+        assert.equal(e.isLeader(), true);
+      }
+      c.setup(store);
+      if (!c.leadFirst) e.start();
+      await clock.advance(200);
+      await e.stop();
+      assert.ok(errors.value >= 1, `counted (${String(errors.value)})`);
+      const entry = (await log.entries()).find((x) => x.message === c.message);
+      assert.match(String(entry?.reason), c.reason);
+      assert.equal(entry?.lease, 'lease');
+    });
+  }
 });

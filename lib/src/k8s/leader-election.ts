@@ -13,6 +13,7 @@
  */
 import { V1MicroTime, type V1Lease } from '@kubernetes/client-node';
 import type { Logger } from '../log.ts';
+import type { CounterPort } from '../metrics.ts';
 import { systemClock, type Clock, type TimerHandle } from '../time/clock.ts';
 import { decideLease, type LeaseRef, type LeaseStore } from './lease.ts';
 
@@ -34,6 +35,8 @@ export interface LeaderElectorOptions {
   readonly clock?: Clock;
   /** Where transitions and API errors are logged. */
   readonly logger?: Logger;
+  /** Counts failed or lost lease requests (`metallb_ts_leader_election_errors_total`). */
+  readonly errors?: CounterPort;
   /** Called when this candidate becomes leader. */
   readonly onStartedLeading?: () => void;
   /** Called when this candidate stops being leader (lost, or `stop()`). */
@@ -82,7 +85,7 @@ export class LeaderElector {
     this.#timer = undefined;
     await this.#inflight;
     if (!this.#leading) return;
-    await this.#release().catch((e: unknown) => this.#o.logger?.warn('releasing the lease failed', { reason: String(e) }));
+    await this.#release().catch((e: unknown) => this.#failed('releasing the lease failed', String(e)));
     this.#setLeading(false);
   }
 
@@ -98,7 +101,7 @@ export class LeaderElector {
 
   async #tick(): Promise<void> {
     const round = await this.#tryAcquireOrRenew().catch((e: unknown): Round => {
-      this.#o.logger?.warn('lease request failed', { reason: String(e), lease: this.#o.ref.name });
+      this.#failed('lease request failed', String(e));
       return 'failed';
     });
     if (this.#stopped) return;
@@ -120,7 +123,10 @@ export class LeaderElector {
     });
     if (decision.kind === 'follow') return 'following';
     const written = decision.kind === 'create' ? await this.#o.store.create(decision.lease) : await this.#o.store.update(decision.lease);
-    if (!written.ok) return 'failed';
+    if (!written.ok) {
+      this.#failed('lease write lost a race', `${decision.kind}: ${written.error}`);
+      return 'failed';
+    }
     this.#observe(written.value);
     return 'leading';
   }
@@ -144,7 +150,13 @@ export class LeaderElector {
     if (current?.spec?.holderIdentity !== this.#o.identity) return;
     const spec = { ...current.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: new V1MicroTime(this.#clock.now()) };
     const r = await this.#o.store.update({ ...current, spec });
-    if (!r.ok) this.#o.logger?.warn('lease changed while releasing it', { lease: this.#o.ref.name });
+    if (!r.ok) this.#failed('lease changed while releasing it', r.error);
+  }
+
+  /** Logs a failed lease request with its reason and counts it. */
+  #failed(message: string, reason: string): void {
+    this.#o.errors?.inc();
+    this.#o.logger?.warn(message, { reason, lease: this.#o.ref.name });
   }
 
   #setLeading(leading: boolean): void {

@@ -1,6 +1,7 @@
 /**
  * configFor: the one validator. Cluster resources in, parsed Config or every error out. Used by
- * the reconciler, the webhook and the offline `validate` command alike (FRR-backed modes).
+ * the controller's config reconciler and the offline `validate` command alike (FRR-backed
+ * modes); an admission webhook would call it too, but none exists yet.
  */
 import { err, ok, type Result } from '@metallb-ts/lib/result.ts';
 import { bfdProfilesFor } from './bfd-profiles.ts';

@@ -1,16 +1,19 @@
 /**
- * The config reconcile: configFor over the caches. A valid config replaces the allocator's
- * pools (services reprocessed when the pools changed); an invalid or transient one keeps the
- * last good config and marks it stale (docs/validation.md). Either way the ConfigurationState says so.
+ * The config reconcile: configFor over the caches. A valid config becomes the last good
+ * {@link Config}, kept whole, and each consumer gets it only when ITS part changed (a
+ * fingerprint per consumer: the allocator's pools today, FRR rendering and layer-2 duties
+ * next). An invalid or transient one keeps the last good config and marks it stale
+ * (`metallb_k8s_client_config_stale_bool`, as MetalLB does). Either way the
+ * ConfigurationState says so.
  */
 import type { ReconcileOutcome } from '@metallb-ts/lib/k8s/work-queue.ts';
-import type { K8sClientMetrics } from '@metallb-ts/lib/metrics.ts';
 import type { Logger } from '@metallb-ts/lib/log.ts';
-import type { Allocator } from '../allocator/allocator.ts';
-import type { ServiceKey } from '@metallb-ts/lib/ids/ids.ts';
+import type { GaugePort } from '@metallb-ts/lib/metrics.ts';
 import { configFor } from '../config/config-for.ts';
+import { fingerprintOf } from '../config/fingerprint.ts';
 import type { ClusterResources } from '../config/resources.ts';
-import { errorSummaryOf, fingerprintOf, verdictOf, type ConfigVerdict } from './config-state.ts';
+import type { Config } from '../config/types.ts';
+import { errorSummaryOf, verdictOf, type ConfigVerdict } from './config-state.ts';
 
 /** Where the verdict goes (the ConfigurationState writer). */
 export interface VerdictSink {
@@ -18,26 +21,34 @@ export interface VerdictSink {
   report(v: ConfigVerdict): Promise<'written' | 'unchanged' | 'failed'>;
 }
 
+/** A consumer of the validated configuration. */
+export interface ConfigConsumer {
+  /** Names the consumer in logs. */
+  readonly name: string;
+  /** The part of the config the consumer depends on; it runs only when this part's fingerprint changes. */
+  partOf(config: Config): unknown;
+  /** Takes the new config; `first` on the first valid config this consumer sees. */
+  apply(config: Config, change: { readonly first: boolean }): void;
+}
+
 /** Options of {@link ConfigReconciler}. */
 export interface ConfigReconcilerOptions {
   /** configFor's input, read fresh each run. */
   readonly resources: () => ClusterResources;
-  readonly allocator: Allocator;
-  readonly metrics: Pick<K8sClientMetrics, 'configLoaded' | 'configStale'>;
+  /** Told in order, each when its part changed. */
+  readonly consumers: readonly ConfigConsumer[];
+  /** `metallb_k8s_client_config_loaded_bool` and `…_config_stale_bool`. */
+  readonly metrics: { readonly configLoaded: GaugePort; readonly configStale: GaugePort };
   readonly verdicts: VerdictSink;
-  /**
-   * Called after the allocator got new pools: `first` on the first valid config (start the
-   * initial pass), `released` = services whose addresses left every pool.
-   */
-  readonly onPoolsChanged: (change: { first: boolean; released: readonly ServiceKey[] }) => void;
   readonly logger: Logger;
 }
 
 /** See the module comment. */
 export class ConfigReconciler {
   readonly #o: ConfigReconcilerOptions;
-  #loaded = false;
-  #fingerprint: string | undefined;
+  #config: Config | undefined;
+  /** Consumer name → fingerprint of the part it last applied. */
+  readonly #applied = new Map<string, string>();
 
   /** Creates a reconciler; nothing is loaded yet. */
   constructor(opts: ConfigReconcilerOptions) {
@@ -46,31 +57,36 @@ export class ConfigReconciler {
 
   /** Whether a valid config has been loaded at least once. */
   get loaded(): boolean {
-    return this.#loaded;
+    return this.#config !== undefined;
+  }
+
+  /** The last good config, undefined before the first valid one. */
+  get config(): Config | undefined {
+    return this.#config;
   }
 
   /** One run; `retry` on transient errors or a failed ConfigurationState write. */
   async reconcile(): Promise<ReconcileOutcome> {
     const result = configFor(this.#o.resources());
     const verdict = verdictOf(result.ok ? [] : result.error);
-    if (result.ok) this.#apply(result.value.pools);
+    if (result.ok) this.#apply(result.value);
     else this.#stale(verdict);
     const written = await this.#o.verdicts.report(verdict);
     if (verdict.kind === 'transient' || written === 'failed') return 'retry';
     return verdict.kind === 'invalid' ? 'noRetry' : 'success';
   }
 
-  #apply(pools: Parameters<Allocator['setPools']>[0]): void {
+  #apply(config: Config): void {
     this.#o.metrics.configLoaded.set(1);
     this.#o.metrics.configStale.set(0);
-    const fp = fingerprintOf(pools);
-    const first = !this.#loaded;
-    this.#loaded = true;
-    if (!first && fp === this.#fingerprint) return;
-    this.#fingerprint = fp;
-    const { released } = this.#o.allocator.setPools(pools);
-    this.#o.logger.info('configuration loaded', { pools: pools.map((p) => p.name), released: released.length });
-    this.#o.onPoolsChanged({ first, released });
+    this.#config = config;
+    for (const consumer of this.#o.consumers) {
+      const fp = fingerprintOf(consumer.partOf(config));
+      const before = this.#applied.get(consumer.name);
+      if (fp === before) continue;
+      this.#applied.set(consumer.name, fp);
+      consumer.apply(config, { first: before === undefined });
+    }
   }
 
   #stale(v: ConfigVerdict): void {

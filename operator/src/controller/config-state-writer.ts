@@ -6,13 +6,34 @@
  */
 import type { V1OwnerReference } from '@kubernetes/client-node';
 import { CONFIGURATIONSTATE, type ConfigurationState } from '@metallb-ts/lib/api/types.generated.ts';
+import { CodedError } from '@metallb-ts/lib/errors.ts';
 import type { Clock } from '@metallb-ts/lib/time/clock.ts';
-import type { EventRecorder } from '@metallb-ts/lib/k8s/events.ts';
+import type { EventInput, EventSubject } from '@metallb-ts/lib/k8s/events.ts';
 import type { Logger } from '@metallb-ts/lib/log.ts';
-import type { K8sClientMetrics } from '@metallb-ts/lib/metrics.ts';
+import type { CounterPort } from '@metallb-ts/lib/metrics.ts';
 import { errorSummaryOf, sameStatus, stateStatusFor, type ConfigVerdict, type StateCondition, type StateStatus } from './config-state.ts';
 import type { VerdictSink } from './config-reconciler.ts';
-import type { ConfigStatePort } from './kube-ports.ts';
+
+/** Reads and writes the controller's ConfigurationState. */
+export interface ConfigStatePort {
+  /** The object, or undefined when it does not exist. */
+  read(): Promise<ConfigurationState | undefined>;
+  /** Creates the (status-less) object; an existing one is returned as is. */
+  create(obj: ConfigurationState): Promise<ConfigurationState>;
+  /** Replaces its status (merge patch on /status); `'not-found'` when it is gone. */
+  patchStatus(status: StateStatus): Promise<ConfigurationState | 'not-found'>;
+}
+
+/** Records Events (the EventRecorder fits; it logs and counts its own failures). */
+export interface EventPort {
+  record(subject: EventSubject, input: EventInput): Promise<unknown>;
+}
+
+/** Why writing the ConfigurationState failed (besides the port's own errors, chained as cause). */
+export const CONFIG_STATE_ERROR_CODES = ['deleted-while-writing', 'write-failed'] as const;
+
+/** A failed ConfigurationState write; `code` is one of {@link CONFIG_STATE_ERROR_CODES}. */
+export class ConfigStateError extends CodedError<(typeof CONFIG_STATE_ERROR_CODES)[number]> {}
 
 /** Options of {@link ConfigStateWriter}. */
 export interface ConfigStateWriterOptions {
@@ -22,9 +43,10 @@ export interface ConfigStateWriterOptions {
   readonly name: string;
   /** The own pod, when known (MetalLB sets it as owner). */
   readonly owner?: V1OwnerReference;
-  readonly events: EventRecorder;
+  readonly events: EventPort;
   readonly clock: Clock;
-  readonly metrics: Pick<K8sClientMetrics, 'updates' | 'updateErrors'>;
+  /** `metallb_k8s_client_updates_total` / `…_update_errors_total`. */
+  readonly metrics: { readonly updates: CounterPort; readonly updateErrors: CounterPort };
   readonly logger: Logger;
 }
 
@@ -55,9 +77,10 @@ export class ConfigStateWriter implements VerdictSink {
       const r = await this.#write(obj, v);
       if (v.kind !== 'valid') await this.#warn(obj, v);
       return r;
-    } catch (e) {
+    } catch (cause) {
+      const e = cause instanceof ConfigStateError ? cause : new ConfigStateError('write-failed', String(cause), { cause });
       this.#o.metrics.updateErrors.inc();
-      this.#o.logger.warn('writing ConfigurationState failed', { reason: String(e) });
+      this.#o.logger.warn('writing ConfigurationState failed', { code: e.code, reason: e.message });
       return 'failed';
     }
   }
@@ -80,7 +103,7 @@ export class ConfigStateWriter implements VerdictSink {
     const next = stateStatusFor(v, before?.conditions ?? [], this.#o.clock.now());
     if (sameStatus(before, next)) return 'unchanged';
     const r = await this.#o.port.patchStatus(next);
-    if (r === 'not-found') throw new Error('ConfigurationState deleted while writing it');
+    if (r === 'not-found') throw new ConfigStateError('deleted-while-writing', 'ConfigurationState deleted while writing it');
     this.#o.metrics.updates.inc();
     return 'written';
   }

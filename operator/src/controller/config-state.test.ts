@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ConfigError } from '../config/errors.ts';
-import { fingerprintOf, rfc3339, sameStatus, stateStatusFor, verdictOf, type StateCondition } from './config-state.ts';
+import { rfc3339, sameStatus, stateStatusFor, verdictOf, type StateCondition } from './config-state.ts';
 
 const poolError: ConfigError = {
   kind: 'invalid', object: { kind: 'IPAddressPool', name: 'x' }, field: 'spec.addresses[0]', message: 'invalid CIDR "nope"', rule: 'P3',
@@ -53,13 +53,4 @@ describe('stateStatusFor', () => {
     assert.equal(byType(flipped.conditions, 'configReconcilerValid'), rfc3339(T1));
     assert.equal(sameStatus(first, flipped), false);
   });
-});
-
-describe('fingerprintOf', () => {
-  const cases = [
-    { desc: 'bigints and sets are stable', a: { v: 1n, s: new Set(['b', 'a']) }, b: { v: 1n, s: new Set(['a', 'b']) }, same: true },
-    { desc: 'a different bigint differs', a: { v: 1n }, b: { v: 2n }, same: false },
-    { desc: 'functions drop out', a: { text: 'x', matches: () => true }, b: { text: 'x', matches: () => false }, same: true },
-  ];
-  for (const c of cases) it(c.desc, () => assert.equal(fingerprintOf(c.a) === fingerprintOf(c.b), c.same));
 });

@@ -82,15 +82,3 @@ export function stateStatusFor(v: ConfigVerdict, previous: readonly StateConditi
 export function sameStatus(a: StateStatus | undefined, b: StateStatus): boolean {
   return a !== undefined && JSON.stringify(a) === JSON.stringify(b);
 }
-
-/**
- * A byte-stable fingerprint of the parsed pools: bigints as text, sets sorted, compiled
- * selectors by their text (functions drop out). Equal fingerprints = nothing to reallocate.
- */
-export function fingerprintOf(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => {
-    if (typeof v === 'bigint') return v.toString();
-    if (v instanceof Set) return [...(v as Set<unknown>)].map(String).sort();
-    return v;
-  });
-}

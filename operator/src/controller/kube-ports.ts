@@ -1,48 +1,16 @@
 /**
- * The narrow API ports the controller's reconcilers write through, and their real
- * implementations on client-node. Reconcilers take the interfaces; tests may pass fakes.
+ * The real implementations, on client-node, of the narrow ports the controller's reconcilers
+ * declare in their own files (each reconciler owns its ports; unit tests pass fakes).
  */
 import {
-  AppsV1Api, CoreV1Api, CustomObjectsApi, PatchStrategy, type KubeConfig, type V1Deployment, type V1Secret,
+  AppsV1Api, CoreV1Api, CustomObjectsApi, PatchStrategy, type KubeConfig,
 } from '@kubernetes/client-node';
 import { apiFailureOf, mergePatch, orMissing } from '@metallb-ts/lib/k8s/api-errors.ts';
 import { CONFIGURATIONSTATE, IPADDRESSPOOL, type ConfigurationState } from '@metallb-ts/lib/api/types.generated.ts';
-import type { StateStatus } from './config-state.ts';
+import type { ConfigStatePort } from './config-state-writer.ts';
+import type { SecretPort } from './memberlist-secret.ts';
+import type { PoolStatusPort } from './pool-status.ts';
 import { int64BodyOptions } from './int64-json.ts';
-
-/** Writes the controller's ConfigurationState. */
-export interface ConfigStatePort {
-  /** The object, or undefined when it does not exist. */
-  read(): Promise<ConfigurationState | undefined>;
-  /** Creates the (status-less) object; an existing one is returned as is. */
-  create(obj: ConfigurationState): Promise<ConfigurationState>;
-  /** Replaces its status (merge patch on /status); `'not-found'` when it is gone. */
-  patchStatus(status: StateStatus): Promise<ConfigurationState | 'not-found'>;
-}
-
-/** IPAddressPool status counters, exact int64. */
-export interface PoolCountersStatus {
-  readonly assignedIPv4: bigint;
-  readonly assignedIPv6: bigint;
-  readonly availableIPv4: bigint;
-  readonly availableIPv6: bigint;
-}
-
-/** Writes IPAddressPool `.status`. */
-export interface PoolStatusPort {
-  /** Merge-patches the status of a pool; `'not-found'` when the pool is gone. */
-  patchStatus(pool: string, status: PoolCountersStatus): Promise<'patched' | 'not-found'>;
-}
-
-/** What the memberlist-Secret step needs. */
-export interface SecretPort {
-  /** Whether the Secret exists. */
-  exists(name: string): Promise<boolean>;
-  /** Creates it; `'exists'` when someone else did first. */
-  create(secret: V1Secret): Promise<'created' | 'exists'>;
-  /** The Deployment that should own it, when it exists. */
-  deployment(name: string): Promise<V1Deployment | undefined>;
-}
 
 /** {@link ConfigStatePort} for `<namespace>/<name>` on the real API. */
 export function configStatePortFor(kc: KubeConfig, namespace: string, name: string): ConfigStatePort {

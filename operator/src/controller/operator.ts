@@ -1,17 +1,20 @@
 /**
  * One operator replica: metrics and health servers, and leader election on a Lease in the
  * MetalLB namespace. Only the leader runs the {@link Controller}; a follower keeps its servers
- * up and waits. Losing leadership is reported through `onLostLeadership` (main.ts exits, and
- * the Deployment restarts the pod, as controller-runtime does), because reconcilers may still
- * hold in-memory allocations that a new leader recomputes from Service status.
+ * up and waits. Losing leadership, or failing to start the controller (after giving the Lease
+ * back), is reported through `onFatal` (main.ts exits non-zero and the Deployment restarts the
+ * pod, as controller-runtime does), because reconcilers may still hold in-memory allocations
+ * that a new leader recomputes from Service status. See leadership.ts.
  */
 import { LeaderElector } from '@metallb-ts/lib/k8s/leader-election.ts';
 import { pooledKubeConfig } from '@metallb-ts/lib/k8s/kube-config.ts';
 import { leaseStoreFor } from '@metallb-ts/lib/k8s/lease.ts';
-import { createRegistry, k8sClientMetrics, serveMetrics, type MetricsServer } from '@metallb-ts/lib/metrics.ts';
+import { createRegistry, k8sClientMetrics, serveMetrics, shellFailureMetrics, type MetricsServer, type ShellFailureMetrics } from '@metallb-ts/lib/metrics.ts';
 import { allocatorMetrics } from '../metrics/allocator-metrics.ts';
+import { controllerMetrics } from '../metrics/controller-metrics.ts';
 import type { Registry } from 'prom-client';
 import { Controller, type ControllerOptions } from './controller.ts';
+import { Leadership, type FatalReason } from './leadership.ts';
 
 /** Lease timings (client-go defaults: 15 s / 10 s / 2 s). */
 export interface LeaseTimings {
@@ -21,7 +24,7 @@ export interface LeaseTimings {
 }
 
 /** Options of {@link startOperator}. */
-export interface OperatorRunOptions extends Omit<ControllerOptions, 'clientMetrics' | 'allocatorMetrics'> {
+export interface OperatorRunOptions extends Omit<ControllerOptions, 'clientMetrics' | 'allocatorMetrics' | 'eventErrors'> {
   /** Lease name in `namespace`. */
   readonly leaseName: string;
   readonly lease?: LeaseTimings;
@@ -31,8 +34,11 @@ export interface OperatorRunOptions extends Omit<ControllerOptions, 'clientMetri
   readonly healthProbePort?: number;
   /** Bind address of both servers (default 0.0.0.0). */
   readonly host?: string;
-  /** Called once when this replica loses leadership it held (not on `stop()`). */
-  readonly onLostLeadership: () => void;
+  /**
+   * Called once when this replica must exit: it lost leadership it held (not on `stop()`), or
+   * its controller failed to start (the Lease is released first).
+   */
+  readonly onFatal: (reason: FatalReason) => void;
 }
 
 /** A running replica. */
@@ -54,29 +60,25 @@ export async function startOperator(opts: OperatorRunOptions): Promise<RunningOp
   const kubeConfig = pooledKubeConfig(opts.kubeConfig);
   const o = { ...opts, kubeConfig };
   const registry = createRegistry();
-  const controller = new Controller({ ...o, clientMetrics: k8sClientMetrics(registry), allocatorMetrics: allocatorMetrics(registry) });
-  const servers = await startServers(o, registry, () => controller.ready());
-  let stopping = false;
-  let started: Promise<void> | undefined;
-  const elector = new LeaderElector({
+  const failures = shellFailureMetrics(registry);
+  const controller = new Controller({ ...o, clientMetrics: k8sClientMetrics(registry), allocatorMetrics: allocatorMetrics(registry), eventErrors: failures.eventWriteErrors });
+  const servers = await startServers(o, registry, failures, () => controller.ready());
+  const elector: LeaderElector = new LeaderElector({
     store: leaseStoreFor(o.kubeConfig, { namespace: o.namespace, name: o.leaseName }),
     ref: { namespace: o.namespace, name: o.leaseName }, identity: o.identity, clock: o.clock, logger: o.logger.child({ component: 'leader-election' }),
-    ...(o.lease ?? {}),
-    onStartedLeading: () => {
-      started = controller.start().catch((e: unknown) => {
-        o.logger.error('controller failed to start', { reason: String(e) });
-      });
-    },
-    onStoppedLeading: () => {
-      if (!stopping) o.onLostLeadership();
-    },
+    errors: failures.leaderElectionErrors, ...(o.lease ?? {}),
+    onStartedLeading: () => leadership.started(),
+    onStoppedLeading: () => leadership.stopped(),
+  });
+  const leadership = new Leadership({
+    work: controller, release: () => elector.stop(), onFatal: o.onFatal,
+    startFailures: controllerMetrics(registry).startFailures, logger: o.logger.child({ component: 'leadership' }),
   });
   elector.start();
   return {
     registry, controller, metricsPort: servers.metrics?.port, isLeader: () => elector.isLeader(),
     stop: async () => {
-      stopping = true;
-      await started;
+      await leadership.shutdown();
       await controller.stop();
       await elector.stop();
       await Promise.all([servers.metrics?.close(), servers.health?.close()]);
@@ -86,9 +88,11 @@ export async function startOperator(opts: OperatorRunOptions): Promise<RunningOp
 }
 
 /** The metrics and health servers that were asked for. */
-async function startServers(o: OperatorRunOptions, registry: Registry, ready: () => boolean): Promise<{ metrics?: MetricsServer; health?: MetricsServer }> {
-  const host = o.host ?? '0.0.0.0';
-  const metrics = o.metricsPort === undefined || o.metricsPort === 0 ? undefined : await serveMetrics({ registry, port: o.metricsPort, host, ready });
-  const health = o.healthProbePort === undefined ? undefined : await serveMetrics({ registry, port: o.healthProbePort, host, ready });
+async function startServers(
+  o: OperatorRunOptions, registry: Registry, failures: ShellFailureMetrics, ready: () => boolean,
+): Promise<{ metrics?: MetricsServer; health?: MetricsServer }> {
+  const http = { registry, host: o.host ?? '0.0.0.0', ready, logger: o.logger.child({ component: 'http' }), errors: failures.httpErrors };
+  const metrics = o.metricsPort === undefined || o.metricsPort === 0 ? undefined : await serveMetrics({ ...http, port: o.metricsPort });
+  const health = o.healthProbePort === undefined ? undefined : await serveMetrics({ ...http, port: o.healthProbePort });
   return { ...(metrics === undefined ? {} : { metrics }), ...(health === undefined ? {} : { health }) };
 }

@@ -3,20 +3,60 @@
  * allocator's int64 view (MetalLB's numbers). A status is written only when it differs from
  * both the cached object and what this process last wrote (exact, even above 2^53).
  */
-import type { AllocatorMetrics } from '../metrics/allocator-metrics.ts';
 import type { ReconcileOutcome } from '@metallb-ts/lib/k8s/work-queue.ts';
 import type { Logger } from '@metallb-ts/lib/log.ts';
+import type { CounterPort } from '@metallb-ts/lib/metrics.ts';
 import type { IPAddressPool } from '@metallb-ts/lib/api/types.generated.ts';
-import type { Allocator } from '../allocator/allocator.ts';
-import type { PoolCountersStatus, PoolStatusPort } from './kube-ports.ts';
+
+/** IPAddressPool status counters, exact int64. */
+export interface PoolCountersStatus {
+  readonly assignedIPv4: bigint;
+  readonly assignedIPv6: bigint;
+  readonly availableIPv4: bigint;
+  readonly availableIPv6: bigint;
+}
+
+/** Writes IPAddressPool `.status`. */
+export interface PoolStatusPort {
+  /** Merge-patches the status of a pool; `'not-found'` when the pool is gone. */
+  patchStatus(pool: string, status: PoolCountersStatus): Promise<'patched' | 'not-found'>;
+}
+
+/** What this reconciler reads of the allocator. */
+export interface PoolUsage {
+  /** The configured pools. */
+  readonly pools: readonly { readonly name: string }[];
+  /** The pool's counters, undefined for an unknown pool. */
+  int64Counters(pool: string): PoolCountersStatus | undefined;
+  /** The pool's usable addresses, undefined for an unknown pool. */
+  addressesTotal(pool: string): bigint | undefined;
+}
+
+/** A per-pool gauge (prom-client's `Gauge<'pool'>` fits). */
+export interface PoolGauge {
+  set(labels: { pool: string }, value: number): void;
+  remove(labels: { pool: string }): void;
+}
+
+/** The `metallb_allocator_*` gauges this reconciler sets. */
+export interface PoolGauges {
+  readonly inUse: PoolGauge;
+  readonly ipv4InUse: PoolGauge;
+  readonly ipv6InUse: PoolGauge;
+  readonly total: PoolGauge;
+  readonly ipv4Total: PoolGauge;
+  readonly ipv6Total: PoolGauge;
+}
 
 /** Options of {@link PoolStatusReconciler}. */
 export interface PoolStatusReconcilerOptions {
-  readonly allocator: Allocator;
+  readonly allocator: PoolUsage;
   /** The cached IPAddressPool, undefined when it does not exist. */
   readonly pool: (name: string) => IPAddressPool | undefined;
   readonly port: PoolStatusPort;
-  readonly metrics: AllocatorMetrics;
+  readonly metrics: PoolGauges;
+  /** `metallb_k8s_client_update_errors_total`: a status write failed. */
+  readonly updateErrors: CounterPort;
   readonly logger: Logger;
 }
 
@@ -81,6 +121,7 @@ export class PoolStatusReconciler {
       if ((await this.#o.port.patchStatus(name, counters)) === 'patched') this.#written.set(key, text);
       return true;
     } catch (e) {
+      this.#o.updateErrors.inc();
       this.#o.logger.warn('writing IPAddressPool status failed', { pool: name, reason: String(e) });
       return false;
     }
