@@ -1,5 +1,13 @@
 /**
- * IPAM end to end: `npm run bench -- ipam [--services N] [--concurrency C] [--timeout-s S]`.
+ * IPAM end to end: `npm run bench -- ipam [--services N] [--burst B] [--concurrency C] [--rate R]
+ * [--steady-s D] [--idle-s I] [--rounds K] [--vs-metallb] [--node-flag F]… [--timeout-s S]`.
+ *
+ * Two parts, each on its own fresh control plane:
+ * - the backlog + steady phases (ipam-backlog.ts, ipam-vs.ts): N pending Services (default
+ *   10,000), then the controller starts (`backlog_10k_s`, `rss_10k_mib`, `idle_rss_mib`), then R
+ *   creates/s for D s (default 50/s for 60 s, `steady_p99_ms`); with `--vs-metallb` the same for the
+ *   real MetalLB controller named by METALLB_TS_METALLB_CONTROLLER, order alternating per round;
+ * - the burst below (the original bench), B Services (default 5,000) created while it runs.
  *
  * A real etcd + kube-apiserver, the metallb.io CRDs, one IPAddressPool 2001:db8:100::/112
  * (65,536 addresses) and the operator as a child process. Services are IPv6 SingleStack (the
@@ -23,6 +31,7 @@ import { ControlPlane } from '../harness/control-plane.ts';
 import { installCrds } from '../harness/crds.ts';
 import { OperatorProcess } from '../harness/operator-process.ts';
 import { allocatorMicrobench } from './ipam-alloc.ts';
+import { compareControllers, type CompareArgs } from './ipam-vs.ts';
 import { createServices, createToIngressMs, IngressTracker, percentile } from './service-load.ts';
 
 const METALLB_NS = 'metallb-system';
@@ -31,26 +40,39 @@ const POOL = { name: 'bench-v6', cidr: '2001:db8:100::/112' };
 
 /** Command-line knobs. */
 interface BenchArgs {
+  /** Services of the burst part (`--burst`). */
   readonly services: number;
   readonly concurrency: number;
   readonly timeoutS: number;
+  /** The backlog + steady part. */
+  readonly compare: Omit<CompareArgs, 'deadline'>;
 }
 
-/** Parses `--services`, `--concurrency`, `--timeout-s`; throws on a bad value. */
+/** Parses the flags in the module comment; throws on a bad value. */
 function argsOf(argv: readonly string[]): BenchArgs {
   const { values } = parseArgs({
     args: [...argv], strict: true,
-    options: { services: { type: 'string' }, concurrency: { type: 'string' }, 'timeout-s': { type: 'string' } },
+    options: {
+      services: { type: 'string' }, burst: { type: 'string' }, concurrency: { type: 'string' }, 'timeout-s': { type: 'string' },
+      rate: { type: 'string' }, 'steady-s': { type: 'string' }, 'idle-s': { type: 'string' }, rounds: { type: 'string' },
+      'vs-metallb': { type: 'boolean' }, 'node-flag': { type: 'string', multiple: true },
+    },
   });
-  const int = (flag: string, text: string | undefined, fallback: number): number => {
+  const int = (flag: string, text: string | undefined, fallback: number, min = 1): number => {
     const n = text === undefined ? fallback : Number(text);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`--${flag}: want a positive integer, got ${JSON.stringify(text)}`);
+    if (!Number.isInteger(n) || n < min) throw new Error(`--${flag}: want an integer ≥ ${String(min)}, got ${JSON.stringify(text)}`);
     return n;
   };
+  const concurrency = int('concurrency', values.concurrency, 32);
   return {
-    services: int('services', values.services, 5000),
-    concurrency: int('concurrency', values.concurrency, 32),
-    timeoutS: int('timeout-s', values['timeout-s'], 600),
+    services: int('burst', values.burst, 5000, 0),
+    concurrency,
+    timeoutS: int('timeout-s', values['timeout-s'], 3600),
+    compare: {
+      services: int('services', values.services, 10_000), concurrency, rate: int('rate', values.rate, 50),
+      steadyS: int('steady-s', values['steady-s'], 60), idleS: int('idle-s', values['idle-s'], 10),
+      rounds: int('rounds', values.rounds, 1), vsMetallb: values['vs-metallb'] ?? false, nodeFlags: values['node-flag'] ?? [],
+    },
   };
 }
 
@@ -66,6 +88,9 @@ async function before<T>(p: Promise<T>, deadline: number, phase: string): Promis
     clearTimeout(timer);
   }
 }
+
+/** Where the backlog part puts things: the same pool and namespaces as the burst part. */
+const LAYOUT = { metallbNamespace: METALLB_NS, serviceNamespace: SERVICE_NS, createPool: (cp: ControlPlane) => createPool(cp.kubeConfig) };
 
 /** Creates the bench's IPAddressPool. */
 async function createPool(kc: KubeConfig): Promise<void> {
@@ -195,8 +220,11 @@ export async function run(argv: readonly string[]): Promise<Record<string, unkno
   const deadline = performance.now() + a.timeoutS * 1000;
   // CPU-only part first, while nothing else runs on the machine.
   const micro = await allocatorMicrobench();
-  const load = await loadRun(a, deadline);
-  const result = { ...load, ...micro, naive_ratio: round(micro.naive_fill_slash16_ms / micro.fill_slash16_ms), concurrency: a.concurrency };
+  const compared = await compareControllers({ ...a.compare, deadline }, LAYOUT);
+  // `--burst 0` skips the burst part (quick memory runs); its keys are then absent.
+  const load = a.services === 0 ? undefined : await loadRun(a, deadline);
+  const result = { ...load, ...micro, naive_ratio: round(micro.naive_fill_slash16_ms / micro.fill_slash16_ms), concurrency: a.concurrency, ...compared };
+  if (load === undefined) return result;
   printTable(result);
   if (load.allocated < load.services) throw new Error(`ipam bench: only ${String(load.allocated)} of ${String(load.services)} Services got an IP before the time budget ran out`);
   return result;

@@ -85,7 +85,7 @@ export async function createServices(kc: KubeConfig, o: CreateOptions): Promise<
 }
 
 /** One create with bounded retries of transient failures; 409 counts as created. Returns retries. */
-async function createOne(core: CoreV1Api, body: V1Service, attempts: number): Promise<number> {
+export async function createOne(core: CoreV1Api, body: V1Service, attempts: number): Promise<number> {
   for (let attempt = 1; ; attempt++) {
     try {
       await core.createNamespacedService({ namespace: body.metadata?.namespace ?? '', body });
