@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { V1Namespace, V1Node, V1Secret, V1Service } from '@kubernetes/client-node';
+import { Allocator } from '../allocator/allocator.ts';
+import { convergeService } from '../allocator/converge-service.ts';
+import { testPool } from '../allocator/test-pools.ts';
+import { testService, type TestServiceSpec } from '../allocator/test-services.ts';
 import { projectLabelled, projectService, projectWhole } from './projections.ts';
 
 const managedFields = [{ manager: 'kubectl', operation: 'Update', apiVersion: 'v1', fieldsV1: { 'f:spec': { 'f:ports': {} } } }];
@@ -77,4 +81,38 @@ describe('projectLabelled and projectWhole', () => {
     const plain: V1Secret = { metadata: { name: 'p' }, data: {} };
     assert.equal(projectWhole(plain), plain);
   });
+});
+
+describe('projectService against the allocator', () => {
+  // Every case converges twice, once with the full Service and once with its projection, on
+  // identically prepared allocators: a field the allocator reads but the projection dropped shows
+  // up as a different decision.
+  const V4 = testPool('a-v4', ['192.0.2.0/30']);
+  const V6 = testPool('b-v6', ['2001:db8:6::/126']);
+  const SHARED = { 'metallb.io/allow-shared-ip': 'k' };
+  const cases: ReadonlyArray<{ name: string; before?: TestServiceSpec[]; svc: TestServiceSpec }> = [
+    { name: 'plain allocation', svc: {} },
+    { name: 'keeps its ingress', svc: { ingress: ['192.0.2.2'] } },
+    { name: 'pool annotation', svc: { annotations: { 'metallb.io/address-pool': 'b-v6' }, families: ['IPv6'], clusterIPs: ['2001:db8::a'] } },
+    { name: 'deprecated annotation warns', svc: { annotations: { 'metallb.universe.tf/address-pool': 'a-v4' } } },
+    { name: 'requested IP in spec', svc: { lbIP: '192.0.2.1' } },
+    { name: 'both spec IP and annotation: error', svc: { lbIP: '192.0.2.1', annotations: { 'metallb.io/loadBalancerIPs': '192.0.2.2' } } },
+    { name: 'class filter', svc: { lbClass: 'other' } },
+    { name: 'sharing, ports differ', before: [{ name: 'a', annotations: SHARED, ports: [{ port: 80 }] }], svc: { name: 'b', annotations: SHARED, ports: [{ port: 443 }] } },
+    { name: 'sharing, same port conflicts', before: [{ name: 'a', annotations: SHARED }], svc: { name: 'b', annotations: SHARED } },
+    { name: 'sharing under Local needs equal selectors', before: [{ name: 'a', annotations: SHARED, etp: 'Local', ports: [{ port: 80 }] }], svc: { name: 'b', annotations: SHARED, etp: 'Local', selector: { app: 'other' }, ports: [{ port: 81 }] } },
+    { name: 'dual stack requested', svc: { policy: 'RequireDualStack', families: ['IPv4', 'IPv6'], clusterIPs: ['10.96.0.1', '2001:db8::1'] } },
+    { name: 'not a LoadBalancer', svc: { type: 'ClusterIP', ingress: ['192.0.2.3'] } },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const decide = (view: (s: V1Service) => V1Service) => {
+        const alloc = new Allocator();
+        alloc.setPools([V4, V6]);
+        for (const b of c.before ?? []) convergeService(view(testService(b)), alloc);
+        return convergeService(view(testService(c.svc)), alloc);
+      };
+      assert.deepEqual(decide(projectService), decide((s) => s));
+    });
+  }
 });
