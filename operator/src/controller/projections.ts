@@ -63,8 +63,18 @@ export function projectService(svc: V1Service): V1Service {
     out.spec = spec;
   }
   const ingress = svc.status?.loadBalancer?.ingress;
-  if (ingress !== undefined) out.status = { loadBalancer: { ingress } };
+  if (ingress !== undefined) out.status = { loadBalancer: { ingress: ingress.map(definedOnly) } };
   return out;
+}
+
+/**
+ * A copy without the keys whose value is undefined: list responses are deserialized into
+ * client-node's model classes, which carry every field of the type as an own property.
+ */
+function definedOnly<T extends object>(o: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
+  return out as T;
 }
 
 /** A Node or Namespace as the selectors read it: identity and labels. */
