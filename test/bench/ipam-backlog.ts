@@ -82,7 +82,7 @@ export async function backlogRun(ctl: ControllerUnderTest, a: BacklogArgs, layou
     const sampler = setInterval(() => {
       peakKiB = Math.max(peakKiB, ctlNow.rssKiB() ?? 0);
     }, 100);
-    const all = await tracker.waitForIngress(names, left(a.deadline));
+    const all = await allOrExit(tracker, names, ctlNow, a.deadline);
     clearInterval(sampler);
     const lastAt = Math.max(...names.map((n) => tracker.firstIngressAt.get(n) ?? Number.NaN));
     if (!all) throw new Error(`[${ctl.name}] backlog: ${String(tracker.countWithIngress(names))} of ${String(a.services)} Services got an IP in time`);
@@ -95,7 +95,7 @@ export async function backlogRun(ctl: ControllerUnderTest, a: BacklogArgs, layou
     console.error(`[${ctl.name}] steady: ${String(a.rate)}/s for ${String(a.steadyS)} s`);
     const steadyNames = Array.from({ length: a.rate * a.steadyS }, (_, i) => `s-${String(i).padStart(5, '0')}`);
     const created = await createAtRate(cp.kubeConfig, { namespace: layout.serviceNamespace, names: steadyNames, perSecond: a.rate });
-    if (!(await tracker.waitForIngress(steadyNames, left(a.deadline)))) throw new Error(`[${ctl.name}] steady: not every Service got an IP in time`);
+    if (!(await allOrExit(tracker, steadyNames, running, a.deadline))) throw new Error(`[${ctl.name}] steady: not every Service got an IP in time`);
     const lat = createToIngressMs(created.requestedAt, tracker.firstIngressAt);
 
     const samples = running.memorySamples();
@@ -110,6 +110,15 @@ export async function backlogRun(ctl: ControllerUnderTest, a: BacklogArgs, layou
     await tracker.stop();
     await cp.stop();
   }
+}
+
+/** Waits until every name has an ingress; false at the deadline; throws when the controller exited. */
+async function allOrExit(tracker: IngressTracker, names: readonly string[], ctl: RunningController, deadline: number): Promise<boolean> {
+  while (performance.now() < deadline) {
+    if (await tracker.waitForIngress(names, Math.min(2000, left(deadline)))) return true;
+    if (ctl.rssKiB() === undefined) throw new Error(`the controller exited; see ${ctl.logFile}`);
+  }
+  return false;
 }
 
 /** One line of Node's memory split, in MiB. */

@@ -77,7 +77,7 @@ export function metallbController(binary: string): ControllerUnderTest {
       const [health] = await freePorts(1);
       const proc: ManagedProcess = spawnLogged('metallb-controller', binary, [
         `--kubeconfig=${cp.kubeconfigPath}`, `--namespace=${namespace}`, `--pod-name=${METALLB_POD}`,
-        '--ml-secret-name=metallb-memberlist', '--webhook-mode=disabled', '--port=0',
+        '--webhook-mode=disabled', '--port=0',
         `--health-probe-port=${String(health ?? 0)}`, '--log-level=warn',
       ], join(cp.dir, 'metallb-controller.log'));
       return {
