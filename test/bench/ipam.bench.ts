@@ -1,5 +1,17 @@
 /**
- * IPAM end to end: `npm run bench -- ipam [--services N] [--concurrency C] [--timeout-s S] [--churn C]`.
+ * IPAM end to end: `npm run bench -- ipam [--services N] [--burst B] [--concurrency C] [--rate R]
+ * [--steady-s D] [--idle-s I] [--rounds K] [--vs-metallb] [--node-flag F]… [--churn C] [--timeout-s S]`.
+ *
+ * Two parts, each on its own fresh control plane:
+ * - the backlog + steady phases (ipam-backlog.ts, ipam-vs.ts): N pending Services (default
+ *   10,000), then the controller starts (`backlog_10k_s`, `rss_10k_mib`, `idle_rss_mib`), then R
+ *   creates/s for D s (default 50/s for 60 s, `steady_p99_ms`); with `--vs-metallb` the same for the
+ *   real MetalLB controller named by METALLB_TS_METALLB_CONTROLLER, order alternating per round;
+ * - the burst below (the original bench), B Services (default 5,000) created while it runs;
+ * - a churn phase (service-churn.ts) in its own namespace after the burst: --churn C Services
+ *   created (default 400) and 4 of 5 deleted while later creates run, the operator restarted
+ *   halfway; from ONE watch and the Events: writes_per_service (MODIFIED events per allocated
+ *   Service), ip_allocated_events_per_service, ip_changes_under_churn (a live Service's IP changing).
  *
  * A real etcd + kube-apiserver, the metallb.io CRDs, one IPAddressPool 2001:db8:100::/112
  * (65,536 addresses) and the operator as a child process. Services are IPv6 SingleStack (the
@@ -10,11 +22,7 @@
  * - all_allocated_s: first create request sent → last first-ingress received;
  * - latency_p50_ms / latency_p99_ms: per Service, create request sent → first ingress received;
  * - operator_rss_mib: the operator's peak RSS, sampled every 250 ms during the run;
- * - the allocator microbench (ipam-alloc.ts) and its ratio to the MetalLB-style linear scan;
- * - a churn phase (service-churn.ts) in its own namespace: --churn C Services created (default
- *   400) and 4 of 5 deleted while later creates run, the operator restarted halfway; from ONE
- *   watch and the Events: writes_per_service (MODIFIED events per allocated Service),
- *   ip_allocated_events_per_service, ip_changes_under_churn (a live Service's IP changing).
+ * - the allocator microbench (ipam-alloc.ts) and its ratio to the MetalLB-style linear scan.
  *
  * Gives up after --timeout-s (default 600) with an error naming the phase. Cleans up everything.
  */
@@ -22,11 +30,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
+import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { ControlPlane } from '../harness/control-plane.ts';
+import { installCrds } from '../harness/crds.ts';
 import { OperatorProcess } from '../harness/operator-process.ts';
 import { allocatorMicrobench } from './ipam-alloc.ts';
+import { compareControllers, type CompareArgs } from './ipam-vs.ts';
 import { runChurn, ServiceAudit, settleChurn, type ChurnNumbers } from './service-churn.ts';
-import { createServices, createToIngressMs, IngressTracker, percentile, prepareLoadCluster } from './service-load.ts';
+import { createServices, createToIngressMs, IngressTracker, percentile } from './service-load.ts';
 
 const METALLB_NS = 'metallb-system';
 const SERVICE_NS = 'ipam-bench';
@@ -35,28 +46,42 @@ const POOL = { name: 'bench-v6', cidr: '2001:db8:100::/112' };
 
 /** Command-line knobs. */
 interface BenchArgs {
+  /** Services of the burst part (`--burst`). */
   readonly services: number;
   readonly concurrency: number;
   readonly timeoutS: number;
+  /** Services created in the churn phase (`--churn`). */
   readonly churn: number;
+  /** The backlog + steady part. */
+  readonly compare: Omit<CompareArgs, 'deadline'>;
 }
 
-/** Parses `--services`, `--concurrency`, `--timeout-s`; throws on a bad value. */
+/** Parses the flags in the module comment; throws on a bad value. */
 function argsOf(argv: readonly string[]): BenchArgs {
   const { values } = parseArgs({
     args: [...argv], strict: true,
-    options: { services: { type: 'string' }, concurrency: { type: 'string' }, 'timeout-s': { type: 'string' }, churn: { type: 'string' } },
+    options: {
+      services: { type: 'string' }, burst: { type: 'string' }, concurrency: { type: 'string' }, 'timeout-s': { type: 'string' },
+      rate: { type: 'string' }, 'steady-s': { type: 'string' }, 'idle-s': { type: 'string' }, rounds: { type: 'string' },
+      'vs-metallb': { type: 'boolean' }, churn: { type: 'string' }, 'node-flag': { type: 'string', multiple: true },
+    },
   });
-  const int = (flag: string, text: string | undefined, fallback: number): number => {
+  const int = (flag: string, text: string | undefined, fallback: number, min = 1): number => {
     const n = text === undefined ? fallback : Number(text);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`--${flag}: want a positive integer, got ${JSON.stringify(text)}`);
+    if (!Number.isInteger(n) || n < min) throw new Error(`--${flag}: want an integer ≥ ${String(min)}, got ${JSON.stringify(text)}`);
     return n;
   };
+  const concurrency = int('concurrency', values.concurrency, 32);
   return {
-    services: int('services', values.services, 5000),
-    concurrency: int('concurrency', values.concurrency, 32),
-    timeoutS: int('timeout-s', values['timeout-s'], 600),
+    services: int('burst', values.burst, 5000, 0),
+    concurrency,
+    timeoutS: int('timeout-s', values['timeout-s'], 3600),
     churn: int('churn', values.churn, 400),
+    compare: {
+      services: int('services', values.services, 10_000), concurrency, rate: int('rate', values.rate, 50),
+      steadyS: int('steady-s', values['steady-s'], 60), idleS: int('idle-s', values['idle-s'], 10),
+      rounds: int('rounds', values.rounds, 1), vsMetallb: values['vs-metallb'] ?? false, nodeFlags: values['node-flag'] ?? [],
+    },
   };
 }
 
@@ -71,6 +96,17 @@ async function before<T>(p: Promise<T>, deadline: number, phase: string): Promis
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Where the backlog part puts things: the same pool and namespaces as the burst part. */
+const LAYOUT = { metallbNamespace: METALLB_NS, serviceNamespace: SERVICE_NS, createPool: (cp: ControlPlane) => createPool(cp.kubeConfig) };
+
+/** Creates the bench's IPAddressPool. */
+async function createPool(kc: KubeConfig): Promise<void> {
+  await kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
+    group: 'metallb.io', version: 'v1beta1', namespace: METALLB_NS, plural: 'ipaddresspools',
+    body: { apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: POOL.name, namespace: METALLB_NS }, spec: { addresses: [POOL.cidr] } },
+  });
 }
 
 /** User + system CPU seconds a process has used so far (/proc/<pid>/stat), 0 when unreadable. */
@@ -136,7 +172,10 @@ async function loadRun(a: BenchArgs, deadline: number): Promise<LoadResult> {
   let tracker: IngressTracker | undefined;
   try {
     await before((async () => {
-      await prepareLoadCluster(cp, { metallbNamespace: METALLB_NS, serviceNamespace: SERVICE_NS, pool: POOL });
+      await installCrds(cp.kubeConfig);
+      await cp.ensureNamespace(METALLB_NS);
+      await cp.ensureNamespace(SERVICE_NS);
+      await createPool(cp.kubeConfig);
     })(), deadline, 'CRDs, namespaces, pool');
     tracker = new IngressTracker(cp.kubeConfig, SERVICE_NS);
     await before(tracker.start(), deadline, 'service watch');
@@ -219,8 +258,11 @@ export async function run(argv: readonly string[]): Promise<Record<string, unkno
   const deadline = performance.now() + a.timeoutS * 1000;
   // CPU-only part first, while nothing else runs on the machine.
   const micro = await allocatorMicrobench();
-  const load = await loadRun(a, deadline);
-  const result = { ...load, ...micro, naive_ratio: round(micro.naive_fill_slash16_ms / micro.fill_slash16_ms), concurrency: a.concurrency };
+  const compared = await compareControllers({ ...a.compare, deadline }, LAYOUT);
+  // `--burst 0` skips the burst part (quick memory runs); its keys are then absent.
+  const load = a.services === 0 ? undefined : await loadRun(a, deadline);
+  const result = { ...load, ...micro, naive_ratio: round(micro.naive_fill_slash16_ms / micro.fill_slash16_ms), concurrency: a.concurrency, ...compared };
+  if (load === undefined) return result;
   printTable(result);
   if (load.allocated < load.services) throw new Error(`ipam bench: only ${String(load.allocated)} of ${String(load.services)} Services got an IP before the time budget ran out`);
   return result;

@@ -36,6 +36,8 @@ export interface OperatorProcessOptions {
   readonly extraArgs?: readonly string[];
   /** Node binary (default: the one running the test). */
   readonly node?: string;
+  /** Flags for node itself, placed before the entry point (e.g. `--import`, `--max-old-space-size`). */
+  readonly nodeFlags?: readonly string[];
 }
 
 /** Children started by this process, for distinct default log files. */
@@ -54,7 +56,7 @@ export function rssKiBOf(pid: number): number | undefined {
 /** The argv of main.ts for `o` and the chosen ports. */
 export function operatorArgs(o: OperatorProcessOptions, metricsPort: number, healthPort: number): string[] {
   return [
-    OPERATOR_MAIN, '--kubeconfig', o.kubeconfigPath, '--namespace', o.namespace,
+    ...(o.nodeFlags ?? []), OPERATOR_MAIN, '--kubeconfig', o.kubeconfigPath, '--namespace', o.namespace,
     '--port', String(metricsPort), '--health-probe-port', String(healthPort),
     '--identity', o.identity ?? `operator-${process.pid}`, '--log-level', o.logLevel ?? 'info',
     ...(o.leaseName === undefined ? [] : ['--lease-name', o.leaseName]),

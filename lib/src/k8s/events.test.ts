@@ -99,6 +99,35 @@ describe('EventRecorder', () => {
     await rec.record(svc, { ...allocated, note: 'x'.repeat(5000) });
     assert.equal(sink.created[0]?.note?.length, 1024);
   });
+
+  it('runs at most maxInFlight writes at once and still writes every occurrence, in order', async () => {
+    let running = 0;
+    let peak = 0;
+    const release: Array<() => void> = [];
+    const created: string[] = [];
+    const sink: EventSink = {
+      create: async (_ns, event) => {
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise<void>((resolve) => release.push(resolve));
+        running--;
+        created.push(event.regarding?.name ?? '');
+        return event;
+      },
+      patchSeries: async () => err('not-found' as const),
+    };
+    const rec = new EventRecorder({ sink, clock: new FakeClock(), maxInFlight: 2, reportingController: 'metallb.io/controller', reportingInstance: 'c' });
+    const names = Array.from({ length: 7 }, (_, i) => `svc-${String(i)}`);
+    const done = names.map((name) => rec.record({ ...svc, name, uid: name }, allocated));
+    for (let i = 0; i < 50 && created.length < names.length; i++) {
+      await new Promise((r) => setImmediate(r));
+      assert.ok(running <= 2, `running ${String(running)} > 2`);
+      release.splice(0).forEach((r) => r());
+    }
+    assert.deepEqual((await Promise.all(done)).map((r) => r.ok), names.map(() => true));
+    assert.equal(peak, 2);
+    assert.deepEqual(created, names);
+  });
 });
 
 describe('EventRecorder failures', () => {

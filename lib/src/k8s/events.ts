@@ -7,6 +7,11 @@
  * first one's `series` is updated instead ({count, lastObservedTime}, merge patch). This is
  * series-based de-duplication, not rate limiting: every occurrence is counted, none is dropped.
  * If the original Event is gone (TTL, deleted) a new one is created.
+ *
+ * Memory: at most `maxInFlight` writes run at once (default 4); the rest wait as small
+ * (subject, input) records. Unbounded, a backlog of 10,000 new Services started 10,000 Event
+ * requests at once, each holding its request body, promise chain and, in undici, a connection
+ * of its own (the pool has no per-origin limit).
  */
 import { EventsV1Api, V1MicroTime, type EventsV1Event, type EventsV1EventSeries, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../log.ts';
@@ -65,6 +70,8 @@ export interface EventRecorderOptions {
   readonly windowMs?: number;
   /** How many distinct recent events are remembered (default 4096; oldest forgotten first). */
   readonly maxRemembered?: number;
+  /** Writes running at once (default 4); the others wait their turn, in order. */
+  readonly maxInFlight?: number;
   /** Where failed writes are logged with their reason. */
   readonly logger?: Logger;
   /** Counts failed writes (`metallb_ts_event_write_errors_total`). */
@@ -113,6 +120,8 @@ export class EventRecorder {
   readonly #clock: Clock;
   readonly #recent = new Map<string, Remembered>();
   readonly #chains = new Map<string, Promise<unknown>>();
+  readonly #waiting: Array<() => void> = [];
+  #active = 0;
   #seq = 0;
 
   /** Creates a recorder. */
@@ -126,12 +135,25 @@ export class EventRecorder {
     const key = [subject.uid, input.type, input.reason, input.note].join('\u0000');
     // Occurrences of one event are written in order, so a repeat sees the first one's name.
     const prev = this.#chains.get(key) ?? Promise.resolve();
-    const next = prev.then(() => this.#write(key, subject, input));
+    const next = prev.then(() => this.#limited(() => this.#write(key, subject, input)));
     this.#chains.set(key, next);
     void next.then(() => {
       if (this.#chains.get(key) === next) this.#chains.delete(key);
     });
     return next;
+  }
+
+  /** Runs `fn` once fewer than `maxInFlight` writes are running. */
+  async #limited<T>(fn: () => Promise<T>): Promise<T> {
+    const max = Math.max(1, this.#o.maxInFlight ?? 4);
+    while (this.#active >= max) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    this.#active++;
+    try {
+      return await fn();
+    } finally {
+      this.#active--;
+      this.#waiting.shift()?.();
+    }
   }
 
   async #write(key: string, subject: EventSubject, input: EventInput): Promise<Result<RecordOutcome, unknown>> {

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { backoffMs } from '../time/backoff.ts';
 import { FakeClock, flushPromises } from '../testing/fake-clock.ts';
-import { InformerStoppedError, objectKey, SupervisedInformer, type InnerHandlers, type InnerInformer } from './informer.ts';
+import { dropManagedFields, InformerStoppedError, listAllPages, objectKey, SupervisedInformer, type InnerHandlers, type InnerInformer, type ListPageQuery } from './informer.ts';
 
 const obj = (name: string, rv: string, namespace = 'ns'): KubernetesObject => ({ metadata: { name, namespace, resourceVersion: rv } });
 
@@ -132,5 +132,37 @@ describe('SupervisedInformer', () => {
     await h.clock.advance(60_000);
     assert.equal(h.runs.length, 1);
     assert.equal(h.clock.pending(), 0);
+  });
+});
+
+describe('informer edge: projection and paginated lists', () => {
+  const managed = (name: string): KubernetesObject => ({
+    metadata: { name, namespace: 'ns', resourceVersion: '7', labels: { a: 'b' }, managedFields: [{ manager: 'kubectl', operation: 'Apply', fieldsV1: { 'f:spec': {} } }] },
+  });
+
+  it('dropManagedFields removes managedFields and keeps everything else', () => {
+    const out = dropManagedFields(managed('x'));
+    assert.equal(out.metadata?.managedFields, undefined);
+    assert.deepEqual(out.metadata, { name: 'x', namespace: 'ns', resourceVersion: '7', labels: { a: 'b' } });
+    const plain = obj('y', '1');
+    assert.equal(dropManagedFields(plain), plain, 'nothing to drop: the same object');
+  });
+
+  it('listAllPages follows continue tokens, projects every page and keeps the list resourceVersion', async () => {
+    const all = Array.from({ length: 5 }, (_, i) => managed(`o${String(i)}`));
+    const calls: ListPageQuery[] = [];
+    const list = async (q: ListPageQuery) => {
+      calls.push(q);
+      const from = q._continue === undefined ? 0 : Number(q._continue);
+      const to = from + (q.limit ?? all.length);
+      return { items: all.slice(from, to), metadata: { resourceVersion: '42', ...(to < all.length ? { _continue: String(to) } : {}) } };
+    };
+    const res = await listAllPages(list, { labelSelector: 'a=b' }, dropManagedFields, 2);
+    assert.deepEqual(res.items.map(objectKey), ['ns/o0', 'ns/o1', 'ns/o2', 'ns/o3', 'ns/o4']);
+    assert.ok(res.items.every((o) => o.metadata?.managedFields === undefined));
+    assert.equal(res.metadata?.resourceVersion, '42');
+    assert.deepEqual(calls, [
+      { labelSelector: 'a=b', limit: 2 }, { labelSelector: 'a=b', limit: 2, _continue: '2' }, { labelSelector: 'a=b', limit: 2, _continue: '4' },
+    ]);
   });
 });

@@ -18,6 +18,13 @@
  *   built (full relist) after a jittered backoff (200 ms doubling to 10 s), the supervisor's own
  *   cache is diffed against the new list (`add`/`update`/`delete` for what changed while down)
  *   and `resync` is emitted so consumers reconcile every object.
+ *
+ * Memory (measured on the IPAM bench, see test/bench/ipam-backlog.ts): what the cache holds is
+ * what the process holds. So, at the edge, before anything is cached or emitted:
+ * - every object goes through the source's `project` (keep only the fields the consumer reads;
+ *   `metadata.managedFields` never survives, see {@link dropManagedFields});
+ * - lists are paginated (`limit` + `continue`, {@link LIST_PAGE_SIZE} per page), so a list
+ *   response is parsed and projected one page at a time instead of as one whole document.
  */
 import { ListWatch, Watch, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from '../log.ts';
@@ -33,12 +40,58 @@ export interface ListQuery {
   readonly fieldSelector?: string;
 }
 
+/** One page of a list call: {@link ListQuery} plus `limit` and the previous page's `continue` token. */
+export interface ListPageQuery extends ListQuery {
+  readonly limit?: number;
+  readonly _continue?: string;
+}
+
+/** Objects per list page. */
+export const LIST_PAGE_SIZE = 500;
+
 /** What to watch: the collection URL and the matching list call. */
 export interface InformerSource<T extends KubernetesObject> extends ListQuery {
   /** Collection URL, e.g. `/api/v1/services` or `/apis/metallb.io/v1beta1/namespaces/ns/ipaddresspools`. */
   readonly path: string;
-  /** Lists the same collection; receives the selectors so list and watch agree. */
-  readonly list: (query: ListQuery) => Promise<KubernetesListObject<T>>;
+  /** Lists the same collection; receives the selectors (and the page) so list and watch agree. */
+  readonly list: (query: ListPageQuery) => Promise<KubernetesListObject<T>>;
+  /**
+   * What of each object is kept (default {@link dropManagedFields}). Runs on every listed and
+   * watched object before it is cached or emitted; must keep `metadata.name`, `namespace` and
+   * `resourceVersion`, and must not return the input's big parts by reference if it means to drop them.
+   */
+  readonly project?: (obj: T) => T;
+  /** Objects per list page (default {@link LIST_PAGE_SIZE}). */
+  readonly pageSize?: number;
+}
+
+/** The default projection: the object without `metadata.managedFields` (never read by a controller). */
+export function dropManagedFields<T extends KubernetesObject>(obj: T): T {
+  if (obj.metadata?.managedFields === undefined) return obj;
+  const { managedFields: _dropped, ...metadata } = obj.metadata;
+  return { ...obj, metadata };
+}
+
+/**
+ * Lists every page of a collection, projecting each page's items before fetching the next one;
+ * the result carries the list's resourceVersion (the snapshot every page was served from).
+ */
+export async function listAllPages<T extends KubernetesObject>(
+  list: (q: ListPageQuery) => Promise<KubernetesListObject<T>>, query: ListQuery, project: (obj: T) => T, pageSize = LIST_PAGE_SIZE,
+): Promise<KubernetesListObject<T>> {
+  const items: T[] = [];
+  let cont: string | undefined;
+  let resourceVersion: string | undefined;
+  for (let page = 0; ; page++) {
+    const res = await list({ ...query, limit: pageSize, ...(cont === undefined ? {} : { _continue: cont }) });
+    for (const item of res.items) items.push(project(item));
+    resourceVersion = res.metadata?.resourceVersion ?? resourceVersion;
+    cont = res.metadata?._continue;
+    if (cont === undefined || cont === '') break;
+    // A continue token that never ends would be an apiserver bug; a bound keeps the loop finite.
+    if (page > 1_000_000) throw new Error('list: too many pages');
+  }
+  return { items, metadata: resourceVersion === undefined ? {} : { resourceVersion } };
 }
 
 /** Callbacks an inner informer run reports to. */
@@ -69,14 +122,32 @@ export function objectKey(obj: KubernetesObject): string {
   return ns === undefined || ns === '' ? name : `${ns}/${name}`;
 }
 
-/** An {@link InnerFactory} over client-node 2.0.1's `ListWatch` (no autostart). */
+/** client-node's Watch, with every ADDED/MODIFIED/DELETED object projected before the callback sees it. */
+class ProjectingWatch<T extends KubernetesObject> extends Watch {
+  readonly #project: (obj: T) => T;
+  constructor(kc: KubeConfig, project: (obj: T) => T) {
+    super(kc);
+    this.#project = project;
+  }
+  override watch(path: string, queryParams: Record<string, string | number | boolean | undefined>, callback: (phase: string, apiObj: unknown, watchObj?: unknown) => void, done: (err: unknown) => void): Promise<AbortController> {
+    return super.watch(path, queryParams, (phase, obj) => {
+      const object = phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED' ? this.#project(obj as T) : obj;
+      // The raw event (third argument) is not passed on: nothing downstream reads it.
+      callback(phase, object);
+    }, done);
+  }
+}
+
+/** An {@link InnerFactory} over client-node 2.0.1's `ListWatch` (no autostart), projecting and paginating. */
 export function listWatchFactory<T extends KubernetesObject>(kc: KubeConfig, src: InformerSource<T>): InnerFactory<T> {
   const query: ListQuery = {
     ...(src.labelSelector === undefined ? {} : { labelSelector: src.labelSelector }),
     ...(src.fieldSelector === undefined ? {} : { fieldSelector: src.fieldSelector }),
   };
+  const project = src.project ?? dropManagedFields;
   return (h) => {
-    const lw = new ListWatch<T>(src.path, new Watch(kc), () => src.list(query), false, src.labelSelector, src.fieldSelector);
+    const list = (): Promise<KubernetesListObject<T>> => listAllPages(src.list, query, project, src.pageSize);
+    const lw = new ListWatch<T>(src.path, new ProjectingWatch(kc, project), list, false, src.labelSelector, src.fieldSelector);
     lw.on('add', h.add);
     lw.on('update', h.update);
     lw.on('delete', h.delete);

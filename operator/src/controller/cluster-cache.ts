@@ -1,7 +1,8 @@
 /**
  * The controller's informers: the metallb.io CRs, Secrets and the controller's
  * ConfigurationState of the MetalLB namespace, and Nodes, Namespaces and Services of the
- * cluster. Every one is supervised (restart + relist + resync).
+ * cluster. Every one is supervised (restart + relist + resync), lists in pages and keeps only
+ * what the operator reads of each object (projections.ts).
  */
 import {
   CoreV1Api, CustomObjectsApi, type KubeConfig, type KubernetesListObject, type KubernetesObject,
@@ -13,9 +14,10 @@ import {
   type IPAddressPool, type L2Advertisement,
 } from '@metallb-ts/lib/api/types.generated.ts';
 import type { Clock } from '@metallb-ts/lib/time/clock.ts';
-import { informerFor, type ListQuery, type SupervisedInformer } from '@metallb-ts/lib/k8s/informer.ts';
+import { informerFor, type ListPageQuery, type SupervisedInformer } from '@metallb-ts/lib/k8s/informer.ts';
 import type { Logger } from '@metallb-ts/lib/log.ts';
 import type { ClusterResources } from '../config/resources.ts';
+import { projectLabelled, projectService, projectWhole } from './projections.ts';
 
 /** Every informer the controller runs. */
 export interface ClusterCache {
@@ -48,10 +50,12 @@ interface Kind {
   readonly plural: string;
 }
 
-/** Selectors as the generated list calls take them (undefined keys left out). */
-const selectors = (q: ListQuery): ListQuery => ({
+/** Selectors and page as the generated list calls take them (undefined keys left out). */
+const selectors = (q: ListPageQuery): ListPageQuery => ({
   ...(q.labelSelector === undefined ? {} : { labelSelector: q.labelSelector }),
   ...(q.fieldSelector === undefined ? {} : { fieldSelector: q.fieldSelector }),
+  ...(q.limit === undefined ? {} : { limit: q.limit }),
+  ...(q._continue === undefined ? {} : { _continue: q._continue }),
 });
 
 /** Creates (does not start) every informer. */
@@ -63,6 +67,7 @@ export function clusterCacheFor(kc: KubeConfig, o: ClusterCacheOptions): Cluster
   const cr = <T extends KubernetesObject>(k: Kind, fieldSelector?: string): SupervisedInformer<T> => informerFor<T>(kc, {
     path: `/apis/${k.group}/${k.version}/namespaces/${ns}/${k.plural}`,
     ...(fieldSelector === undefined ? {} : { fieldSelector }),
+    project: projectWhole,
     list: (q) => custom.listNamespacedCustomObject({ ...k, namespace: ns, ...selectors(q) }) as Promise<KubernetesListObject<T>>,
   }, inf);
   return {
@@ -73,10 +78,10 @@ export function clusterCacheFor(kc: KubeConfig, o: ClusterCacheOptions): Cluster
     l2Advertisements: cr(L2ADVERTISEMENT),
     bgpAdvertisements: cr(BGPADVERTISEMENT),
     configState: cr(CONFIGURATIONSTATE, `metadata.name=${o.configStateName}`),
-    secrets: informerFor<V1Secret>(kc, { path: `/api/v1/namespaces/${ns}/secrets`, list: (q) => core.listNamespacedSecret({ namespace: ns, ...selectors(q) }) }, inf),
-    nodes: informerFor<V1Node>(kc, { path: '/api/v1/nodes', list: (q) => core.listNode(selectors(q)) }, inf),
-    namespaces: informerFor<V1Namespace>(kc, { path: '/api/v1/namespaces', list: (q) => core.listNamespace(selectors(q)) }, inf),
-    services: informerFor<V1Service>(kc, { path: '/api/v1/services', list: (q) => core.listServiceForAllNamespaces(selectors(q)) }, inf),
+    secrets: informerFor<V1Secret>(kc, { path: `/api/v1/namespaces/${ns}/secrets`, project: projectWhole, list: (q) => core.listNamespacedSecret({ namespace: ns, ...selectors(q) }) }, inf),
+    nodes: informerFor<V1Node>(kc, { path: '/api/v1/nodes', project: projectLabelled, list: (q) => core.listNode(selectors(q)) }, inf),
+    namespaces: informerFor<V1Namespace>(kc, { path: '/api/v1/namespaces', project: projectLabelled, list: (q) => core.listNamespace(selectors(q)) }, inf),
+    services: informerFor<V1Service>(kc, { path: '/api/v1/services', project: projectService, list: (q) => core.listServiceForAllNamespaces(selectors(q)) }, inf),
   };
 }
 

@@ -1,0 +1,129 @@
+/**
+ * The IPAM bench's backlog + steady phases, run once per controller on a fresh control plane:
+ *
+ * 1. backlog: N Services are created while NO controller runs (an upgrade, a restore); then the
+ *    controller is started and `backlog_s` = process spawned → last Service's first ingress seen.
+ *    `peak_rss_mib` is the controller's peak RSS from spawn to that moment (N Services cached and
+ *    allocated); `idle_rss_mib` its RSS after `idleS` seconds of nothing happening.
+ * 2. steady: `rate` creates per second for `steadyS` seconds (open loop, below saturation);
+ *    `steady_p50_ms` / `steady_p99_ms` = create request sent → first ingress seen.
+ *
+ * The same code drives this project's operator and the real MetalLB controller (see
+ * ipam-controllers.ts), so both numbers come from the same apiserver build and the same client.
+ */
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ControlPlane } from '../harness/control-plane.ts';
+import { installCrds } from '../harness/crds.ts';
+import type { ControllerUnderTest, RunningController } from './ipam-controllers.ts';
+import type { MemorySample } from './memory-probe.ts';
+import { peakSample } from './memory-probe.ts';
+import { createAtRate } from './rate-load.ts';
+import { createServices, createToIngressMs, IngressTracker, percentile } from './service-load.ts';
+
+/** Sizes of one backlog run. */
+export interface BacklogArgs {
+  readonly services: number;
+  readonly concurrency: number;
+  readonly rate: number;
+  readonly steadyS: number;
+  readonly idleS: number;
+  /** performance.now() deadline of the whole bench. */
+  readonly deadline: number;
+}
+
+/** What one controller did. */
+export interface BacklogResult {
+  readonly controller: string;
+  readonly services: number;
+  readonly backlog_s: number;
+  readonly peak_rss_mib: number;
+  readonly idle_rss_mib: number;
+  readonly steady_p50_ms: number;
+  readonly steady_p99_ms: number;
+  readonly steady_services: number;
+  /** Node's memory split when RSS peaked (metallb-ts only). */
+  readonly at_peak?: MemorySample | undefined;
+  readonly idle?: MemorySample | undefined;
+}
+
+const MIB = 1024 * 1024;
+const round = (x: number, digits = 1): number => Number(x.toFixed(digits));
+const left = (deadline: number): number => Math.max(0, deadline - performance.now());
+
+/** Pool and namespaces as in ipam.bench.ts. */
+export interface BacklogLayout {
+  readonly metallbNamespace: string;
+  readonly serviceNamespace: string;
+  readonly createPool: (cp: ControlPlane) => Promise<void>;
+}
+
+/** Runs phase 1 and 2 for `ctl` on a new control plane; everything is stopped afterwards. */
+export async function backlogRun(ctl: ControllerUnderTest, a: BacklogArgs, layout: BacklogLayout): Promise<BacklogResult> {
+  const cp = await ControlPlane.start();
+  let running: RunningController | undefined;
+  const tracker = new IngressTracker(cp.kubeConfig, layout.serviceNamespace);
+  try {
+    await installCrds(cp.kubeConfig);
+    await cp.ensureNamespace(layout.metallbNamespace);
+    await cp.ensureNamespace(layout.serviceNamespace);
+    await layout.createPool(cp);
+    await tracker.start();
+    const names = Array.from({ length: a.services }, (_, i) => `b-${String(i).padStart(5, '0')}`);
+    console.error(`[${ctl.name}] creating ${String(a.services)} pending Services`);
+    await createServices(cp.kubeConfig, { namespace: layout.serviceNamespace, names, concurrency: a.concurrency });
+
+    console.error(`[${ctl.name}] starting the controller on the backlog`);
+    const t0 = performance.now();
+    const wall0 = Date.now();
+    running = await ctl.start(cp, layout.metallbNamespace);
+    const ctlNow = running;
+    let peakKiB = 0;
+    const sampler = setInterval(() => {
+      peakKiB = Math.max(peakKiB, ctlNow.rssKiB() ?? 0);
+    }, 100);
+    const all = await allOrExit(tracker, names, ctlNow, a.deadline);
+    clearInterval(sampler);
+    const lastAt = Math.max(...names.map((n) => tracker.firstIngressAt.get(n) ?? Number.NaN));
+    if (!all) throw new Error(`[${ctl.name}] backlog: ${String(tracker.countWithIngress(names))} of ${String(a.services)} Services got an IP in time`);
+    const wallAll = Date.now();
+
+    await sleep(a.idleS * 1000);
+    const idleKiB = running.rssKiB() ?? 0;
+    const wallIdle = Date.now();
+
+    console.error(`[${ctl.name}] steady: ${String(a.rate)}/s for ${String(a.steadyS)} s`);
+    const steadyNames = Array.from({ length: a.rate * a.steadyS }, (_, i) => `s-${String(i).padStart(5, '0')}`);
+    const created = await createAtRate(cp.kubeConfig, { namespace: layout.serviceNamespace, names: steadyNames, perSecond: a.rate });
+    if (!(await allOrExit(tracker, steadyNames, running, a.deadline))) throw new Error(`[${ctl.name}] steady: not every Service got an IP in time`);
+    const lat = createToIngressMs(created.requestedAt, tracker.firstIngressAt);
+
+    const samples = running.memorySamples();
+    return {
+      controller: ctl.name, services: a.services,
+      backlog_s: round((lastAt - t0) / 1000, 2), peak_rss_mib: round(peakKiB / 1024), idle_rss_mib: round(idleKiB / 1024),
+      steady_p50_ms: round(percentile(lat, 50)), steady_p99_ms: round(percentile(lat, 99)), steady_services: steadyNames.length,
+      at_peak: peakSample(samples, wall0, wallAll), idle: samples.filter((s) => s.at <= wallIdle).at(-1),
+    };
+  } finally {
+    await running?.stop();
+    await tracker.stop();
+    await cp.stop();
+  }
+}
+
+/** Waits until every name has an ingress; false at the deadline; throws when the controller exited. */
+async function allOrExit(tracker: IngressTracker, names: readonly string[], ctl: RunningController, deadline: number): Promise<boolean> {
+  while (performance.now() < deadline) {
+    if (await tracker.waitForIngress(names, Math.min(2000, left(deadline)))) return true;
+    if (ctl.rssKiB() === undefined) throw new Error(`the controller exited; see ${ctl.logFile}`);
+  }
+  return false;
+}
+
+/** One line of Node's memory split, in MiB. */
+export function memoryLine(s: MemorySample | undefined): string {
+  if (s === undefined) return 'n/a';
+  const f = (b: number): string => (b / MIB).toFixed(0);
+  return `rss ${f(s.rss)} = heap ${f(s.heapTotal)} (used ${f(s.heapUsed)}) + external ${f(s.external)} (buffers ${f(s.arrayBuffers)}) + code/stacks/other ${f(s.rss - s.heapTotal - s.external)}`;
+}

@@ -1,0 +1,71 @@
+/**
+ * The IPAM bench's controller comparison: the backlog + steady phases (ipam-backlog.ts) for this
+ * project's operator and, with `--vs-metallb`, for the real MetalLB controller too, in rounds whose
+ * order alternates (round 1: metallb-ts first, round 2: MetalLB first, …). Prints every run, then
+ * the medians and the ratios; returns the RESULT keys.
+ */
+import type { BacklogArgs, BacklogLayout, BacklogResult } from './ipam-backlog.ts';
+import { backlogRun, memoryLine } from './ipam-backlog.ts';
+import { metallbBinaryProblem, metallbController, METALLB_CONTROLLER_ENV, oursController, type ControllerUnderTest } from './ipam-controllers.ts';
+
+/** Options of {@link compareControllers}. */
+export interface CompareArgs extends BacklogArgs {
+  readonly vsMetallb: boolean;
+  readonly rounds: number;
+  /** Extra node flags for our operator (documented secondary measures only). */
+  readonly nodeFlags: readonly string[];
+}
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length === 0 ? Number.NaN : s.length % 2 === 1 ? (s[m] ?? Number.NaN) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
+};
+const round = (x: number, digits = 2): number => Number(x.toFixed(digits));
+
+/** Runs the rounds; throws before starting when `--vs-metallb` has no binary to run. */
+export async function compareControllers(a: CompareArgs, layout: BacklogLayout): Promise<Record<string, unknown>> {
+  const ours = oursController({ nodeFlags: a.nodeFlags });
+  let theirs: ControllerUnderTest | undefined;
+  if (a.vsMetallb) {
+    const problem = metallbBinaryProblem();
+    if (problem !== undefined) throw new Error(problem);
+    theirs = metallbController(process.env[METALLB_CONTROLLER_ENV] ?? '');
+  }
+  const runs: BacklogResult[] = [];
+  for (let r = 0; r < a.rounds; r++) {
+    const order = theirs === undefined ? [ours] : r % 2 === 0 ? [ours, theirs] : [theirs, ours];
+    for (const ctl of order) {
+      const res = await backlogRun(ctl, a, layout);
+      runs.push(res);
+      printRun(r + 1, res);
+    }
+  }
+  return summarize(runs, a);
+}
+
+function printRun(round: number, r: BacklogResult): void {
+  console.log(`round ${String(round)} ${r.controller.padEnd(10)} backlog ${String(r.services)}: ${String(r.backlog_s)} s, peak RSS ${String(r.peak_rss_mib)} MiB, idle RSS ${String(r.idle_rss_mib)} MiB, steady p50/p99 ${String(r.steady_p50_ms)}/${String(r.steady_p99_ms)} ms (${String(r.steady_services)} Services)`);
+  if (r.at_peak !== undefined) console.log(`  memory at peak: ${memoryLine(r.at_peak)}`);
+  if (r.idle !== undefined) console.log(`  memory idle:    ${memoryLine(r.idle)}`);
+}
+
+function summarize(runs: readonly BacklogResult[], a: CompareArgs): Record<string, unknown> {
+  const of = (ctl: string, k: 'backlog_s' | 'peak_rss_mib' | 'idle_rss_mib' | 'steady_p99_ms' | 'steady_p50_ms'): number =>
+    round(median(runs.filter((r) => r.controller === ctl).map((r) => r[k])));
+  const out: Record<string, unknown> = {
+    backlog_services: a.services, steady_rate_per_s: a.rate, steady_s: a.steadyS, rounds: a.rounds,
+    rss_10k_mib: of('metallb-ts', 'peak_rss_mib'), idle_rss_mib: of('metallb-ts', 'idle_rss_mib'),
+    backlog_10k_s: of('metallb-ts', 'backlog_s'), steady_p99_ms: of('metallb-ts', 'steady_p99_ms'),
+  };
+  if (a.vsMetallb) {
+    Object.assign(out, {
+      metallb_rss_10k_mib: of('metallb', 'peak_rss_mib'), metallb_idle_rss_mib: of('metallb', 'idle_rss_mib'),
+      metallb_backlog_10k_s: of('metallb', 'backlog_s'), metallb_steady_p99_ms: of('metallb', 'steady_p99_ms'),
+    });
+    const ratio = (k: string): number => round(Number(out[k]) / Number(out[`metallb_${k}`]));
+    Object.assign(out, { rss_ratio: ratio('rss_10k_mib'), idle_rss_ratio: ratio('idle_rss_mib'), backlog_ratio: ratio('backlog_10k_s'), steady_p99_ratio: ratio('steady_p99_ms') });
+    console.log(`medians (metallb-ts vs MetalLB, ratio): peak RSS ${String(out.rss_10k_mib)} vs ${String(out.metallb_rss_10k_mib)} MiB (×${String(out.rss_ratio)}), idle RSS ${String(out.idle_rss_mib)} vs ${String(out.metallb_idle_rss_mib)} MiB (×${String(out.idle_rss_ratio)}), backlog ${String(out.backlog_10k_s)} vs ${String(out.metallb_backlog_10k_s)} s (×${String(out.backlog_ratio)}), steady p99 ${String(out.steady_p99_ms)} vs ${String(out.metallb_steady_p99_ms)} ms (×${String(out.steady_p99_ratio)})`);
+  }
+  return out;
+}
