@@ -55,7 +55,7 @@ check_only() {
   for b in "$NODE_DIR/bin/node" "$METALLB_TS_KUBE_APISERVER" "$METALLB_TS_ETCD" "$METALLB_TS_HELM" "$METALLB_TS_KUBECTL"; do
     [[ -x $b ]] || { echo "missing $b (run: sudo hack/setup.sh)" >&2; bad=1; }
   done
-  [[ -f node_modules/.metallb-ts-lock ]] || { echo "node_modules not installed (run: hack/setup.sh)" >&2; bad=1; }
+  cmp -s package-lock.json node_modules/.metallb-ts-lock || { echo "node_modules missing or older than package-lock.json (run: hack/setup.sh)" >&2; bad=1; }
   return $bad
 }
 
