@@ -76,7 +76,7 @@ describe('helm chart on a real apiserver', () => {
     assert.equal(Buffer.from(secret['data']['secretkey'], 'base64').length, 16, 'a pre-created memberlist key is 16 bytes');
   });
 
-  it('gives the speaker container only NET_RAW, NET_ADMIN, NET_BIND_SERVICE and the operator none', async () => {
+  it('gives the speaker container only NET_RAW, NET_ADMIN, NET_BIND_SERVICE and the operator none; probes that fit each', async () => {
     const docs = (await renderChart(cp, 'metallb-dry', [])).split(/^---$/m).map((d) => parse(d) as Record<string, any> | null);
     const podOf = (k: string): Record<string, any> => docs.find((d) => d?.['kind'] === k)?.['spec']['template']['spec'] ?? assert.fail(`${k} missing`);
     const caps = (pod: Record<string, any>, name: string): unknown => pod['containers'].find((c: any) => c.name === name)?.securityContext.capabilities;
@@ -84,6 +84,10 @@ describe('helm chart on a real apiserver', () => {
     assert.deepEqual(caps(podOf('Deployment'), 'controller'), { drop: ['ALL'] });
     assert.equal(podOf('Deployment')['containers'][0]['securityContext']['readOnlyRootFilesystem'], true);
     assert.deepEqual(podOf('DaemonSet')['tolerations'].map((t: any) => t.key), ['node-role.kubernetes.io/control-plane', 'node-role.kubernetes.io/master']);
+    // The standby operator replica must count as ready (its /readyz is true only on the leader).
+    assert.equal(podOf('Deployment')['containers'][0]['readinessProbe']['httpGet']['path'], '/healthz');
+    // The speaker serves health on the node's 127.0.0.1 only.
+    assert.deepEqual(podOf('DaemonSet')['containers'][0]['readinessProbe']['httpGet'], { path: '/readyz', port: 17472, host: '127.0.0.1' });
   });
 
   const rejected = [
