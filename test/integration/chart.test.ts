@@ -143,5 +143,14 @@ describe('helm chart on a real apiserver', () => {
       const hist = await cp.helm(['history', 'metallb-ts', '-n', NS, '-o', 'json']);
       assert.deepEqual((JSON.parse(hist.stdout) as Array<{ status: string }>).map((h) => h.status), ['superseded', 'superseded', 'deployed']);
     });
+
+    it('uninstalls the workloads and keeps the CRDs (and so the users\' configuration)', async () => {
+      await helmOk(cp, ['uninstall', 'metallb-ts', '-n', NS]);
+      const left = await cp.kubectl(['get', 'deployments,daemonsets,roles', '-n', NS, '-o', 'name']);
+      assert.equal(left.stdout.trim(), '', 'workloads and roles removed');
+      const crds = await cp.kubectl(['get', 'crd', 'nodeplans.speaker.metallb-ts.io', 'ipaddresspools.metallb.io', '-o', 'name']);
+      assert.equal(crds.exitCode, 0, crds.stderr);
+      assert.equal(crds.stdout.trim().split('\n').length, 2);
+    });
   });
 });
