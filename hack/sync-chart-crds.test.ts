@@ -8,7 +8,7 @@ import { CHART_CRDS_DIR, renderChartCrds, yamlFiles } from './sync-chart-crds.ts
 const repoRoot = join(import.meta.dirname, '..');
 const hint = 'run: node hack/sync-chart-crds.ts';
 
-test('charts/metallb-ts/crds holds exactly the copies of crds/', () => {
+test('the chart (charts/metallb-ts/charts/crds/crds) holds exactly the copies of crds/', () => {
   const want = renderChartCrds(repoRoot);
   const dir = join(repoRoot, CHART_CRDS_DIR);
   assert.deepEqual(yamlFiles(dir), [...want.keys()], `chart CRD files differ from crds/: ${hint}`);

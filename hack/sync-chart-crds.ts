@@ -1,6 +1,7 @@
 /**
- * Copies crds/*.yaml into the Helm chart (charts/metallb-ts/crds/), so the CRDs are written once
- * and shipped twice. Each copy starts with a "generated" header; stale copies are removed.
+ * Copies crds/*.yaml into the Helm chart's crds subchart (charts/metallb-ts/charts/crds/crds/,
+ * installed when the chart's `crds.enabled` is true), so the CRDs are written once and shipped
+ * twice. Each copy starts with a "generated" header; stale copies are removed.
  *
  * Usage: node hack/sync-chart-crds.ts   (hack/sync-chart-crds.test.ts fails when the copies drift)
  */
@@ -11,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The chart's CRD folder, relative to the repo root. */
-export const CHART_CRDS_DIR = 'charts/metallb-ts/crds';
+export const CHART_CRDS_DIR = 'charts/metallb-ts/charts/crds/crds';
 
 /** Renders the chart copies: file name → content. Pure apart from reading crds/. */
 export function renderChartCrds(root: string = repoRoot): Map<string, string> {

@@ -9,22 +9,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
-import { ApiException, CoreV1Api, RbacAuthorizationV1Api, VersionApi } from '@kubernetes/client-node';
+import { CoreV1Api, RbacAuthorizationV1Api, VersionApi } from '@kubernetes/client-node';
+import { statusOf } from '../harness/api-status.ts';
 import { ControlPlane } from '../harness/control-plane.ts';
 import { resolveBinary } from '../harness/binaries.ts';
 
 const NS = 'smoke';
-
-/** Runs `call` and returns the HTTP status of the ApiException it throws (200 if it succeeds). */
-async function statusOf(call: () => Promise<unknown>): Promise<number> {
-  try {
-    await call();
-    return 200;
-  } catch (e) {
-    if (e instanceof ApiException) return e.code;
-    throw e;
-  }
-}
 
 /** True when `ip` is an IPv4 address inside 198.51.100.128/25. */
 function inServiceRange(ip: string): boolean {
