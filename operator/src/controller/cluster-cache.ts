@@ -4,13 +4,13 @@
  * cluster. Every one is supervised (restart + relist + resync).
  */
 import {
-  CoreV1Api, CustomObjectsApi, type KubeConfig, type KubernetesListObject, type KubernetesObject,
-  type V1Namespace, type V1Node, type V1Secret, type V1Service,
+  CoreV1Api, CustomObjectsApi, DiscoveryV1Api, type KubeConfig, type KubernetesListObject, type KubernetesObject,
+  type V1EndpointSlice, type V1Namespace, type V1Node, type V1Secret, type V1Service,
 } from '@kubernetes/client-node';
 import {
-  BFDPROFILE, BGPADVERTISEMENT, BGPPEER, COMMUNITY, CONFIGURATIONSTATE, IPADDRESSPOOL, L2ADVERTISEMENT,
+  BFDPROFILE, BGPADVERTISEMENT, BGPPEER, COMMUNITY, CONFIGURATIONSTATE, IPADDRESSPOOL, L2ADVERTISEMENT, NODEPLAN,
   type BFDProfile, type BGPAdvertisement, type BGPPeer, type Community, type ConfigurationState,
-  type IPAddressPool, type L2Advertisement,
+  type IPAddressPool, type L2Advertisement, type NodePlan,
 } from '@metallb-ts/lib/api/types.generated.ts';
 import type { Clock } from '@metallb-ts/lib/time/clock.ts';
 import { informerFor, type ListQuery, type SupervisedInformer } from '@metallb-ts/lib/k8s/informer.ts';
@@ -29,6 +29,10 @@ export interface ClusterCache {
   readonly nodes: SupervisedInformer<V1Node>;
   readonly namespaces: SupervisedInformer<V1Namespace>;
   readonly services: SupervisedInformer<V1Service>;
+  /** EndpointSlices of the cluster (which nodes serve each Service: the NodePlan pipeline). */
+  readonly endpointSlices: SupervisedInformer<V1EndpointSlice>;
+  /** The NodePlans of the MetalLB namespace (what is written already: the NodePlan pipeline). */
+  readonly nodePlans: SupervisedInformer<NodePlan & KubernetesObject>;
   /** Only the controller's own ConfigurationState (recreated when deleted). */
   readonly configState: SupervisedInformer<ConfigurationState & KubernetesObject>;
 }
@@ -58,6 +62,7 @@ const selectors = (q: ListQuery): ListQuery => ({
 export function clusterCacheFor(kc: KubeConfig, o: ClusterCacheOptions): ClusterCache {
   const core = kc.makeApiClient(CoreV1Api);
   const custom = kc.makeApiClient(CustomObjectsApi);
+  const discovery = kc.makeApiClient(DiscoveryV1Api);
   const inf = { ...(o.clock === undefined ? {} : { clock: o.clock }), ...(o.logger === undefined ? {} : { logger: o.logger }) };
   const ns = o.namespace;
   const cr = <T extends KubernetesObject>(k: Kind, fieldSelector?: string): SupervisedInformer<T> => informerFor<T>(kc, {
@@ -77,6 +82,10 @@ export function clusterCacheFor(kc: KubeConfig, o: ClusterCacheOptions): Cluster
     nodes: informerFor<V1Node>(kc, { path: '/api/v1/nodes', list: (q) => core.listNode(selectors(q)) }, inf),
     namespaces: informerFor<V1Namespace>(kc, { path: '/api/v1/namespaces', list: (q) => core.listNamespace(selectors(q)) }, inf),
     services: informerFor<V1Service>(kc, { path: '/api/v1/services', list: (q) => core.listServiceForAllNamespaces(selectors(q)) }, inf),
+    endpointSlices: informerFor<V1EndpointSlice>(kc, {
+      path: '/apis/discovery.k8s.io/v1/endpointslices', list: (q) => discovery.listEndpointSliceForAllNamespaces(selectors(q)),
+    }, inf),
+    nodePlans: cr(NODEPLAN),
   };
 }
 
@@ -97,7 +106,7 @@ export function configInputs(c: ClusterCache): readonly Watchable[] {
 
 /** Every informer. */
 export const allInformers = (c: ClusterCache): readonly Watchable[] =>
-  [...configInputs(c), c.services, c.configState];
+  [...configInputs(c), c.services, c.configState, c.endpointSlices, c.nodePlans];
 
 /** configFor's input, from the caches. */
 export function resourcesOf(c: ClusterCache): ClusterResources {
