@@ -51,11 +51,13 @@ function setup(o: { password?: boolean; nodeName?: string; sections?: NodePlanRe
   const secrets = new FakeObjectStore<V1Secret>();
   const metrics = new FakePlanMetrics();
   const log = captureLogger();
+  const renders = { count: 0 };
   const r = new NodePlanReconciler({
-    namespace: 'metallb-system', node: (n) => nodes.get(n), snapshot: () => state.snapshot, plans, secrets, render, metrics, logger: log.logger,
+    namespace: 'metallb-system', node: (n) => nodes.get(n), snapshot: () => state.snapshot, plans, secrets, metrics, logger: log.logger,
+    render: (v) => (renders.count++, render(v)),
     ...(o.sections === undefined ? {} : { sections: o.sections }),
   });
-  return { r, nodes, state, plans, secrets, metrics, log, nodeName };
+  return { r, nodes, state, plans, secrets, metrics, log, nodeName, renders };
 }
 
 const confOf = (p: NodePlan | undefined): string => {
@@ -120,6 +122,21 @@ describe('NodePlanReconciler', () => {
     assert.deepEqual([t.plans.server.size, t.secrets.server.size], [0, 0]);
     await t.r.reconcile('node-0');
     assert.deepEqual(t.metrics.writes.filter((w) => w.startsWith('delete')), ['delete plan', 'delete secret']);
+  });
+
+  it('renders once while the inputs stay the same; a plan or Secret removed behind its back is written again', async () => {
+    const t = setup({ password: true });
+    await t.r.reconcile('node-0');
+    t.state.snapshot = { ...t.state.snapshot!, services: [...t.state.snapshot!.services] };
+    await t.r.reconcile('node-0');
+    assert.equal(t.renders.count, 1, 'rendered again for equal inputs');
+    t.plans.server.delete('node-0');
+    t.plans.cache.delete('node-0');
+    await t.r.reconcile('node-0');
+    t.secrets.server.clear();
+    t.secrets.cache.clear();
+    await t.r.reconcile('node-0');
+    assert.deepEqual(t.metrics.writes, ['create secret', 'create plan', 'create plan', 'create secret']);
   });
 
   it('writes nothing before the first configuration', async () => {

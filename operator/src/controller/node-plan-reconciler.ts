@@ -11,6 +11,7 @@
 import type { KubernetesObject, V1Node, V1Secret } from '@kubernetes/client-node';
 import type { NodePlan } from '@metallb-ts/lib/api/types.generated.ts';
 import type { ReconcileOutcome } from '@metallb-ts/lib/k8s/work-queue.ts';
+import type { Result } from '@metallb-ts/lib/result.ts';
 import type { Logger } from '@metallb-ts/lib/log.ts';
 import type { Config } from '../config/types.ts';
 import type { ServiceFacts } from '../frr/announcements.ts';
@@ -18,7 +19,8 @@ import { describeFrrStringProblem } from '../frr/grammar.ts';
 import type { FrrRenderer } from '../frr/render.ts';
 import type { FrrViewError } from '../frr/view-model.ts';
 import type { NodePlanMetrics, PlanWriteKind } from '../metrics/node-plan-metrics.ts';
-import { desiredPlanFor, type PlanSection } from '../plan/desired-plan.ts';
+import { announcementsFor } from '../frr/announcements.ts';
+import { desiredPlanFor, renderKeyOf, sectionsFor, type DesiredPlan, type PlanSection } from '../plan/desired-plan.ts';
 import { passwordSecretNameFor } from '../plan/node-plan.ts';
 import { nodeFactsFrom } from '../plan/plan-inputs.ts';
 import { planUpToDate, replacementOf, secretUpToDate, specFingerprintOf } from '../plan/plan-diff.ts';
@@ -65,6 +67,16 @@ export interface NodePlanReconcilerOptions {
   readonly logger: Logger;
 }
 
+/** A node's last rendering: its Config, its {@link renderKeyOf}, what it wanted. */
+interface RenderMemo {
+  readonly config: Config;
+  readonly key: string;
+  readonly want: Pick<DesiredPlan, 'plan' | 'secret'>;
+}
+
+/** The plan without its (large) config text: enough for {@link planUpToDate}. */
+const withoutConfigText = (p: NodePlan): NodePlan => ({ ...p, spec: { ...p.spec, frr: { ...p.spec.frr, config: '' } } });
+
 /** Why a rendering failed, without any password. */
 export function renderFailureReason(e: FrrViewError): string {
   return e.kind === 'invalidString' ? e.problems.map(describeFrrStringProblem).join('; ') : e.message;
@@ -75,6 +87,8 @@ export class NodePlanReconciler {
   readonly #o: NodePlanReconcilerOptions;
   /** Node → fingerprint of the spec last wanted for it. */
   readonly #wanted = new Map<string, string>();
+  /** Node → its last rendering's inputs and outputs (the config text left out), to skip renders. */
+  readonly #memo = new Map<string, RenderMemo>();
 
   /** Creates a reconciler. */
   constructor(o: NodePlanReconcilerOptions) {
@@ -88,24 +102,44 @@ export class NodePlanReconciler {
 
   /** Reconciles the plan of node `name`. */
   async reconcile(name: string): Promise<ReconcileOutcome> {
-    const o = this.#o;
-    const node = o.node(name);
+    const node = this.#o.node(name);
     if (node === undefined) return this.#remove(name);
-    const snap = o.snapshot();
+    const snap = this.#o.snapshot();
     if (snap === undefined) return 'success';
-    const facts = nodeFactsFrom(node, { ignoreExcludeLb: o.ignoreExcludeLb ?? false });
-    const want = desiredPlanFor({
-      namespace: o.namespace, nodeUid: node.metadata?.uid ?? '', config: snap.config, node: facts, services: snap.services,
-      render: o.render, ...(o.sections === undefined ? {} : { sections: o.sections }),
-    });
+    const want = this.#desired(name, node, snap);
+    if (want === 'unchanged') return 'success';
     if (!want.ok) {
-      o.metrics.renderFailure();
-      o.logger.error('cannot render the node\'s frr.conf; its plan is left as it was', { node: name, reason: renderFailureReason(want.error) });
+      this.#o.metrics.renderFailure();
+      this.#o.logger.error('cannot render the node\'s frr.conf; its plan is left as it was', { node: name, reason: renderFailureReason(want.error) });
       return 'noRetry';
     }
-    const secretName = passwordSecretNameFor(name);
-    const { plan, secret } = want.value;
+    return this.#write(name, want.value);
+  }
+
+  /**
+   * The node's wanted objects; `'unchanged'` when its render inputs are those of the last
+   * rendering and the cache still holds what that wanted (no render needed).
+   */
+  #desired(name: string, node: V1Node, snap: PlanSnapshot): Result<DesiredPlan, FrrViewError> | 'unchanged' {
+    const o = this.#o;
+    const facts = nodeFactsFrom(node, { ignoreExcludeLb: o.ignoreExcludeLb ?? false });
+    const base = { namespace: o.namespace, nodeUid: node.metadata?.uid ?? '', config: snap.config, node: facts, services: snap.services };
+    const announcements = announcementsFor(snap.config, facts, snap.services);
+    const extra = sectionsFor(o.sections ?? [], base);
+    const key = renderKeyOf({ ...base, announcements, extra });
+    const memo = this.#memo.get(name);
+    if (memo?.config === snap.config && memo.key === key && this.#upToDate(memo.want)) return 'unchanged';
+    const want = desiredPlanFor({ ...base, announcements, extra, render: o.render });
+    if (!want.ok) this.#memo.delete(name);
+    else this.#memo.set(name, { config: snap.config, key, want: { plan: withoutConfigText(want.value.plan), secret: want.value.secret } });
+    return want;
+  }
+
+  /** The password Secret first, then the plan. */
+  async #write(name: string, { plan, secret }: DesiredPlan): Promise<ReconcileOutcome> {
+    const o = this.#o;
     this.#wanted.set(name, specFingerprintOf(plan));
+    const secretName = passwordSecretNameFor(name);
     const s = secret === undefined ? await this.#delete('secret', o.secrets, secretName, name) : await this.#put('secret', o.secrets, secret, secretUpToDate, name);
     if (s === 'conflict') return 'retry';
     return (await this.#put('plan', o.plans, plan, planUpToDate, name, { sha256: plan.spec.frr.sha256 })) === 'conflict' ? 'retry' : 'success';
@@ -113,9 +147,17 @@ export class NodePlanReconciler {
 
   async #remove(name: string): Promise<ReconcileOutcome> {
     this.#wanted.delete(name);
+    this.#memo.delete(name);
     await this.#delete('plan', this.#o.plans, name, name);
     await this.#delete('secret', this.#o.secrets, passwordSecretNameFor(name), name);
     return 'success';
+  }
+
+  /** Whether the cache holds `want` (the plan compared without its config text: see plan-diff.ts). */
+  #upToDate(want: Pick<DesiredPlan, 'plan' | 'secret'>): boolean {
+    const secretName = passwordSecretNameFor(want.plan.spec.nodeName);
+    const secretOk = want.secret === undefined ? this.#o.secrets.get(secretName) === undefined : secretUpToDate(this.#o.secrets.get(secretName), want.secret);
+    return secretOk && planUpToDate(this.#o.plans.get(want.plan.spec.nodeName), want.plan);
   }
 
   /** Creates or replaces `want` unless the cached object already is it. */

@@ -5,12 +5,12 @@
  */
 import type { V1OwnerReference, V1Secret } from '@kubernetes/client-node';
 import type { NodePlan, NodePlanSpec } from '@metallb-ts/lib/api/types.generated.ts';
+import { createHash } from 'node:crypto';
 import { err, ok, type Result } from '@metallb-ts/lib/result.ts';
 import type { Config } from '../config/types.ts';
-import type { NodeFacts, ServiceFacts, SkipReason } from '../frr/announcements.ts';
-import { nodeFrrFor } from '../frr/node-frr.ts';
+import type { Announcement, NodeAnnouncements, NodeFacts, ServiceFacts, SkipReason } from '../frr/announcements.ts';
 import type { FrrRenderer } from '../frr/render.ts';
-import { passwordSecretDataFor, type FrrViewError } from '../frr/view-model.ts';
+import { frrViewFor, passwordSecretDataFor, type FrrViewError } from '../frr/view-model.ts';
 import { nodePlanFor, passwordSecretNameFor } from './node-plan.ts';
 
 /** Labels on every NodePlan and password Secret the operator writes. */
@@ -40,8 +40,30 @@ export interface DesiredPlanInput extends PlanSectionInput {
   /** The Node's uid (the owner reference: plans are garbage-collected with their Node). */
   readonly nodeUid: string;
   readonly render: FrrRenderer;
-  /** Further sections, merged into the spec in order. */
-  readonly sections?: readonly PlanSection[];
+  /** announcementsFor(config, node, services), computed by the caller. */
+  readonly announcements: NodeAnnouncements;
+  /** The further sections' output ({@link sectionsFor}). */
+  readonly extra: ReturnType<PlanSection>;
+}
+
+/** The merged output of the further sections, in order. */
+export function sectionsFor(sections: readonly PlanSection[], input: PlanSectionInput): ReturnType<PlanSection> {
+  return sections.reduce((acc, s) => ({ ...acc, ...s(input) }), {});
+}
+
+/** One announcement as a line (for {@link renderKeyOf}). */
+const announcementLine = (a: Announcement): string =>
+  `${a.service} ${a.prefix.text} ${a.localPref} ${a.asPathPrepend} ${a.communities.map((c) => c.text).join(',')} ${a.peers.join(',')}\n`;
+
+/**
+ * The hash of everything a node's rendering depends on besides the Config: the node's facts,
+ * its uid, its announcements and the sections' output. Equal keys (under the same Config) mean
+ * an equal plan, so the caller may skip rendering.
+ */
+export function renderKeyOf(input: Pick<DesiredPlanInput, 'node' | 'nodeUid' | 'announcements' | 'extra'>): string {
+  const h = createHash('sha256').update(JSON.stringify([input.node, input.nodeUid, input.extra]));
+  for (const a of input.announcements.announcements) h.update(announcementLine(a));
+  return h.digest('hex');
 }
 
 /** The node's wanted objects. */
@@ -67,16 +89,16 @@ function managedMeta(input: DesiredPlanInput, name: string): NonNullable<NodePla
 
 /** The node's NodePlan and password Secret, or why its frr.conf cannot be rendered. */
 export function desiredPlanFor(input: DesiredPlanInput): Result<DesiredPlan, FrrViewError> {
-  const frr = nodeFrrFor({ config: input.config, node: input.node, services: input.services, render: input.render });
-  if (!frr.ok) return err(frr.error);
-  const base = nodePlanFor({ namespace: input.namespace, nodeName: input.node.name, frrConf: frr.value.text, passwords: frr.value.passwords });
-  const extra = (input.sections ?? []).reduce((acc, s) => ({ ...acc, ...s(input) }), {});
-  const plan: NodePlan = { ...base, metadata: managedMeta(input, input.node.name), spec: { ...base.spec, ...extra } };
+  const view = frrViewFor({ config: input.config, node: input.node, announcements: input.announcements.announcements });
+  if (!view.ok) return err(view.error);
+  const { passwords } = view.value;
+  const base = nodePlanFor({ namespace: input.namespace, nodeName: input.node.name, frrConf: input.render(view.value), passwords });
+  const plan: NodePlan = { ...base, metadata: managedMeta(input, input.node.name), spec: { ...base.spec, ...input.extra } };
   const data = passwordSecretDataFor(input.config, input.node);
-  const secret: V1Secret | undefined = frr.value.passwords.length === 0 ? undefined : {
+  const secret: V1Secret | undefined = passwords.length === 0 ? undefined : {
     apiVersion: 'v1', kind: 'Secret', type: 'Opaque',
     metadata: managedMeta(input, passwordSecretNameFor(input.node.name)),
     data: Object.fromEntries(Object.entries(data).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, Buffer.from(v, 'utf8').toString('base64')])),
   };
-  return ok({ plan, secret, skipped: frr.value.skipped });
+  return ok({ plan, secret, skipped: input.announcements.skipped });
 }
