@@ -35,6 +35,7 @@ async function main(): Promise<void> {
     clock: systemClock, logger, randomBytes: (n) => randomBytes(n), metricsPort: o.port, healthProbePort: o.healthProbePort,
     ...(o.lbClass === undefined ? {} : { lbClass: o.lbClass }),
     ...(o.deployment === undefined ? {} : { deployment: o.deployment }),
+    ...(o.ignoreExcludeLb === undefined ? {} : { ignoreExcludeLb: o.ignoreExcludeLb }),
     onFatal: (reason) => {
       logger.error('exiting so the Deployment restarts this replica', { reason });
       process.exit(1);

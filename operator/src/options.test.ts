@@ -26,6 +26,7 @@ describe('parseOptions', () => {
       } },
     },
     { desc: 'empty lb-class means none', argv: ['--lb-class', ''], want: { ok: true, value: DEFAULTS } },
+    { desc: 'ignore-exclude-lb', argv: ['--ignore-exclude-lb'], want: { ok: true, value: { ...DEFAULTS, ignoreExcludeLb: true } } },
     { desc: 'help', argv: ['--help'], want: { ok: true, value: 'help' } },
     { desc: 'bad port', argv: ['--port', '70000'], want: { ok: false, error: '--port: not a port: "70000"' } },
     { desc: 'bad level', argv: ['--log-level', 'loud'], want: { ok: false, error: '--log-level: unknown level "loud"' } },

@@ -30,6 +30,8 @@ export interface OperatorOptions {
   readonly identity: string;
   /** Name of the leader-election Lease. */
   readonly leaseName: string;
+  /** `--ignore-exclude-lb`: nodes labelled exclude-from-external-load-balancers still announce. */
+  readonly ignoreExcludeLb?: true;
 }
 
 /** Help text printed for `--help` and after a usage error. */
@@ -43,13 +45,14 @@ export const USAGE = `usage: node operator/src/main.ts [flags]
   --health-probe-port PORT  /healthz and /readyz port (default 17472)
   --kubeconfig PATH         kubeconfig (default: in-cluster, then $KUBECONFIG / ~/.kube/config)
   --identity ID             leader-election identity (env POD_NAME, default hostname)
-  --lease-name NAME         leader-election Lease (default metallb-ts-controller)`;
+  --lease-name NAME         leader-election Lease (default metallb-ts-controller)
+  --ignore-exclude-lb       ignore node.kubernetes.io/exclude-from-external-load-balancers`;
 
 const FLAGS = {
   namespace: { type: 'string' }, 'lb-class': { type: 'string' }, 'ml-secret-name': { type: 'string' },
   deployment: { type: 'string' }, 'log-level': { type: 'string' }, port: { type: 'string' },
   'health-probe-port': { type: 'string' }, kubeconfig: { type: 'string' }, identity: { type: 'string' },
-  'lease-name': { type: 'string' }, help: { type: 'boolean' },
+  'lease-name': { type: 'string' }, 'ignore-exclude-lb': { type: 'boolean' }, help: { type: 'boolean' },
 } as const;
 
 /**
@@ -78,5 +81,6 @@ export function parseOptions(argv: readonly string[], env: Env, hostname: string
     ...optional('lbClass', values['lb-class']),
     ...optional('deployment', values.deployment ?? env['METALLB_DEPLOYMENT']),
     ...optional('kubeconfig', values.kubeconfig),
+    ...(values['ignore-exclude-lb'] === true ? { ignoreExcludeLb: true as const } : {}),
   });
 }

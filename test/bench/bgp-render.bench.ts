@@ -10,7 +10,9 @@
  *   (p50 over the runs; the key keeps its name whatever N is);
  * - plan_ms: render + NodePlan encoding (gzip + sha256);
  * - frr_conf_bytes / plan_bytes_10k: the rendered text and the NodePlan object as JSON;
- * - all_nodes_ms: announcements for every node (how the reconciler finds what changed).
+ * - all_nodes_ms: announcements for every node (how the reconciler finds what changed);
+ * - pipeline_*: the operator's NodePlan pipeline end to end over raw objects, every node
+ *   (node-plan-pipeline.ts): first pass, unchanged pass (0 writes), one Service change.
  */
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
@@ -20,6 +22,7 @@ import { createFrrRenderer } from '../../operator/src/frr/render.ts';
 import { configOf, scaleScenario } from '../../operator/src/frr/testing/scale.ts';
 import { loadFrrTemplates } from '../../operator/src/plan/frr-templates.ts';
 import { nodePlanFor } from '../../operator/src/plan/node-plan.ts';
+import { pipelineTimes } from './node-plan-pipeline.ts';
 import { percentile } from './service-load.ts';
 
 /** Parses the knobs; throws on a bad value. */
@@ -66,6 +69,7 @@ export async function run(argv: readonly string[]): Promise<Record<string, unkno
     render_10k_ms: round(percentile(renderMs, 50)), render_10k_p95_ms: round(percentile(renderMs, 95)),
     plan_ms: round(percentile(planMs, 50)), frr_conf_bytes: Buffer.byteLength(text), plan_bytes_10k: planBytes,
     all_nodes_ms: round(allNodesMs),
+    ...(await pipelineTimes(config, nodes, scenario.services, render)),
   };
   for (const [k, v] of Object.entries(result)) console.log(`${k.padEnd(28)} ${v}`);
   return result;

@@ -5,19 +5,19 @@
  * what the operator reads of each object (projections.ts).
  */
 import {
-  CoreV1Api, CustomObjectsApi, type KubeConfig, type KubernetesListObject, type KubernetesObject,
-  type V1Namespace, type V1Node, type V1Secret, type V1Service,
+  CoreV1Api, CustomObjectsApi, DiscoveryV1Api, type KubeConfig, type KubernetesListObject, type KubernetesObject,
+  type V1EndpointSlice, type V1Namespace, type V1Node, type V1Secret, type V1Service,
 } from '@kubernetes/client-node';
 import {
-  BFDPROFILE, BGPADVERTISEMENT, BGPPEER, COMMUNITY, CONFIGURATIONSTATE, IPADDRESSPOOL, L2ADVERTISEMENT,
+  BFDPROFILE, BGPADVERTISEMENT, BGPPEER, COMMUNITY, CONFIGURATIONSTATE, IPADDRESSPOOL, L2ADVERTISEMENT, NODEPLAN,
   type BFDProfile, type BGPAdvertisement, type BGPPeer, type Community, type ConfigurationState,
-  type IPAddressPool, type L2Advertisement,
+  type IPAddressPool, type L2Advertisement, type NodePlan,
 } from '@metallb-ts/lib/api/types.generated.ts';
 import type { Clock } from '@metallb-ts/lib/time/clock.ts';
 import { informerFor, type ListPageQuery, type SupervisedInformer } from '@metallb-ts/lib/k8s/informer.ts';
 import type { Logger } from '@metallb-ts/lib/log.ts';
 import type { ClusterResources } from '../config/resources.ts';
-import { projectLabelled, projectService, projectWhole } from './projections.ts';
+import { projectLabelled, projectNode, projectService, projectWhole } from './projections.ts';
 
 /** Every informer the controller runs. */
 export interface ClusterCache {
@@ -31,6 +31,10 @@ export interface ClusterCache {
   readonly nodes: SupervisedInformer<V1Node>;
   readonly namespaces: SupervisedInformer<V1Namespace>;
   readonly services: SupervisedInformer<V1Service>;
+  /** EndpointSlices of the cluster (which nodes serve each Service: the NodePlan pipeline). */
+  readonly endpointSlices: SupervisedInformer<V1EndpointSlice>;
+  /** The NodePlans of the MetalLB namespace (what is written already: the NodePlan pipeline). */
+  readonly nodePlans: SupervisedInformer<NodePlan & KubernetesObject>;
   /** Only the controller's own ConfigurationState (recreated when deleted). */
   readonly configState: SupervisedInformer<ConfigurationState & KubernetesObject>;
 }
@@ -62,6 +66,7 @@ const selectors = (q: ListPageQuery): ListPageQuery => ({
 export function clusterCacheFor(kc: KubeConfig, o: ClusterCacheOptions): ClusterCache {
   const core = kc.makeApiClient(CoreV1Api);
   const custom = kc.makeApiClient(CustomObjectsApi);
+  const discovery = kc.makeApiClient(DiscoveryV1Api);
   const inf = { ...(o.clock === undefined ? {} : { clock: o.clock }), ...(o.logger === undefined ? {} : { logger: o.logger }) };
   const ns = o.namespace;
   const cr = <T extends KubernetesObject>(k: Kind, fieldSelector?: string): SupervisedInformer<T> => informerFor<T>(kc, {
@@ -79,9 +84,13 @@ export function clusterCacheFor(kc: KubeConfig, o: ClusterCacheOptions): Cluster
     bgpAdvertisements: cr(BGPADVERTISEMENT),
     configState: cr(CONFIGURATIONSTATE, `metadata.name=${o.configStateName}`),
     secrets: informerFor<V1Secret>(kc, { path: `/api/v1/namespaces/${ns}/secrets`, project: projectWhole, list: (q) => core.listNamespacedSecret({ namespace: ns, ...selectors(q) }) }, inf),
-    nodes: informerFor<V1Node>(kc, { path: '/api/v1/nodes', project: projectLabelled, list: (q) => core.listNode(selectors(q)) }, inf),
+    nodes: informerFor<V1Node>(kc, { path: '/api/v1/nodes', project: projectNode, list: (q) => core.listNode(selectors(q)) }, inf),
     namespaces: informerFor<V1Namespace>(kc, { path: '/api/v1/namespaces', project: projectLabelled, list: (q) => core.listNamespace(selectors(q)) }, inf),
     services: informerFor<V1Service>(kc, { path: '/api/v1/services', project: projectService, list: (q) => core.listServiceForAllNamespaces(selectors(q)) }, inf),
+    endpointSlices: informerFor<V1EndpointSlice>(kc, {
+      path: '/apis/discovery.k8s.io/v1/endpointslices', project: projectWhole, list: (q) => discovery.listEndpointSliceForAllNamespaces(selectors(q)),
+    }, inf),
+    nodePlans: cr(NODEPLAN),
   };
 }
 
@@ -102,7 +111,7 @@ export function configInputs(c: ClusterCache): readonly Watchable[] {
 
 /** Every informer. */
 export const allInformers = (c: ClusterCache): readonly Watchable[] =>
-  [...configInputs(c), c.services, c.configState];
+  [...configInputs(c), c.services, c.configState, c.endpointSlices, c.nodePlans];
 
 /** configFor's input, from the caches. */
 export function resourcesOf(c: ClusterCache): ClusterResources {

@@ -6,7 +6,9 @@
  *   whose part changed (the allocator's pools today), ConfigurationState, stale metric;
  * - services (service-pipeline.ts): one key per Service, after the first valid config;
  * - pool status (pool-status-pipeline.ts): IPAddressPool status and allocator gauges;
- * - memberlist (memberlist-pipeline.ts): the speakers' memberlist Secret, retried and recreated.
+ * - memberlist (memberlist-pipeline.ts): the speakers' memberlist Secret, retried and recreated;
+ * - node plans (node-plan-pipeline.ts): one NodePlan (rendered frr.conf) and password Secret per
+ *   node, after the first valid config; written only when a node's rendering changed.
  *
  * This file is the composition: it builds the real ports and hands them to the reconcilers.
  */
@@ -17,15 +19,20 @@ import { serviceStatusPort, splitKey, StatusWriter } from '@metallb-ts/lib/k8s/s
 import type { Logger } from '@metallb-ts/lib/log.ts';
 import type { CounterPort, K8sClientMetrics } from '@metallb-ts/lib/metrics.ts';
 import type { AllocatorMetrics } from '../metrics/allocator-metrics.ts';
+import type { NodePlanMetrics } from '../metrics/node-plan-metrics.ts';
+import { createFrrRenderer } from '../frr/render.ts';
+import { loadFrrTemplates } from '../plan/frr-templates.ts';
 import { Allocator } from '../allocator/allocator.ts';
 import { allocatorConsumer } from './allocator-consumer.ts';
 import { allInformers, clusterCacheFor, configInputs, resourcesOf, type ClusterCache } from './cluster-cache.ts';
 import { ConfigPipeline } from './config-pipeline.ts';
 import { ConfigReconciler } from './config-reconciler.ts';
 import { ConfigStateWriter } from './config-state-writer.ts';
-import { configStatePortFor, poolStatusPortFor, secretPortFor } from './kube-ports.ts';
+import { configStatePortFor, nodePlanWriterFor, poolStatusPortFor, secretPortFor, secretWriterFor } from './kube-ports.ts';
 import { MemberlistPipeline } from './memberlist-pipeline.ts';
 import { MemberlistSecretReconciler } from './memberlist-secret.ts';
+import { nodePlanConsumer, NodePlanPipeline, PlanInputs } from './node-plan-pipeline.ts';
+import { NodePlanReconciler } from './node-plan-reconciler.ts';
 import type { Pipeline, QueueSettings } from './pipeline.ts';
 import { PoolStatusPipeline } from './pool-status-pipeline.ts';
 import { PoolStatusReconciler } from './pool-status.ts';
@@ -48,6 +55,10 @@ export interface ControllerOptions {
   readonly logger: Logger;
   readonly clientMetrics: K8sClientMetrics;
   readonly allocatorMetrics: AllocatorMetrics;
+  /** `metallb_ts_node_plan_*`. */
+  readonly planMetrics: NodePlanMetrics;
+  /** MetalLB's `--ignore-exclude-lb`: the exclude-from-external-load-balancers label is ignored. */
+  readonly ignoreExcludeLb?: boolean;
   /** `metallb_ts_event_write_errors_total`. */
   readonly eventErrors: CounterPort;
   readonly randomBytes: (n: number) => Uint8Array;
@@ -66,6 +77,7 @@ export class Controller {
   readonly #config: ConfigReconciler;
   readonly #pipelines: {
     readonly memberlist: MemberlistPipeline; readonly config: ConfigPipeline; readonly services: ServicePipeline; readonly pools: PoolStatusPipeline;
+    readonly plans: NodePlanPipeline;
   };
   #synced = false;
 
@@ -98,6 +110,7 @@ export class Controller {
       settings, services: cache.services, reconcile: (key) => serviceReconciler.reconcile(key), allocated: () => allocator.services(),
       active: () => this.#config.loaded, ...(o.serviceWorkers === undefined ? {} : { workers: o.serviceWorkers }),
     });
+    const plans = nodePlanPipelineFor(o, cache, settings, log('node-plan'));
     this.#config = new ConfigReconciler({
       resources: () => resourcesOf(cache), metrics: o.clientMetrics, logger: log('config'),
       verdicts: new ConfigStateWriter({
@@ -111,7 +124,7 @@ export class Controller {
           services.reprocessAll();
           pools.kick();
         },
-      })],
+      }), nodePlanConsumer(plans)],
     });
     const memberlist = new MemberlistPipeline({
       settings, name: o.mlSecretName, secrets: cache.secrets,
@@ -123,7 +136,7 @@ export class Controller {
     const config = new ConfigPipeline({ settings, reconciler: this.#config, inputs: configInputs(cache), configState: cache.configState });
     this.#cache = cache;
     this.#status = status;
-    this.#pipelines = { memberlist, config, services, pools };
+    this.#pipelines = { memberlist, config, services, pools, plans };
   }
 
   /** Starts the informers, waits for their first sync, then every pipeline (memberlist Secret, config…). */
@@ -152,6 +165,21 @@ export class Controller {
 
   #all(): readonly Pipeline[] {
     const p = this.#pipelines;
-    return [p.memberlist, p.config, p.services, p.pools];
+    return [p.memberlist, p.config, p.services, p.pools, p.plans];
   }
+}
+
+/** The NodePlan pipeline over the caches and the real API. */
+function nodePlanPipelineFor(o: ControllerOptions, cache: ClusterCache, settings: QueueSettings, logger: Logger): NodePlanPipeline {
+  const inputs = new PlanInputs({ services: () => cache.services.list(), slices: () => cache.endpointSlices.list(), ...(o.lbClass === undefined ? {} : { lbClass: o.lbClass }) });
+  const reconciler = new NodePlanReconciler({
+    namespace: o.namespace, node: (name) => cache.nodes.get(name), snapshot: () => inputs.snapshot(),
+    plans: { get: (name) => cache.nodePlans.get(name, o.namespace), writer: nodePlanWriterFor(o.kubeConfig, o.namespace) },
+    secrets: { get: (name) => cache.secrets.get(name, o.namespace), writer: secretWriterFor(o.kubeConfig, o.namespace) },
+    render: createFrrRenderer(loadFrrTemplates()), metrics: o.planMetrics, logger,
+    ...(o.ignoreExcludeLb === undefined ? {} : { ignoreExcludeLb: o.ignoreExcludeLb }),
+  });
+  return new NodePlanPipeline({
+    settings, reconciler, inputs, nodes: cache.nodes, plans: cache.nodePlans, secrets: cache.secrets, services: cache.services, slices: cache.endpointSlices,
+  });
 }

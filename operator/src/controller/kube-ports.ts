@@ -3,12 +3,13 @@
  * declare in their own files (each reconciler owns its ports; unit tests pass fakes).
  */
 import {
-  AppsV1Api, CoreV1Api, CustomObjectsApi, PatchStrategy, type KubeConfig,
+  AppsV1Api, CoreV1Api, CustomObjectsApi, PatchStrategy, type KubeConfig, type V1Secret,
 } from '@kubernetes/client-node';
-import { apiFailureOf, mergePatch, orMissing } from '@metallb-ts/lib/k8s/api-errors.ts';
-import { CONFIGURATIONSTATE, IPADDRESSPOOL, type ConfigurationState } from '@metallb-ts/lib/api/types.generated.ts';
+import { apiFailureOf, apiResult, mergePatch, orMissing } from '@metallb-ts/lib/k8s/api-errors.ts';
+import { CONFIGURATIONSTATE, IPADDRESSPOOL, NODEPLAN, type ConfigurationState, type NodePlan } from '@metallb-ts/lib/api/types.generated.ts';
 import type { ConfigStatePort } from './config-state-writer.ts';
 import type { SecretPort } from './memberlist-secret.ts';
+import type { ObjectWriter } from './node-plan-reconciler.ts';
 import type { PoolStatusPort } from './pool-status.ts';
 import { int64BodyOptions } from './int64-json.ts';
 
@@ -60,5 +61,37 @@ export function secretPortFor(kc: KubeConfig, namespace: string): SecretPort {
       }
     },
     deployment: (name) => orMissing(apps.readNamespacedDeployment({ namespace, name }), undefined),
+  };
+}
+
+/** Maps a create/replace to `'conflict'` on 409 (exists, stale resourceVersion) or 404 (gone). */
+async function orConflict(call: () => Promise<unknown>): Promise<'done' | 'conflict'> {
+  const r = await apiResult(call, ['conflict', 'not-found']);
+  return r.ok ? 'done' : 'conflict';
+}
+
+/** Maps a delete to `'gone'` on 404. */
+async function orGone(call: () => Promise<unknown>): Promise<'done' | 'gone'> {
+  return (await apiResult(call, ['not-found'])).ok ? 'done' : 'gone';
+}
+
+/** {@link ObjectWriter} of the NodePlans in `namespace` (the spec only: the status is the speaker's). */
+export function nodePlanWriterFor(kc: KubeConfig, namespace: string): ObjectWriter<NodePlan> {
+  const api = kc.makeApiClient(CustomObjectsApi);
+  const ref = { group: NODEPLAN.group, version: NODEPLAN.version, plural: NODEPLAN.plural, namespace };
+  return {
+    create: (body) => orConflict(() => api.createNamespacedCustomObject({ ...ref, body })),
+    replace: (body) => orConflict(() => api.replaceNamespacedCustomObject({ ...ref, name: body.metadata?.name ?? '', body })),
+    delete: (name) => orGone(() => api.deleteNamespacedCustomObject({ ...ref, name })),
+  };
+}
+
+/** {@link ObjectWriter} of Secrets in `namespace`. */
+export function secretWriterFor(kc: KubeConfig, namespace: string): ObjectWriter<V1Secret> {
+  const core = kc.makeApiClient(CoreV1Api);
+  return {
+    create: (body) => orConflict(() => core.createNamespacedSecret({ namespace, body })),
+    replace: (body) => orConflict(() => core.replaceNamespacedSecret({ namespace, name: body.metadata?.name ?? '', body })),
+    delete: (name) => orGone(() => core.deleteNamespacedSecret({ namespace, name })),
   };
 }

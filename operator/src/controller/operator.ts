@@ -12,6 +12,7 @@ import { leaseStoreFor } from '@metallb-ts/lib/k8s/lease.ts';
 import { createRegistry, k8sClientMetrics, serveMetrics, shellFailureMetrics, type MetricsServer, type ShellFailureMetrics } from '@metallb-ts/lib/metrics.ts';
 import { allocatorMetrics } from '../metrics/allocator-metrics.ts';
 import { controllerMetrics } from '../metrics/controller-metrics.ts';
+import { nodePlanMetrics } from '../metrics/node-plan-metrics.ts';
 import type { Registry } from 'prom-client';
 import { Controller, type ControllerOptions } from './controller.ts';
 import { Leadership, type FatalReason } from './leadership.ts';
@@ -24,7 +25,7 @@ export interface LeaseTimings {
 }
 
 /** Options of {@link startOperator}. */
-export interface OperatorRunOptions extends Omit<ControllerOptions, 'clientMetrics' | 'allocatorMetrics' | 'eventErrors'> {
+export interface OperatorRunOptions extends Omit<ControllerOptions, 'clientMetrics' | 'allocatorMetrics' | 'planMetrics' | 'eventErrors'> {
   /** Lease name in `namespace`. */
   readonly leaseName: string;
   readonly lease?: LeaseTimings;
@@ -61,7 +62,7 @@ export async function startOperator(opts: OperatorRunOptions): Promise<RunningOp
   const o = { ...opts, kubeConfig };
   const registry = createRegistry();
   const failures = shellFailureMetrics(registry);
-  const controller = new Controller({ ...o, clientMetrics: k8sClientMetrics(registry), allocatorMetrics: allocatorMetrics(registry), eventErrors: failures.eventWriteErrors });
+  const controller = new Controller({ ...o, clientMetrics: k8sClientMetrics(registry), allocatorMetrics: allocatorMetrics(registry), planMetrics: nodePlanMetrics(registry), eventErrors: failures.eventWriteErrors });
   const servers = await startServers(o, registry, failures, () => controller.ready());
   const elector: LeaderElector = new LeaderElector({
     store: leaseStoreFor(o.kubeConfig, { namespace: o.namespace, name: o.leaseName }),

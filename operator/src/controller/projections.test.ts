@@ -5,7 +5,7 @@ import { Allocator } from '../allocator/allocator.ts';
 import { convergeService } from '../allocator/converge-service.ts';
 import { testPool } from '../testing/test-pools.ts';
 import { testService, type TestServiceSpec } from '../testing/test-services.ts';
-import { projectLabelled, projectService, projectWhole } from './projections.ts';
+import { projectLabelled, projectNode, projectService, projectWhole } from './projections.ts';
 
 const managedFields = [{ manager: 'kubectl', operation: 'Update', apiVersion: 'v1', fieldsV1: { 'f:spec': { 'f:ports': {} } } }];
 
@@ -70,6 +70,16 @@ describe('projectLabelled and projectWhole', () => {
     assert.deepEqual(projectLabelled(node), { metadata: { name: 'n1', uid: 'u', resourceVersion: '3', labels: { zone: 'a' } } });
     const ns: V1Namespace = { metadata: { name: 'team', resourceVersion: '4', labels: { env: 'prod' }, managedFields } };
     assert.deepEqual(projectLabelled(ns), { metadata: { name: 'team', resourceVersion: '4', labels: { env: 'prod' } } });
+  });
+
+  it('a Node for the plan pipeline also keeps its NetworkUnavailable condition, nothing else of its status', () => {
+    const down = { type: 'NetworkUnavailable', status: 'True' };
+    const node: V1Node = {
+      metadata: { name: 'n1', uid: 'u', resourceVersion: '3', labels: { zone: 'a' }, managedFields },
+      status: { images: [{ names: ['big'] }], conditions: [{ type: 'Ready', status: 'True' }, down] },
+    };
+    assert.deepEqual(projectNode(node), { metadata: { name: 'n1', uid: 'u', resourceVersion: '3', labels: { zone: 'a' } }, status: { conditions: [down] } });
+    assert.deepEqual(projectNode({ metadata: { name: 'n2' }, status: { conditions: [{ type: 'Ready', status: 'True' }] } }), { metadata: { name: 'n2' } });
   });
 
   it('a Secret keeps its data and other annotations, without managedFields or the last-applied copy', () => {

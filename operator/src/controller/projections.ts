@@ -17,7 +17,7 @@
  * The projected objects are read-only views: nothing may send one back to the apiserver as a
  * full object (writes are patches or read the object fresh).
  */
-import type { KubernetesObject, V1ObjectMeta, V1Service, V1ServicePort, V1ServiceSpec } from '@kubernetes/client-node';
+import type { KubernetesObject, V1Node, V1ObjectMeta, V1Service, V1ServicePort, V1ServiceSpec } from '@kubernetes/client-node';
 import { ANNOTATION_PREFIX, DEPRECATED_PREFIX } from '../allocator/service-inputs.ts';
 
 /** kubectl apply's copy of the whole object. */
@@ -82,6 +82,16 @@ export function projectLabelled<T extends KubernetesObject>(obj: T): T {
   const metadata = identity(obj.metadata);
   if (obj.metadata?.labels !== undefined) metadata.labels = obj.metadata.labels;
   return { ...(obj.apiVersion === undefined ? {} : { apiVersion: obj.apiVersion }), ...(obj.kind === undefined ? {} : { kind: obj.kind }), metadata } as T;
+}
+
+/**
+ * A Node: identity, labels, and only the `NetworkUnavailable` condition (the plan pipeline withdraws
+ * announcements from a node whose network is down; nothing else of its status is read).
+ */
+export function projectNode(node: V1Node): V1Node {
+  const projected = projectLabelled(node);
+  const conditions = (node.status?.conditions ?? []).filter((c) => c.type === 'NetworkUnavailable');
+  return conditions.length === 0 ? projected : { ...projected, status: { conditions } };
 }
 
 /** Any other object: without managedFields and kubectl's last-applied copy. */

@@ -1,0 +1,137 @@
+/**
+ * The NodePlan pipeline: one key per node (coalesced by the queue), run by the
+ * NodePlanReconciler. It waits for the first valid configuration, then:
+ *
+ * - its part of the Config (peers, BFD profiles, BGP advertisements, communities, pools)
+ *   changed → every node;
+ * - a Service or EndpointSlice changed → the parsed Services are rebuilt once and every node
+ *   recomputed; only nodes whose rendering changed are written (the reconciler compares);
+ * - a Node changed or was deleted → that node;
+ * - a NodePlan deleted or its spec changed by someone else, or a password Secret deleted →
+ *   that node (the operator's own writes come back as events with the spec it wrote: skipped);
+ * - any cache resync → every node.
+ */
+import type { KubernetesObject, V1EndpointSlice, V1Node, V1Secret, V1Service } from '@kubernetes/client-node';
+import type { NodePlan } from '@metallb-ts/lib/api/types.generated.ts';
+import type { Config } from '../config/types.ts';
+import { MANAGED_BY, MANAGED_BY_LABEL, NODE_LABEL } from '../plan/desired-plan.ts';
+import { serviceFactsOf } from '../plan/plan-inputs.ts';
+import type { ConfigConsumer } from './config-reconciler.ts';
+import type { NodePlanReconciler, PlanSnapshot } from './node-plan-reconciler.ts';
+import { QueuedPipeline, type QueueSettings } from './pipeline.ts';
+
+/** A cache as this pipeline uses it (the supervised informers fit). */
+export interface CacheSource<T> {
+  list(): readonly T[];
+  on(event: 'add' | 'update' | 'delete', cb: (obj: T) => void): void;
+  on(event: 'resync', cb: () => void): void;
+}
+
+/**
+ * The inputs every node's rendering shares: the Config the pipeline was handed, and the
+ * Services parsed from the caches, rebuilt lazily after a Service or EndpointSlice change.
+ */
+export class PlanInputs {
+  readonly #services: () => readonly V1Service[];
+  readonly #slices: () => readonly V1EndpointSlice[];
+  readonly #lbClass: string | undefined;
+  #config: Config | undefined;
+  #snapshot: PlanSnapshot | undefined;
+
+  /** Reads the caches through the given functions. */
+  constructor(o: { services: () => readonly V1Service[]; slices: () => readonly V1EndpointSlice[]; lbClass?: string }) {
+    this.#services = o.services;
+    this.#slices = o.slices;
+    this.#lbClass = o.lbClass;
+  }
+
+  /** A new configuration. */
+  setConfig(config: Config): void {
+    this.#config = config;
+    this.#snapshot = undefined;
+  }
+
+  /** Services or EndpointSlices changed. */
+  invalidate(): void {
+    this.#snapshot = undefined;
+  }
+
+  /** The current snapshot (undefined before the first configuration). */
+  snapshot(): PlanSnapshot | undefined {
+    if (this.#config === undefined) return undefined;
+    this.#snapshot ??= {
+      config: this.#config,
+      services: serviceFactsOf(this.#services(), this.#slices(), { pools: this.#config.pools, ...(this.#lbClass === undefined ? {} : { lbClass: this.#lbClass }) }),
+    };
+    return this.#snapshot;
+  }
+}
+
+/** The part of the Config that renderings depend on. */
+export const renderingPartOf = (c: Config): unknown => ({
+  pools: c.pools, peers: c.peers, bfdProfiles: c.bfdProfiles, bgpAdvertisements: c.bgpAdvertisements, communities: c.communities,
+});
+
+/** Options of {@link NodePlanPipeline}. */
+export interface NodePlanPipelineOptions {
+  readonly settings: QueueSettings;
+  readonly reconciler: Pick<NodePlanReconciler, 'reconcile' | 'isWanted'>;
+  readonly inputs: PlanInputs;
+  readonly nodes: CacheSource<V1Node>;
+  readonly plans: CacheSource<NodePlan & KubernetesObject>;
+  readonly secrets: CacheSource<V1Secret>;
+  /** Informers whose every change concerns every node (Services, EndpointSlices). */
+  readonly services: CacheSource<V1Service>;
+  readonly slices: CacheSource<V1EndpointSlice>;
+}
+
+const nameOf = (o: KubernetesObject): string => o.metadata?.name ?? '';
+const managedNodeOf = (o: KubernetesObject): string | undefined =>
+  o.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY ? o.metadata.labels[NODE_LABEL] : undefined;
+
+/** See the module comment. */
+export class NodePlanPipeline extends QueuedPipeline {
+  readonly #inputs: PlanInputs;
+  #active = false;
+
+  /** Builds the queue and subscribes to every input. */
+  constructor(o: NodePlanPipelineOptions) {
+    super(o.settings, 'node-plan', { reconcile: (key) => o.reconciler.reconcile(key), listKeys: () => nodeKeys(o) });
+    this.#inputs = o.inputs;
+    const one = (name: string | undefined): void => {
+      if (this.#active && name !== undefined && name !== '') this.queue.add(name);
+    };
+    const all = (): void => {
+      this.#inputs.invalidate();
+      if (this.#active) this.queue.reprocessAll();
+    };
+    for (const src of [o.services, o.slices] as const) {
+      for (const ev of ['add', 'update', 'delete'] as const) (src as CacheSource<KubernetesObject>).on(ev, all);
+    }
+    for (const ev of ['add', 'update', 'delete'] as const) o.nodes.on(ev, (n) => one(nameOf(n)));
+    o.plans.on('delete', (p) => one(nameOf(p)));
+    o.plans.on('update', (p) => one(o.reconciler.isWanted(p) ? undefined : nameOf(p)));
+    o.secrets.on('delete', (s) => one(managedNodeOf(s)));
+    for (const src of [o.services, o.slices, o.nodes, o.plans, o.secrets] as const) (src as CacheSource<KubernetesObject>).on('resync', all);
+  }
+
+  /** Nothing before the first configuration (see {@link nodePlanConsumer}). */
+  start(): void {}
+
+  /** A configuration whose rendering part changed: every node. */
+  configChanged(config: Config): void {
+    this.#inputs.setConfig(config);
+    this.#active = true;
+    this.queue.reprocessAll();
+  }
+}
+
+/** Every node, and every plan whose node may be gone. */
+function nodeKeys(o: NodePlanPipelineOptions): string[] {
+  return [...new Set([...o.nodes.list().map(nameOf), ...o.plans.list().map(nameOf)])];
+}
+
+/** The pipeline as a consumer of the validated configuration. */
+export function nodePlanConsumer(pipeline: Pick<NodePlanPipeline, 'configChanged'>): ConfigConsumer {
+  return { name: 'node-plans', partOf: renderingPartOf, apply: (config) => pipeline.configChanged(config) };
+}
