@@ -16,12 +16,13 @@ import { performance } from 'node:perf_hooks';
 import type { V1Service } from '@kubernetes/client-node';
 import { Allocator } from '@metallb-ts/operator/allocator/allocator.ts';
 import { convergeService, type ConvergeDecision } from '@metallb-ts/operator/allocator/converge-service.ts';
+import { parseService } from '@metallb-ts/operator/service/parse-service.ts';
 import { testPool } from '@metallb-ts/operator/testing/test-pools.ts';
 import { testService, written, type TestServiceSpec } from '@metallb-ts/operator/testing/test-services.ts';
 import { percentile } from './service-load.ts';
 
-/** The reconciler's synchronous work for one Service. */
-const decide = (svc: V1Service, alloc: Allocator): ConvergeDecision => convergeService(svc, alloc);
+/** The reconciler's synchronous work for one Service: the one parse, then the convergence. */
+const decide = (svc: V1Service, alloc: Allocator): ConvergeDecision => convergeService(parseService(svc), alloc);
 
 /** Parses the knobs; throws on a bad value. */
 function argsOf(argv: readonly string[]): { services: number; runs: number } {

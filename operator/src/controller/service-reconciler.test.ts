@@ -5,7 +5,7 @@ import type { V1Service } from '@kubernetes/client-node';
 import { StatusWriter } from '@metallb-ts/lib/k8s/status-writer.ts';
 import { createLogger } from '@metallb-ts/lib/log.ts';
 import { Allocator } from '../allocator/allocator.ts';
-import { POOL_ANNOTATION } from '../allocator/service-inputs.ts';
+import { POOL_ANNOTATION } from '../service/annotations.ts';
 import { testPool } from '../testing/test-pools.ts';
 import { testService, type TestServiceSpec } from '../testing/test-services.ts';
 import { ServiceReconciler } from './service-reconciler.ts';
