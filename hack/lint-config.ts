@@ -17,6 +17,7 @@ export const PURE: readonly string[] = [
   'lib/src/random',
   'operator/src/config',
   'operator/src/allocator',
+  'operator/src/service',
   'operator/src/frr',
   'speaker/src/frr/core',
   'speaker/src/membership',

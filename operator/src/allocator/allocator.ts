@@ -26,7 +26,8 @@ import { sharingIdentity, SpaceIndex, type CidrSpace } from './address-space.ts'
 import { exactCounters, int64Counters, addressesTotal, type PoolCounters } from './pool-counters.ts';
 import { genericPools, isPoolCompatible, pinnedPools } from './pool-order.ts';
 import type { ServiceKey } from '@metallb-ts/lib/ids/ids.ts';
-import type { AllocationError, FamilyRequest, Port, ServiceClaim, SharingReason } from './types.ts';
+import type { Port } from '../service/parsed-service.ts';
+import type { AllocationError, FamilyRequest, ServiceClaim, SharingReason } from './types.ts';
 
 /** Per-address state: who uses it, under which keys, on which ports. */
 interface IpUse {

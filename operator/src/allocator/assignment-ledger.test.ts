@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { V1Service } from '@kubernetes/client-node';
 import { AssignmentLedger, olderThan } from './assignment-ledger.ts';
-import { POOL_ANNOTATION } from './service-inputs.ts';
+import { POOL_ANNOTATION } from '../service/annotations.ts';
 import { testService } from '../testing/test-services.ts';
 import type { ServiceKey } from '@metallb-ts/lib/ids/ids.ts';
 
@@ -11,6 +11,8 @@ const svc = (uid: string, rv: string, ingress: readonly string[] = []): V1Servic
   const s = testService({ ingress });
   return { ...s, metadata: { ...s.metadata, uid, resourceVersion: rv } };
 };
+/** The identity the ledger records (a parsed Service has it). */
+const id = (uid: string): { key: ServiceKey; uid: string } => ({ key: KEY, uid });
 const ips = (s: V1Service): string[] => (s.status?.loadBalancer?.ingress ?? []).map((i) => i.ip ?? '');
 
 describe('olderThan', () => {
@@ -37,7 +39,7 @@ describe('AssignmentLedger.view', () => {
   for (const c of cases) {
     it(c.desc, () => {
       const l = new AssignmentLedger();
-      if (c.write) l.wrote(svc('u1', '1'), { ingress: ['192.0.2.7'], pool: 'p' }, '10');
+      if (c.write) l.wrote(id('u1'), { ingress: ['192.0.2.7'], pool: 'p' }, '10');
       const v = l.view(c.cached);
       assert.deepEqual({ ips: ips(v), pool: v.metadata?.annotations?.[POOL_ANNOTATION] }, c.want);
       assert.equal(v.spec, c.cached.spec, 'spec always comes from the cache');
@@ -46,7 +48,7 @@ describe('AssignmentLedger.view', () => {
 
   it('once the cache caught up, an older object is no longer overlaid', () => {
     const l = new AssignmentLedger();
-    l.wrote(svc('u1', '1'), { ingress: ['192.0.2.7'], pool: 'p' }, '10');
+    l.wrote(id('u1'), { ingress: ['192.0.2.7'], pool: 'p' }, '10');
     l.view(svc('u1', '10', ['192.0.2.7']));
     assert.deepEqual(ips(l.view(svc('u1', '5'))), []);
     assert.equal(l.ownerOf(KEY), 'u1', 'the owner stays');
@@ -56,10 +58,10 @@ describe('AssignmentLedger.view', () => {
 describe('AssignmentLedger owners', () => {
   it('own keeps a pending write of the same Service, replaces another one, forget drops it', () => {
     const l = new AssignmentLedger();
-    l.wrote(svc('u1', '1'), { ingress: ['192.0.2.7'], pool: 'p' }, '10');
-    l.own(svc('u1', '5'));
+    l.wrote(id('u1'), { ingress: ['192.0.2.7'], pool: 'p' }, '10');
+    l.own(id('u1'));
     assert.deepEqual(ips(l.view(svc('u1', '5'))), ['192.0.2.7']);
-    l.own(svc('u2', '12'));
+    l.own(id('u2'));
     assert.equal(l.ownerOf(KEY), 'u2');
     assert.deepEqual(ips(l.view(svc('u2', '5'))), []);
     l.forget(KEY);

@@ -17,8 +17,9 @@
  * comparable resourceVersions since KEP-5504); an unparseable one counts as caught up.
  */
 import type { V1Service } from '@kubernetes/client-node';
-import { keyOf, POOL_ANNOTATION } from './service-inputs.ts';
 import type { ServiceKey } from '@metallb-ts/lib/ids/ids.ts';
+import { POOL_ANNOTATION } from '../service/annotations.ts';
+import { keyOf } from '../service/parse-service.ts';
 
 /** An allocation as written to a Service. */
 export interface WrittenAllocation {
@@ -26,6 +27,12 @@ export interface WrittenAllocation {
   readonly ingress: readonly string[];
   /** `metallb.io/ip-allocated-from-pool`; null = absent. */
   readonly pool: string | null;
+}
+
+/** Which Service: its key and UID (a parsed Service fits). */
+export interface ServiceIdentity {
+  readonly key: ServiceKey;
+  readonly uid: string;
 }
 
 interface Entry {
@@ -63,14 +70,13 @@ export class AssignmentLedger {
   }
 
   /** Records that the key's allocation now belongs to `svc` (keeps a write of the same Service). */
-  own(svc: V1Service): void {
-    const key = keyOf(svc);
-    if (this.#entries.get(key)?.uid !== uidOf(svc)) this.#entries.set(key, { uid: uidOf(svc) });
+  own(svc: ServiceIdentity): void {
+    if (this.#entries.get(svc.key)?.uid !== svc.uid) this.#entries.set(svc.key, { uid: svc.uid });
   }
 
   /** Records a write of `svc`'s allocation that the apiserver answered with `resourceVersion`. */
-  wrote(svc: V1Service, alloc: WrittenAllocation, resourceVersion: string): void {
-    this.#entries.set(keyOf(svc), { uid: uidOf(svc), written: { ingress: [...alloc.ingress], pool: alloc.pool, resourceVersion } });
+  wrote(svc: ServiceIdentity, alloc: WrittenAllocation, resourceVersion: string): void {
+    this.#entries.set(svc.key, { uid: svc.uid, written: { ingress: [...alloc.ingress], pool: alloc.pool, resourceVersion } });
   }
 
   /** Forgets the key (its Service is gone or holds nothing). */

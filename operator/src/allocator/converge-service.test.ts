@@ -2,8 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Pool } from '../config/types.ts';
 import { Allocator } from './allocator.ts';
-import { convergeService, initialOrder, releaseService, type ConvergeOptions } from './converge-service.ts';
-import { keyOf } from './service-inputs.ts';
+import { convergeService, releaseService, type ConvergeOptions } from './converge-service.ts';
+import { keyOf, parseService } from '../service/parse-service.ts';
 import { testPool } from '../testing/test-pools.ts';
 import { testService, written, type TestServiceSpec } from '../testing/test-services.ts';
 
@@ -37,8 +37,8 @@ interface Case {
 function decide(input: Case['input']) {
   const alloc = new Allocator();
   alloc.setPools(input.pools);
-  for (const spec of input.before ?? []) convergeService(testService(spec), alloc, input.opts);
-  return convergeService(testService(input.svc), alloc, input.opts);
+  for (const spec of input.before ?? []) convergeService(parseService(testService(spec)), alloc, input.opts);
+  return convergeService(parseService(testService(input.svc)), alloc, input.opts);
 }
 
 function project(d: ReturnType<typeof convergeService>, want: Want): Want {
@@ -227,9 +227,9 @@ describe('convergeService: messages and lifecycle', () => {
   it('uses MetalLB wording', () => {
     const alloc = new Allocator();
     alloc.setPools([V4]);
-    const first = convergeService(testService({ name: 'a' }), alloc);
+    const first = convergeService(parseService(testService({ name: 'a' })), alloc);
     assert.deepEqual(first.action === 'set' && first.events, [{ type: 'Normal', reason: 'IPAllocated', message: 'Assigned IP ["10.0.0.0"]' }]);
-    const bad = convergeService(testService({ name: 'b', annotations: { 'metallb.io/address-pool': 'nope' } }), alloc);
+    const bad = convergeService(parseService(testService({ name: 'b', annotations: { 'metallb.io/address-pool': 'nope' } })), alloc);
     assert.equal(bad.action === 'set' && bad.events[0]?.message, 'Failed to allocate IP for "default/b": unknown pool "nope"');
   });
 
@@ -237,9 +237,9 @@ describe('convergeService: messages and lifecycle', () => {
     const alloc = new Allocator();
     alloc.setPools([DUAL]);
     const svc = testService({ clusterIPs: ['10.96.0.1', 'fd00::1'], policy: 'RequireDualStack' });
-    const d = convergeService(svc, alloc);
+    const d = convergeService(parseService(svc), alloc);
     assert.ok(d.action === 'set');
-    const again = convergeService(written(svc, d.ingress, d.pool), alloc);
+    const again = convergeService(parseService(written(svc, d.ingress, d.pool)), alloc);
     assert.deepEqual(again, { action: 'set', ingress: d.ingress, pool: 'c-dual', events: [], changed: false, outcome: 'success' });
   });
 
@@ -247,10 +247,10 @@ describe('convergeService: messages and lifecycle', () => {
     const alloc = new Allocator();
     alloc.setPools([V4, testPool('z', ['10.0.5.0/30'])]);
     const svc = testService({ lbIP: '' , annotations: {} });
-    const d = convergeService(svc, alloc);
+    const d = convergeService(parseService(svc), alloc);
     assert.ok(d.action === 'set' && d.ingress[0] === '10.0.0.0');
     assert.deepEqual(alloc.setPools([testPool('z', ['10.0.5.0/30'])]).released, ['default/svc']);
-    const again = convergeService(written(svc, d.ingress, d.pool), alloc);
+    const again = convergeService(parseService(written(svc, d.ingress, d.pool)), alloc);
     assert.deepEqual(again.action === 'set' && [again.ingress, again.pool, again.events.map((e) => e.reason)], [['10.0.5.0'], 'z', ['ClearAssignment', 'IPAllocated']]);
   });
 
@@ -258,18 +258,8 @@ describe('convergeService: messages and lifecycle', () => {
     const alloc = new Allocator();
     alloc.setPools([V4]);
     const svc = testService();
-    convergeService(svc, alloc);
+    convergeService(parseService(svc), alloc);
     assert.deepEqual([releaseService(keyOf(svc), alloc), releaseService(keyOf(svc), alloc)], ['reprocessAll', 'success']);
     assert.equal(alloc.counters('a-v4')?.assignedIPv4, 0n);
-  });
-
-  it('initialOrder: held addresses first (more first), then by key', () => {
-    const order = initialOrder([
-      testService({ name: 'c' }),
-      testService({ name: 'b', ingress: ['10.0.0.1'] }),
-      testService({ name: 'a' }),
-      testService({ name: 'd', ingress: ['10.0.0.2', '2001:db8::1'] }),
-    ]).map((s) => s.metadata?.name);
-    assert.deepEqual(order, ['d', 'b', 'a', 'c']);
   });
 });

@@ -2,7 +2,8 @@
  * The per-Service allocation decision: a port of MetalLB's `convergeBalancer` + `allocateIPs`
  * (controller/service.go) and the write/skip logic of `SetBalancer` (controller/main.go).
  *
- * Pure: it reads the Service, updates the {@link Allocator} (which is the in-memory state
+ * Pure: it reads the parsed Service (service/parse-service.ts; never the raw object), updates
+ * the {@link Allocator} (which is the in-memory state
  * MetalLB keeps too) and returns what to write and which events to emit. The shell writes
  * `status.loadBalancer.ingress` and the `metallb.io/ip-allocated-from-pool` annotation only
  * when `changed`, emits the events, and acts on `outcome`.
@@ -10,16 +11,13 @@
  * The shell must not call this before the first pool set is known (MetalLB skips services
  * until its config is loaded); with a loaded but empty pool set the service is cleared.
  */
-import type { V1Service } from '@kubernetes/client-node';
 import { formatIp, type IpAddress } from '@metallb-ts/lib/ip/ip.ts';
-import { err, ok, type Result } from '@metallb-ts/lib/result.ts';
-import { quoteIp, quoteIps, type Allocator } from './allocator.ts';
-import {
-  annotation, claimOf, DEPRECATED_PREFIX, desiredIpsOf, familyOfAddresses, familyRequestOf, keyOf,
-  parseServiceIp, policyOf, POOL_ANNOTATION, quoteList, serviceFamilyOf, type ServiceFamily,
-} from './service-inputs.ts';
 import type { ServiceKey } from '@metallb-ts/lib/ids/ids.ts';
-import type { AllocationError, ErrorDetail, IpFamilyPolicy, ServiceClaim } from './types.ts';
+import { err, ok, type Result } from '@metallb-ts/lib/result.ts';
+import { ingressIpsOf, quoteList } from '../service/ip-family.ts';
+import type { IngressIps, IpFamilyPolicy, ParsedService, ServiceFamily } from '../service/parsed-service.ts';
+import { quoteIp, quoteIps, type Allocator } from './allocator.ts';
+import type { AllocationError, ErrorDetail, FamilyRequest, ServiceClaim } from './types.ts';
 
 /** A Kubernetes Event to attach to the Service (MetalLB's reasons and wording). */
 export interface ServiceEvent {
@@ -67,10 +65,8 @@ export interface ConvergeOptions {
 
 /** Mutable working state of one convergence. */
 interface Ctx {
-  readonly svc: V1Service;
-  readonly key: ServiceKey;
+  readonly svc: ParsedService;
   readonly claim: ServiceClaim;
-  readonly policy: IpFamilyPolicy;
   readonly alloc: Allocator;
   /** See {@link ConvergeOptions.holdsOwn}. */
   readonly holdsOwn: boolean;
@@ -89,22 +85,22 @@ type Failure = Pick<AllocationError, 'message' | 'detail'>;
 /** Go's `%v` of a string slice: `[a b]`. */
 const goList = (items: readonly string[]): string => `[${items.join(' ')}]`;
 
-/** Go's `net.IP.String()` of a parsed text: canonical, `<nil>` when it did not parse. */
-const goIpText = (text: string): string => {
-  const ip = parseServiceIp(text);
-  return ip === undefined ? '<nil>' : formatIp(ip.family, ip.value);
-};
 const ipText = (ip: IpAddress): string => formatIp(ip.family, ip.value);
 
+/** What the allocator is told about the Service. */
+const claimOf = (svc: ParsedService): ServiceClaim => ({
+  service: svc.key, namespace: svc.namespace, labels: svc.labels, ports: svc.ports, sharingKey: svc.sharingKey, backendKey: svc.backendKey,
+});
+
 /** MetalLB's `filterByLoadBalancerClass`: true when the Service is someone else's. */
-export function ignoredByClass(svc: V1Service, lbClass: string | undefined): boolean {
-  const cls = svc.spec?.loadBalancerClass;
+export function ignoredByClass(svc: Pick<ParsedService, 'loadBalancerClass'>, lbClass: string | undefined): boolean {
+  const cls = svc.loadBalancerClass;
   return cls === undefined ? (lbClass ?? '') !== '' : cls !== (lbClass ?? '');
 }
 
 /** `clearServiceState`: release the addresses, empty the ingress, drop the annotation. */
 function clear(ctx: Ctx): readonly IpAddress[] {
-  ctx.alloc.unassign(ctx.key);
+  ctx.alloc.unassign(ctx.svc.key);
   ctx.next = { ingress: [], pool: null };
   return [];
 }
@@ -117,68 +113,64 @@ function familyChanged(lb: ServiceFamily | undefined, cluster: ServiceFamily, po
 
 /** Steps 1–4: early clears. `done` = finished successfully, `failed` = converge error. */
 function preconditions(ctx: Ctx): 'done' | 'failed' | 'continue' {
-  const spec = ctx.svc.spec;
-  if (spec?.type !== 'LoadBalancer') return (clear(ctx), 'done');
+  const { isLoadBalancer, families } = ctx.svc;
+  if (!isLoadBalancer) return (clear(ctx), 'done');
   if (ctx.alloc.pools.length === 0) return (clear(ctx), 'failed');
-  if (!spec.clusterIPs?.length && !spec.clusterIP) return (clear(ctx), 'failed');
-  if (ctx.policy === 'RequireDualStack' && (spec.clusterIPs?.length ?? 0) < 2) {
-    ctx.events.push(warning('not enough clusterips', `Service requires dual stack but not enough clusterips ${goList(spec.clusterIPs ?? [])}`));
+  if (families.clusterIps.length === 0 && families.clusterIp === '') return (clear(ctx), 'failed');
+  if (families.policy === 'RequireDualStack' && families.clusterIps.length < 2) {
+    ctx.events.push(warning('not enough clusterips', `Service requires dual stack but not enough clusterips ${goList(families.clusterIps)}`));
     return (clear(ctx), 'failed');
   }
   return 'continue';
 }
 
-/** The ingress texts, or the operator's own held addresses when the Service shows none. */
-function ingressTexts(ctx: Ctx): string[] {
-  const texts = (ctx.svc.status?.loadBalancer?.ingress ?? []).flatMap((i) => (i.ip ? [i.ip] : []));
-  if (texts.length > 0 || !ctx.holdsOwn) return texts;
-  return (ctx.alloc.ipsOf(ctx.key) ?? []).map(ipText);
+/** The Service's ingress, or the operator's own held addresses when the Service shows none. */
+function ingressIps(ctx: Ctx): IngressIps {
+  const { ingress } = ctx.svc;
+  if (ingress.texts.length > 0 || !ctx.holdsOwn) return ingress;
+  return ingressIpsOf((ctx.alloc.ipsOf(ctx.svc.key) ?? []).map(ipText));
 }
 
 /** Step 5: existing ingress whose family no longer fits is dropped. */
 function existingIps(ctx: Ctx): Result<readonly IpAddress[], 'failed'> {
-  const raw = ingressTexts(ctx);
-  const parsed = raw.map(parseServiceIp);
-  if (parsed.length === 0) return ok(clear(ctx));
-  const texts = raw.map(goIpText);
-  const lbFamily = familyOfAddresses(texts);
-  if (!lbFamily.ok) ctx.events.push(warning('nolbIPsIPFamily', `Failed to retrieve LBIPs IPFamily for ${quoteList(texts)}: ${lbFamily.error}`));
-  const cluster = serviceFamilyOf(ctx.svc);
+  const ingress = ingressIps(ctx);
+  if (ingress.ips.length === 0) return ok(clear(ctx));
+  const lbFamily = ingress.family;
+  if (!lbFamily.ok) ctx.events.push(warning('nolbIPsIPFamily', `Failed to retrieve LBIPs IPFamily for ${quoteList(ingress.shown)}: ${lbFamily.error}`));
+  const { family: cluster, clusterIps, clusterIp, policy } = ctx.svc.families;
   if (!cluster.ok) {
-    const spec = ctx.svc.spec;
-    ctx.events.push(warning('noclusterIPsIPFamily', `Failed to retrieve ClusterIPs IPFamily for ${quoteList(spec?.clusterIPs ?? [])} ${spec?.clusterIP ?? ''}: ${cluster.error}`));
+    ctx.events.push(warning('noclusterIPsIPFamily', `Failed to retrieve ClusterIPs IPFamily for ${quoteList(clusterIps)} ${clusterIp}: ${cluster.error}`));
     return err('failed');
   }
-  if (familyChanged(lbFamily.ok ? lbFamily.value : undefined, cluster.value, ctx.policy)) return ok(clear(ctx));
-  return ok(parsed.filter((x): x is IpAddress => x !== undefined));
+  if (familyChanged(lbFamily.ok ? lbFamily.value : undefined, cluster.value, policy)) return ok(clear(ctx));
+  return ok(ingress.ips.filter((x): x is IpAddress => x !== undefined));
 }
 
 /** Step 6: re-adopt existing addresses unless config, pool annotation or request changed. */
 function readopt(ctx: Ctx, ips: readonly IpAddress[]): Result<readonly IpAddress[], 'failed'> {
   let lb = ips;
+  const { key, requestedPool, requestedIps } = ctx.svc;
   const assigned = ctx.alloc.assign(ctx.claim, lb);
   if (!assigned.ok) {
-    ctx.events.push(normal('ClearAssignment', `current IP for "${ctx.key}" not allowed by config, will attempt for new IP assignment: ${assigned.error.message}`, assigned.error.detail));
+    ctx.events.push(normal('ClearAssignment', `current IP for "${key}" not allowed by config, will attempt for new IP assignment: ${assigned.error.message}`, assigned.error.detail));
     lb = clear(ctx);
   }
-  const desiredPool = annotation(ctx.svc, 'address-pool');
-  if (lb.length > 0 && desiredPool !== '' && ctx.alloc.poolOf(ctx.key) !== desiredPool) lb = clear(ctx);
-  const desired = desiredIpsOf(ctx.svc);
-  if (!desired.ok) {
-    ctx.events.push(warning('LoadBalancerFailed', `invalid requested loadbalancer IPs: ${desired.error}`));
+  if (lb.length > 0 && requestedPool !== '' && ctx.alloc.poolOf(key) !== requestedPool) lb = clear(ctx);
+  if (!requestedIps.ok) {
+    ctx.events.push(warning('LoadBalancerFailed', `invalid requested loadbalancer IPs: ${requestedIps.error}`));
     return err('failed');
   }
-  if (desired.value === undefined) return ok(lb);
+  if (requestedIps.value === undefined) return ok(lb);
   // MetalLB compares after sorting both lists by their text, and keeps the sorted order.
   const sorted = [...lb].sort((a, b) => (ipText(a) < ipText(b) ? -1 : 1));
-  const want = [...desired.value.ips].map(ipText).sort();
+  const want = [...requestedIps.value.ips].map(ipText).sort();
   return ok(sorted.map(ipText).join() === want.join() ? sorted : clear(ctx));
 }
 
 /** Step 7: PreferDualStack with one address tries to add the other family. */
 function addMissingFamily(ctx: Ctx, lb: readonly IpAddress[]): readonly IpAddress[] {
   const [only] = lb;
-  if (lb.length !== 1 || only === undefined || ctx.policy !== 'PreferDualStack') return lb;
+  if (lb.length !== 1 || only === undefined || ctx.svc.families.policy !== 'PreferDualStack') return lb;
   const extra = ctx.alloc.allocateAdditionalFamily(ctx.claim, only);
   if (!extra.ok) {
     ctx.events.push(normal('AdditionalAssignFailed', `cannot assign additional IP in PreferDualStack: ${extra.error.message}`, extra.error.detail));
@@ -190,22 +182,20 @@ function addMissingFamily(ctx: Ctx, lb: readonly IpAddress[]): readonly IpAddres
 
 /** MetalLB's `allocateIPs`: requested addresses, else the requested pool, else any pool. */
 function allocateIps(ctx: Ctx): Result<readonly IpAddress[], Failure> {
-  const family = serviceFamilyOf(ctx.svc);
-  if (!family.ok) return err({ message: family.error });
-  const desired = desiredIpsOf(ctx.svc);
-  if (!desired.ok) return err({ message: desired.error });
-  const desiredPool = annotation(ctx.svc, 'address-pool');
-  const req = familyRequestOf(ctx.svc, family.value);
-  if (desired.value !== undefined) {
-    const { ips, family: wanted } = desired.value;
-    if (wanted !== family.value) return err({ message: `requested loadBalancer IP(s) ${quoteIps(ips)} does not match the ipFamily of the service` });
+  const { key, families, requestedIps, requestedPool } = ctx.svc;
+  if (!families.family.ok) return err({ message: families.family.error });
+  if (!requestedIps.ok) return err({ message: requestedIps.error });
+  const req: FamilyRequest = { family: families.family.value, policy: families.policy, primary: families.primary };
+  if (requestedIps.value !== undefined) {
+    const { ips, family: wanted } = requestedIps.value;
+    if (wanted !== req.family) return err({ message: `requested loadBalancer IP(s) ${quoteIps(ips)} does not match the ipFamily of the service` });
     const r = ctx.alloc.assign(ctx.claim, ips);
     if (!r.ok) return r;
-    if (desiredPool === '' || ctx.alloc.poolOf(ctx.key) === desiredPool) return ok(ips);
-    ctx.alloc.unassign(ctx.key);
-    return err({ message: `requested loadBalancer IP(s) ${quoteIps(ips)} is not compatible with requested address pool ${desiredPool}` });
+    if (requestedPool === '' || ctx.alloc.poolOf(key) === requestedPool) return ok(ips);
+    ctx.alloc.unassign(key);
+    return err({ message: `requested loadBalancer IP(s) ${quoteIps(ips)} is not compatible with requested address pool ${requestedPool}` });
   }
-  return desiredPool !== '' ? ctx.alloc.allocateFromPool(ctx.claim, desiredPool, req) : ctx.alloc.allocate(ctx.claim, req);
+  return requestedPool !== '' ? ctx.alloc.allocateFromPool(ctx.claim, requestedPool, req) : ctx.alloc.allocate(ctx.claim, req);
 }
 
 /** Steps 8–9: allocate when nothing is held, then record ingress and pool. */
@@ -214,13 +204,13 @@ function finish(ctx: Ctx, held: readonly IpAddress[]): boolean {
   if (lb.length === 0) {
     const r = allocateIps(ctx);
     if (!r.ok) {
-      ctx.events.push(warning('AllocationFailed', `Failed to allocate IP for "${ctx.key}": ${r.error.message}`, r.error.detail));
+      ctx.events.push(warning('AllocationFailed', `Failed to allocate IP for "${ctx.svc.key}": ${r.error.message}`, r.error.detail));
       return false;
     }
     lb = r.value;
     ctx.events.push(normal('IPAllocated', `Assigned IP ${quoteIps(lb)}`));
   }
-  const pool = ctx.alloc.poolOf(ctx.key);
+  const pool = ctx.alloc.poolOf(ctx.svc.key);
   if (lb.length === 0 || pool === undefined) {
     ctx.events.push(warning('InternalError', lb.length === 0 ? "didn't allocate an IP but also did not fail" : 'allocated an IP that has no pool'));
     clear(ctx);
@@ -241,36 +231,27 @@ function converge(ctx: Ctx): boolean {
   return finish(ctx, addMissingFamily(ctx, kept.value));
 }
 
-/** Whether the Service as written would differ from `svc`. */
-function differs(svc: V1Service, next: { ingress: readonly string[]; pool: string | null }): boolean {
-  const current = svc.status?.loadBalancer?.ingress ?? [];
-  const extra = current.some((i) => i.hostname !== undefined || (i.ports?.length ?? 0) > 0 || !i.ip);
-  const ips = current.map((i) => i.ip ?? '');
-  const pool = svc.metadata?.annotations?.[POOL_ANNOTATION] ?? null;
-  return extra || pool !== next.pool || ips.join() !== next.ingress.join();
+/** Whether the Service as written would differ from what it shows now. */
+function differs(svc: ParsedService, next: { ingress: readonly string[]; pool: string | null }): boolean {
+  return !svc.ingress.plain || svc.allocatedPool !== next.pool || svc.ingress.texts.join() !== next.ingress.join();
 }
 
 /** `deprecatedAnnotation` warnings, one per old-prefix key, sorted. */
-const deprecationEvents = (svc: V1Service): ServiceEvent[] =>
-  Object.keys(svc.metadata?.annotations ?? {})
-    .filter((k) => k.startsWith(DEPRECATED_PREFIX))
-    .sort()
-    .map((k) => warning('deprecatedAnnotation', `Service uses deprecated annotation ${k}`));
+const deprecationEvents = (svc: ParsedService): ServiceEvent[] =>
+  svc.deprecatedAnnotations.map((k) => warning('deprecatedAnnotation', `Service uses deprecated annotation ${k}`));
 
 /**
  * Decides the addresses of one Service and updates the allocator accordingly.
  * `ignore`: another load-balancer class owns the Service; nothing was touched.
  */
-export function convergeService(svc: V1Service, alloc: Allocator, opts: ConvergeOptions = {}): ConvergeDecision {
+export function convergeService(svc: ParsedService, alloc: Allocator, opts: ConvergeOptions = {}): ConvergeDecision {
   if (ignoredByClass(svc, opts.lbClass)) return { action: 'ignore' };
-  const key = keyOf(svc);
-  const before = alloc.ipsOf(key);
-  const ctx: Ctx = { svc, key, claim: claimOf(svc), policy: policyOf(svc), alloc, holdsOwn: opts.holdsOwn === true, events: [], next: undefined };
+  const before = alloc.ipsOf(svc.key);
+  const ctx: Ctx = { svc, claim: claimOf(svc), alloc, holdsOwn: opts.holdsOwn === true, events: [], next: undefined };
   const succeeded = converge(ctx);
-  const current = { ingress: (svc.status?.loadBalancer?.ingress ?? []).flatMap((i) => (i.ip ? [i.ip] : [])), pool: svc.metadata?.annotations?.[POOL_ANNOTATION] ?? null };
-  const next = ctx.next ?? current;
+  const next = ctx.next ?? { ingress: svc.ingress.texts, pool: svc.allocatedPool };
   const changed = ctx.next !== undefined && differs(svc, ctx.next);
-  const freedRoom = before !== undefined && alloc.ipsOf(key) === undefined && alloc.poolFor(before) !== undefined;
+  const freedRoom = before !== undefined && alloc.ipsOf(svc.key) === undefined && alloc.poolFor(before) !== undefined;
   const outcome: ConvergeOutcome = changed && freedRoom ? 'reprocessAll' : succeeded ? 'success' : 'noRetry';
   const events = changed ? [...ctx.events, ...deprecationEvents(svc)] : ctx.events;
   return { action: 'set', ingress: next.ingress, pool: next.pool, events, changed, outcome };
@@ -279,14 +260,4 @@ export function convergeService(svc: V1Service, alloc: Allocator, opts: Converge
 /** A deleted Service (or one no longer ours): free its addresses; reprocess all if any were held. */
 export function releaseService(key: ServiceKey, alloc: Allocator): ConvergeOutcome {
   return alloc.unassign(key) ? 'reprocessAll' : 'success';
-}
-
-/**
- * The order of a full resync: Services that already hold ingress addresses first (more
- * addresses first), then by key, so a restart re-adopts every existing address before any
- * new allocation could take it.
- */
-export function initialOrder(services: readonly V1Service[]): V1Service[] {
-  const held = (s: V1Service): number => (s.status?.loadBalancer?.ingress ?? []).filter((i) => i.ip).length;
-  return [...services].sort((a, b) => held(b) - held(a) || (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
 }

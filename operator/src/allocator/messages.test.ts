@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import type { Pool } from '../config/types.ts';
 import { Allocator } from './allocator.ts';
 import { convergeService, type ServiceEvent } from './converge-service.ts';
+import { parseService } from '../service/parse-service.ts';
 import { testPool } from '../testing/test-pools.ts';
 import { testService, type TestServiceSpec } from '../testing/test-services.ts';
 
@@ -126,8 +127,8 @@ const ROWS: readonly Row[] = [
 function eventsOf(row: Row): readonly ServiceEvent[] {
   const alloc = new Allocator();
   alloc.setPools(row.pools);
-  for (const spec of row.before ?? []) convergeService(testService(spec), alloc);
-  const d = convergeService(testService(row.svc), alloc);
+  for (const spec of row.before ?? []) convergeService(parseService(testService(spec)), alloc);
+  const d = convergeService(parseService(testService(row.svc)), alloc);
   return d.action === 'set' ? d.events : [];
 }
 

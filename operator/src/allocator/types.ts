@@ -4,14 +4,7 @@
  */
 import type { ServiceKey } from '@metallb-ts/lib/ids/ids.ts';
 import type { IpFamily } from '../config/types.ts';
-
-/** One (protocol, port) pair a Service uses; two services sharing an IP may not overlap. */
-export interface Port {
-  /** `TCP`, `UDP` or `SCTP`. */
-  readonly protocol: string;
-  /** Port number. */
-  readonly port: number;
-}
+import type { IpFamilyPolicy, Port } from '../service/parsed-service.ts';
 
 /** Everything the allocator needs to know about the Service asking for addresses. */
 export interface ServiceClaim {
@@ -28,9 +21,6 @@ export interface ServiceClaim {
   /** Backend key: the pod selector as a label string for ETP=Local, `''` for Cluster. */
   readonly backendKey: string;
 }
-
-/** `spec.ipFamilyPolicy`. */
-export type IpFamilyPolicy = 'SingleStack' | 'PreferDualStack' | 'RequireDualStack';
 
 /** Which families a Service wants, derived from its clusterIPs and ipFamily fields. */
 export interface FamilyRequest {

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type { V1Namespace, V1Node, V1Secret, V1Service } from '@kubernetes/client-node';
 import { Allocator } from '../allocator/allocator.ts';
 import { convergeService } from '../allocator/converge-service.ts';
+import { parseService } from '../service/parse-service.ts';
 import { testPool } from '../testing/test-pools.ts';
 import { testService, type TestServiceSpec } from '../testing/test-services.ts';
 import { projectLabelled, projectNode, projectService, projectWhole } from './projections.ts';
@@ -119,8 +120,8 @@ describe('projectService against the allocator', () => {
       const decide = (view: (s: V1Service) => V1Service) => {
         const alloc = new Allocator();
         alloc.setPools([V4, V6]);
-        for (const b of c.before ?? []) convergeService(view(testService(b)), alloc);
-        return convergeService(view(testService(c.svc)), alloc);
+        for (const b of c.before ?? []) convergeService(parseService(view(testService(b))), alloc);
+        return convergeService(parseService(view(testService(c.svc))), alloc);
       };
       assert.deepEqual(decide(projectService), decide((s) => s));
     });

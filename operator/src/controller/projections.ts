@@ -18,7 +18,7 @@
  * full object (writes are patches or read the object fresh).
  */
 import type { KubernetesObject, V1Node, V1ObjectMeta, V1Service, V1ServicePort, V1ServiceSpec } from '@kubernetes/client-node';
-import { ANNOTATION_PREFIX, DEPRECATED_PREFIX } from '../allocator/service-inputs.ts';
+import { ANNOTATION_PREFIX, DEPRECATED_PREFIX } from '../service/annotations.ts';
 
 /** kubectl apply's copy of the whole object. */
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';

@@ -7,8 +7,7 @@
 import type { KubernetesObject, V1Service } from '@kubernetes/client-node';
 import type { ReconcileOutcome } from '@metallb-ts/lib/k8s/work-queue.ts';
 import { objectKey } from '@metallb-ts/lib/k8s/informer.ts';
-import { initialOrder } from '../allocator/converge-service.ts';
-import { keyOf } from '../allocator/service-inputs.ts';
+import { initialOrder, keyOf } from '../service/parse-service.ts';
 import { QueuedPipeline, type QueueSettings } from './pipeline.ts';
 
 /** The Service cache as this pipeline uses it (the Service informer fits). */

@@ -4,12 +4,14 @@ import { describe, it } from 'node:test';
 import type { V1Service } from '@kubernetes/client-node';
 import { StatusWriter } from '@metallb-ts/lib/k8s/status-writer.ts';
 import { createLogger } from '@metallb-ts/lib/log.ts';
+import { createRegistry, k8sClientMetrics } from '@metallb-ts/lib/metrics.ts';
+import { captureLogger } from '@metallb-ts/lib/testing/capture-logger.ts';
 import { Allocator } from '../allocator/allocator.ts';
-import { POOL_ANNOTATION } from '../allocator/service-inputs.ts';
+import { POOL_ANNOTATION } from '../service/annotations.ts';
 import { testPool } from '../testing/test-pools.ts';
 import { testService, type TestServiceSpec } from '../testing/test-services.ts';
 import { ServiceReconciler } from './service-reconciler.ts';
-import { FakeEvents, FakeServiceApi } from './testing/fake-service-api.ts';
+import { FakeEvents, FakeServiceApi, FakeStatusPort } from './testing/fake-service-api.ts';
 
 const POOL = testPool('p', ['192.0.2.0/30']);
 const quiet = createLogger({ level: 'error', stream: new Writable({ write: (_c, _e, done) => done() }) });
@@ -157,5 +159,47 @@ describe('ServiceReconciler: deleted and re-created Services', () => {
     assert.equal(await s.r.reconcile(a), 'reprocessAll');
     assert.deepEqual(ips(s.api.stored(a)), ['192.0.2.0']);
     assert.equal(s.api.writes, 1);
+  });
+});
+
+describe('ServiceReconciler: failures are logged and counted once, by the port that saw them', () => {
+  it('a failed status write: counted in update_errors and logged with a reason by the StatusWriter, retried, then written', async () => {
+    const api = new FakeServiceApi();
+    const allocator = new Allocator();
+    allocator.setPools([POOL]);
+    const registry = createRegistry();
+    /** [metallb_k8s_client_updates_total, metallb_k8s_client_update_errors_total]. */
+    const counts = async (): Promise<number[]> =>
+      Promise.all(['metallb_k8s_client_updates_total', 'metallb_k8s_client_update_errors_total'].map(async (n) => (await registry.getSingleMetric(n)?.get())?.values[0]?.value ?? -1));
+    const [statusLog, serviceLog] = [captureLogger(), captureLogger()];
+    const status = new StatusWriter({ port: api, metrics: k8sClientMetrics(registry), logger: statusLog.logger });
+    const r = new ServiceReconciler({ service: (k) => api.cached(k), allocator, status, events: new FakeEvents(), onUsageChanged: () => undefined, logger: serviceLog.logger });
+    api.create(testService({ name: 'a' }));
+    api.sync('default/a');
+    api.failWrites = 1;
+    assert.equal(await r.reconcile('default/a'), 'retry');
+    assert.deepEqual(await counts(), [0, 1]);
+    const failed = (await statusLog.entries()).filter((e) => e.message === 'status write failed');
+    assert.deepEqual(failed.map((e) => [e.object, String(e.reason).includes('injected write failure')]), [['default/a', true]]);
+    assert.deepEqual((await serviceLog.entries()).filter((e) => e.level !== 'info'), [], 'the reconciler logs no failure of its own');
+    assert.equal(await r.reconcile('default/a'), 'success');
+    assert.deepEqual(await counts(), [1, 1]);
+    assert.deepEqual(ips(api.stored('default/a')), ['192.0.2.0']);
+  });
+
+  it('hand-written ports: a failed write is retried with the same IP, one IPAllocated, one successful write', async () => {
+    const allocator = new Allocator();
+    allocator.setPools([POOL]);
+    const cached = { ...testService({ name: 'a' }), metadata: { ...testService({ name: 'a' }).metadata, uid: 'u-a', resourceVersion: '7' } };
+    const status = new FakeStatusPort(cached);
+    const events = new FakeEvents();
+    const r = new ServiceReconciler({ service: () => cached, allocator, status, events, onUsageChanged: () => undefined, logger: quiet });
+    status.failNext = 1;
+    assert.equal(await r.reconcile('default/a'), 'retry');
+    assert.equal(await r.reconcile('default/a'), 'success');
+    assert.deepEqual(status.writes.map((w) => [w.key, w.result === 'unchanged' || w.result === 'gone' ? w.result : [ips(w.result), w.result.metadata?.annotations?.[POOL_ANNOTATION]]]), [
+      ['default/a', [['192.0.2.0'], 'p']],
+    ]);
+    assert.deepEqual(events.recorded, ['IPAllocated u-a Assigned IP ["192.0.2.0"]']);
   });
 });

@@ -1,9 +1,10 @@
 /**
- * The per-Service reconcile (§4.1): converge the Service against the allocator, then write what
- * changed — the `metallb.io/ip-allocated-from-pool` annotation AND `status.loadBalancer.ingress`
- * in ONE PUT to the status subresource (the Service status strategy keeps metadata changes and
- * resets only spec; test/integration/k8s-events-status.test.ts pins it), guarded by
- * the Service's UID and resourceVersion — and record the decision's Events on the Service.
+ * The per-Service reconcile: parse the Service once (service/parse-service.ts), converge it
+ * against the allocator, then write what changed — the `metallb.io/ip-allocated-from-pool`
+ * annotation AND `status.loadBalancer.ingress` in ONE PUT to the status subresource (the Service
+ * status strategy keeps metadata changes and resets only spec;
+ * test/integration/k8s-events-status.test.ts pins it), guarded by the Service's UID and
+ * resourceVersion — and record the decision's Events on the Service.
  *
  * The operator's own allocation is authoritative over an informer cache that has not caught up
  * (see {@link AssignmentLedger}): a reconcile that sees an object older than the operator's last
@@ -14,17 +15,40 @@
  *
  * Nothing is written when nothing changed; Services of another load-balancer class are never
  * written.
+ *
+ * Failures: a failed status write is logged and counted in
+ * `metallb_k8s_client_update_errors_total` by the {@link ServiceStatusPort} (the StatusWriter
+ * does both) and retried through the queue; a failed Event write is logged and counted by the
+ * {@link ServiceEventPort} (the EventRecorder does both); a reconcile that throws is logged and
+ * counted by the queue (pipeline.ts). This class logs no failure of its own.
  */
 import type { V1Service } from '@kubernetes/client-node';
-import type { EventRecorder } from '@metallb-ts/lib/k8s/events.ts';
-import type { StatusWriter } from '@metallb-ts/lib/k8s/status-writer.ts';
+import type { ServiceKey } from '@metallb-ts/lib/ids/ids.ts';
+import type { EventInput, EventSubject } from '@metallb-ts/lib/k8s/events.ts';
+import type { StatusMutation, Written } from '@metallb-ts/lib/k8s/status-writer.ts';
 import type { ReconcileOutcome } from '@metallb-ts/lib/k8s/work-queue.ts';
 import type { Logger } from '@metallb-ts/lib/log.ts';
+import type { Result } from '@metallb-ts/lib/result.ts';
 import type { Allocator } from '../allocator/allocator.ts';
 import { AssignmentLedger, withAllocation, type WrittenAllocation } from '../allocator/assignment-ledger.ts';
 import { convergeService, releaseService, type ConvergeDecision } from '../allocator/converge-service.ts';
-import { keyOf, POOL_ANNOTATION } from '../allocator/service-inputs.ts';
-import type { ServiceKey } from '@metallb-ts/lib/ids/ids.ts';
+import { POOL_ANNOTATION } from '../service/annotations.ts';
+import { parseService } from '../service/parse-service.ts';
+import type { ParsedService } from '../service/parsed-service.ts';
+
+/**
+ * Writes a Service's status: reads it fresh, applies the mutation, writes /status (retrying
+ * conflicts). A failure is logged and counted in `metallb_k8s_client_update_errors_total` by
+ * the port and returned; it never rejects. `StatusWriter<V1Service>` fits.
+ */
+export interface ServiceStatusPort {
+  writeObject(key: string, mutate: StatusMutation<V1Service>): Promise<Result<Written<V1Service>, unknown>>;
+}
+
+/** Records an Event; a failure is logged and counted by the port, never rejected. `EventRecorder` fits. */
+export interface ServiceEventPort {
+  record(subject: EventSubject, input: EventInput): Promise<unknown>;
+}
 
 /** Options of {@link ServiceReconciler}. */
 export interface ServiceReconcilerOptions {
@@ -34,8 +58,8 @@ export interface ServiceReconcilerOptions {
   /** `--lb-class`. */
   readonly lbClass?: string;
   /** Writes annotation + ingress through the status subresource. */
-  readonly status: Pick<StatusWriter<V1Service>, 'writeObject'>;
-  readonly events: Pick<EventRecorder, 'record'>;
+  readonly status: ServiceStatusPort;
+  readonly events: ServiceEventPort;
   /** Told after every allocator change (pool status and metrics follow). */
   readonly onUsageChanged: () => void;
   readonly logger: Logger;
@@ -71,15 +95,16 @@ export class ServiceReconciler {
   async reconcile(key: string): Promise<ReconcileOutcome> {
     const cached = this.#o.service(key);
     if (cached === undefined) return this.#release(key as ServiceKey);
+    // The one parse: of the Service as the apiserver has it, as far as the operator knows.
+    const svc = parseService(this.#ledger.view(cached));
     // Another Service (UID) held this name: its addresses go first, as on its delete.
-    const owner = this.#ledger.ownerOf(keyOf(cached));
-    const freed = owner !== undefined && owner !== (cached.metadata?.uid ?? '') && this.#release(keyOf(cached)) === 'reprocessAll';
-    const svc = this.#ledger.view(cached);
+    const owner = this.#ledger.ownerOf(svc.key);
+    const freed = owner !== undefined && owner !== svc.uid && this.#release(svc.key) === 'reprocessAll';
     // Converge runs before the first await, so queue order is allocation order.
-    const opts = { holdsOwn: owner === (cached.metadata?.uid ?? ''), ...(this.#o.lbClass === undefined ? {} : { lbClass: this.#o.lbClass }) };
+    const opts = { holdsOwn: owner === svc.uid, ...(this.#o.lbClass === undefined ? {} : { lbClass: this.#o.lbClass }) };
     const decision = convergeService(svc, this.#o.allocator, opts);
-    if (decision.action === 'ignore') return this.#release(keyOf(cached));
-    if (this.#o.allocator.ipsOf(keyOf(cached)) !== undefined) this.#ledger.own(cached);
+    if (decision.action === 'ignore') return this.#release(svc.key);
+    if (this.#o.allocator.ipsOf(svc.key) !== undefined) this.#ledger.own(svc);
     this.#o.onUsageChanged();
     await this.#emit(svc, decision);
     if (decision.changed && !(await this.#write(svc, decision))) return 'retry';
@@ -94,23 +119,24 @@ export class ServiceReconciler {
     return outcome;
   }
 
-  /** One write of annotation + ingress; false when it failed (the allocation is kept, retried). */
-  async #write(svc: V1Service, d: SetDecision): Promise<boolean> {
-    const key = keyOf(svc);
+  /**
+   * One write of annotation + ingress; false when it failed (the port logged and counted it;
+   * the allocation is kept and the queue retries).
+   */
+  async #write(svc: ParsedService, d: SetDecision): Promise<boolean> {
     const alloc = { ingress: d.ingress, pool: d.pool };
-    const r = await this.#o.status.writeObject(key, allocationMutation(svc.metadata?.uid ?? '', alloc));
+    const r = await this.#o.status.writeObject(svc.key, allocationMutation(svc.uid, alloc));
     if (!r.ok) return false;
     const rv = r.value.object?.metadata?.resourceVersion;
     if (rv !== undefined) this.#ledger.wrote(svc, alloc, rv);
     return true;
   }
 
-  async #emit(svc: V1Service, d: SetDecision): Promise<void> {
-    const subject = {
-      apiVersion: 'v1', kind: 'Service', namespace: svc.metadata?.namespace ?? '', name: svc.metadata?.name ?? '', uid: svc.metadata?.uid ?? '',
-    };
+  /** Logs and records the decision's Events (the port logs and counts its own failures). */
+  async #emit(svc: ParsedService, d: SetDecision): Promise<void> {
+    const subject: EventSubject = { apiVersion: 'v1', kind: 'Service', namespace: svc.namespace, name: svc.name, uid: svc.uid };
     for (const e of d.events) {
-      this.#o.logger.info(e.message, { service: `${subject.namespace}/${subject.name}`, reason: e.reason, type: e.type });
+      this.#o.logger.info(e.message, { service: svc.key, reason: e.reason, type: e.type });
       void this.#o.events.record(subject, { type: e.type, reason: e.reason, note: e.message });
     }
   }

@@ -7,7 +7,7 @@
 import type { V1EndpointSlice, V1Node, V1Service } from '@kubernetes/client-node';
 import { parseIp, type ParsedIp } from '@metallb-ts/lib/ip/ip.ts';
 import { ignoredByClass } from '../allocator/converge-service.ts';
-import { keyOf } from '../allocator/service-inputs.ts';
+import { keyOf } from '../service/parse-service.ts';
 import type { Pool } from '../config/types.ts';
 import type { NodeFacts, ServiceFacts } from '../frr/announcements.ts';
 
@@ -78,7 +78,7 @@ const NO_NODES: ReadonlySet<string> = new Set();
  * load-balancer class, no ingress IP, an IP that does not parse, or IPs outside one pool.
  */
 export function serviceFactsFrom(svc: V1Service, ctx: ServiceFactsContext): ServiceFacts | undefined {
-  if (svc.spec?.type !== 'LoadBalancer' || ignoredByClass(svc, ctx.lbClass)) return undefined;
+  if (svc.spec?.type !== 'LoadBalancer' || ignoredByClass({ loadBalancerClass: svc.spec?.loadBalancerClass }, ctx.lbClass)) return undefined;
   const texts = (svc.status?.loadBalancer?.ingress ?? []).flatMap((i) => (i.ip === undefined || i.ip === '' ? [] : [i.ip]));
   const ips = texts.map(parseIp);
   if (ips.length === 0 || ips.some((ip) => ip === undefined)) return undefined;

@@ -8,7 +8,7 @@
  */
 import type { V1Service } from '@kubernetes/client-node';
 import type { EventInput, EventSubject } from '@metallb-ts/lib/k8s/events.ts';
-import type { StatusPort } from '@metallb-ts/lib/k8s/status-writer.ts';
+import type { StatusMutation, StatusPort, Written } from '@metallb-ts/lib/k8s/status-writer.ts';
 import { err, ok, type Result } from '@metallb-ts/lib/result.ts';
 
 /** See the module comment. */
@@ -81,6 +81,39 @@ export class FakeServiceApi implements StatusPort<V1Service> {
     this.#server.set(key, next);
     this.writes++;
     return ok(structuredClone(next));
+  }
+}
+
+/**
+ * A hand-written status port of the Service reconciler: applies each mutation to `fresh` (the
+ * object "read"), records the result, and answers `failNext` errors first (as the StatusWriter
+ * answers a write that kept failing).
+ */
+export class FakeStatusPort {
+  /** What each write produced, in order (`'unchanged'`, `'gone'`, or the written object). */
+  readonly writes: Array<{ key: string; result: V1Service | 'unchanged' | 'gone' }> = [];
+  /** The next this-many writes fail. */
+  failNext = 0;
+  /** The object as the apiserver has it. */
+  fresh: V1Service;
+  #rv = 500;
+
+  /** Starts from `fresh`. */
+  constructor(fresh: V1Service) {
+    this.fresh = fresh;
+  }
+
+  /** The reconciler's `writeObject`. */
+  async writeObject(key: string, mutate: StatusMutation<V1Service>): Promise<Result<Written<V1Service>, unknown>> {
+    if (this.failNext > 0) {
+      this.failNext--;
+      return err(new Error('fake: write failed'));
+    }
+    const next = mutate(structuredClone(this.fresh));
+    this.writes.push({ key, result: next ?? 'unchanged' });
+    if (next === undefined || next === 'gone') return ok({ outcome: next ?? 'unchanged', object: this.fresh });
+    this.fresh = { ...next, metadata: { ...next.metadata, resourceVersion: String(++this.#rv) } };
+    return ok({ outcome: 'written', object: this.fresh });
   }
 }
 
