@@ -15,7 +15,7 @@ const SECRET = 'Fake-pw-1';
 const conf = (nets: readonly string[], extra = ''): string => [
   'router bgp 64512',
   ' neighbor 192.0.2.1 remote-as 64513',
-  ' neighbor 192.0.2.1 password @@secret:p1@@',
+  ' neighbor 192.0.2.1 password @@password:p1@@',
   extra,
   ' address-family ipv4 unicast',
   ...nets.map((n) => `  network ${n}`),
@@ -25,7 +25,7 @@ const conf = (nets: readonly string[], extra = ''): string => [
 ].filter((l) => l !== '').join('\n');
 const A = conf(['198.51.100.1/32', '198.51.100.2/32']);
 const B = conf(['198.51.100.2/32', '198.51.100.3/32']);
-const filled = (t: string): string => t.replace('@@secret:p1@@', SECRET);
+const filled = (t: string): string => t.replace('@@password:p1@@', SECRET);
 
 /** Waits (bounded, real time) for work the fake clock started that also does real file I/O. */
 async function settle(cond: () => boolean): Promise<void> {
