@@ -19,6 +19,8 @@ export const PURE: readonly string[] = [
   'operator/src/allocator',
   'operator/src/frr',
   'speaker/src/frr/core',
+  'speaker/src/plan/core',
+  'lib/src/plan/password-placeholder.ts',
   'speaker/src/membership',
   'speaker/src/layer2/codec',
   'speaker/src/layer2/core',
