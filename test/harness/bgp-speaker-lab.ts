@@ -100,7 +100,12 @@ export class BgpSpeakerLab {
       await installCrds(cp.kubeConfig);
       await cp.ensureNamespace(PLAN_NS);
       lab = await Lab.create({ nodes: o.nodes });
-      const router = await lab.startFrr('router', speakerRouterConf(o.nodes, o));
+      // Configured after start: bgpd starts before bfdd, and a BFD profile named in the startup
+      // file is not applied to sessions bgpd registered before bfdd read it.
+      const router = await lab.startFrr('router', 'frr defaults traditional\n');
+      await router.reload(speakerRouterConf(o.nodes, {
+        ...(o.routerPassword === undefined ? {} : { password: o.routerPassword }), ...(o.bfd === undefined ? {} : { bfd: o.bfd }),
+      }));
       const nodes: FrrInstance[] = [];
       const speakers: SpeakerProcess[] = [];
       for (const role of lab.nodes) {
