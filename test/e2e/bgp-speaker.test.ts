@@ -118,6 +118,12 @@ describe('speaker BGP side: NodePlan → FRR → router (real apiserver, separat
     await eventually('node-1 next hop back', () => l.nextHops(VIP1), (h) => h.length === 2);
   });
 
+  test('nothing written when nothing changed: the plan keeps its resourceVersion across state polls', async () => {
+    const settled = await eventually('node-0 status settled', () => l.plan(0), (x) => x.status?.sessions === '2/2' && x.status.peers?.every((p) => p.bfdState === 'up') === true);
+    await new Promise((resolve) => setTimeout(resolve, 3_000)); // six state polls at 500 ms
+    assert.equal((await l.plan(0)).metadata?.resourceVersion, settled.metadata?.resourceVersion);
+  });
+
   test('no password in logs, plans or status', async () => {
     for (const s of l.speakers) assert.ok(!readFileSync(s.logFile, 'utf8').includes(SECRET), `${s.logFile} holds no password`);
     const plans: NodePlan[] = [await l.plan(0), await l.plan(1)];

@@ -144,9 +144,13 @@ export function startBgpSpeaker(o: BgpSpeakerOptions): RunningBgpSpeaker {
     if (!parsed.ok) return void log.warn('ignoring plan', { reason: parsed.error });
     const p = parsed.value;
     const changed = plan === undefined || plan.uid !== p.uid || plan.generation !== p.generation;
-    if (plan?.uid !== p.uid) servicesSynced = undefined;
+    // Only this speaker writes the status: after the first sight of a plan object, its own last
+    // write is what is stored (a lagging watch event must not cause a second, identical write).
+    if (plan?.uid !== p.uid) {
+      servicesSynced = undefined;
+      stored = obj.status;
+    }
     plan = p;
-    stored = obj.status;
     if (!changed) return;
     watchSecret(p.passwordSecretName);
     const decoded = decodeFrrConfig(p.frr);
