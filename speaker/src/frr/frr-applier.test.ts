@@ -38,6 +38,7 @@ afterEach(() => {
 });
 
 function setup(opts: { secrets?: Record<string, string> } = {}) {
+  const secrets = opts.secrets ?? { p1: SECRET };
   const dir = mkdtempSync(join(tmpdir(), 'applier-'));
   dirs.push(dir);
   const cli = new FakeFrrCli();
@@ -47,11 +48,11 @@ function setup(opts: { secrets?: Record<string, string> } = {}) {
   let identity: string | undefined = 'bgpd:100';
   const applier = new FrrApplier({
     cli, clock, rng: () => 0.5, configPath: join(dir, 'frr.conf'), workDir: dir,
-    secrets: { resolve: async (keys) => new Map(keys.flatMap((k) => { const v = (opts.secrets ?? { p1: SECRET })[k]; return v === undefined ? [] : [[k, v] as const]; })) },
+    secrets: { resolve: async (keys) => new Map(keys.flatMap((k) => { const v = secrets[k]; return v === undefined ? [] : [[k, v] as const]; })) },
     logger: createLogger({ level: 'debug', stream: new Writable({ write(c, _e, cb) { logs.push(String(c)); cb(); } }) }),
     probe: async () => identity, onResult: (r) => results.push(r), retry: { baseMs: 1000, maxMs: 8000 }, watchIntervalMs: 500,
   });
-  return { dir, cli, clock, logs, results, applier, setIdentity: (v: string | undefined) => { identity = v; } };
+  return { dir, cli, clock, logs, results, applier, secrets, setIdentity: (v: string | undefined) => { identity = v; } };
 }
 
 test('first apply diffs against the running config; the next against the last applied one', async () => {
@@ -157,4 +158,15 @@ test('a burst of configs costs one apply: the ones overtaken while waiting are s
   assert.deepEqual([a?.result, b?.result, c?.result], ['superseded', 'superseded', 'applied']);
   assert.equal(s.cli.calls.filter((x) => x === 'vtysh -f').length, 1);
   assert.ok(sameConfig(s.cli.running, parseConfig(filled(B))));
+});
+
+test('a changed password is applied although the config text (with placeholders) is the same', async () => {
+  const s = setup({ secrets: { p1: SECRET } });
+  assert.equal((await s.applier.apply(A)).result, 'applied');
+  assert.equal((await s.applier.apply(A)).result, 'unchanged');
+  s.secrets['p1'] = 'Fake-pw-2';
+  const r = await s.applier.apply(A);
+  assert.deepEqual([r.result, r.removals, r.additions], ['applied', 0, 1]);
+  assert.ok(sameConfig(s.cli.running, parseConfig(A.replace('@@password:p1@@', 'Fake-pw-2'))));
+  assert.ok(!JSON.stringify(s.results).includes('Fake-pw-2') && !s.logs.join('').includes('Fake-pw-2'), 'no password in results or logs');
 });
