@@ -20,6 +20,8 @@ export const PURE: readonly string[] = [
   'operator/src/service',
   'operator/src/frr',
   'speaker/src/frr/core',
+  'speaker/src/plan/core',
+  'lib/src/plan/password-placeholder.ts',
   'speaker/src/membership',
   'speaker/src/layer2/codec',
   'speaker/src/layer2/core',

@@ -25,6 +25,7 @@ async function main(): Promise<void> {
   const kubeConfig = pooledKubeConfig(loadKubeConfig(o.kubeconfig));
   const running = await startSpeaker({
     kubeConfig, nodeName: o.nodeName, logger, clock: systemClock, rng: systemRng, healthPort: o.healthPort, metricsPort: o.metricsPort,
+    namespace: o.namespace, ...(o.frr === undefined ? {} : { frr: o.frr }),
   });
   logger.info('speaker started', { node: o.nodeName, namespace: o.namespace, healthPort: running.healthPort, metricsPort: o.metricsPort });
   const shutdown = (signal: string): void => {

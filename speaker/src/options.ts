@@ -21,6 +21,22 @@ export interface SpeakerOptions {
   readonly healthPort: number;
   /** Metrics port (plain HTTP); 0 disables the metrics server. */
   readonly metricsPort: number;
+  /** The FRR side; undefined with --disable-frr (layer 2 only). */
+  readonly frr?: FrrOptions;
+}
+
+/** Where the node's FRR is (the sidecar's shared directories by default). */
+export interface FrrOptions {
+  /** Directory of the daemons' vty sockets and pidfiles. */
+  readonly vtyDir: string;
+  /** FRR config directory. */
+  readonly configDir: string;
+  /** The full config file the speaker writes (FRR's startup file). */
+  readonly configPath: string;
+  /** Private directory for batch files. */
+  readonly workDir: string;
+  /** Session state poll interval in ms. */
+  readonly stateIntervalMs: number;
 }
 
 /** Help text printed for `--help` and after a usage error. */
@@ -30,11 +46,19 @@ export const USAGE = `usage: node speaker/src/main.ts --node-name NODE [flags]
   --kubeconfig PATH    kubeconfig (default: in-cluster, then $KUBECONFIG / ~/.kube/config)
   --log-level LEVEL    error|warn|info|debug (default info)
   --health-port PORT   /healthz and /readyz on 127.0.0.1 (default 17472, 0 picks a free port)
-  --metrics-port PORT  metrics port, plain HTTP (default 9120, 0 disables)`;
+  --metrics-port PORT  metrics port, plain HTTP (default 9120, 0 disables)
+  --frr-vty-dir DIR    FRR vty sockets and pidfiles (default /var/run/frr)
+  --frr-config-dir DIR FRR config directory (default /etc/frr)
+  --frr-config PATH    full frr.conf the speaker writes (default <frr-config-dir>/frr.conf)
+  --frr-work-dir DIR   private directory for batch files (default /var/run/metallb-ts/frr)
+  --frr-state-interval MS  BGP/BFD state poll interval (default 2000)
+  --disable-frr        no BGP side (layer 2 only)`;
 
 const FLAGS = {
   'node-name': { type: 'string' }, namespace: { type: 'string' }, kubeconfig: { type: 'string' },
   'log-level': { type: 'string' }, 'health-port': { type: 'string' }, 'metrics-port': { type: 'string' },
+  'frr-vty-dir': { type: 'string' }, 'frr-config-dir': { type: 'string' }, 'frr-config': { type: 'string' },
+  'frr-work-dir': { type: 'string' }, 'frr-state-interval': { type: 'string' }, 'disable-frr': { type: 'boolean' },
   help: { type: 'boolean' },
 } as const;
 
@@ -52,6 +76,14 @@ export function parseSpeakerOptions(argv: readonly string[], env: Env): Result<S
   if (!logLevel.ok) return logLevel;
   if (!health.ok) return health;
   if (!metrics.ok) return metrics;
+  const interval = Number(values['frr-state-interval'] ?? '2000');
+  if (!Number.isInteger(interval) || interval < 100 || interval > 600_000) return err('--frr-state-interval must be 100..600000 ms');
+  const configDir = values['frr-config-dir'] ?? '/etc/frr';
+  const frr: FrrOptions = {
+    vtyDir: values['frr-vty-dir'] ?? '/var/run/frr', configDir,
+    configPath: values['frr-config'] ?? `${configDir}/frr.conf`,
+    workDir: values['frr-work-dir'] ?? '/var/run/metallb-ts/frr', stateIntervalMs: interval,
+  };
   return ok({
     nodeName: nodeName(node),
     namespace: values.namespace ?? env['METALLB_NAMESPACE'] ?? 'metallb-system',
@@ -59,5 +91,6 @@ export function parseSpeakerOptions(argv: readonly string[], env: Env): Result<S
     healthPort: health.value,
     metricsPort: metrics.value,
     ...optional('kubeconfig', values.kubeconfig),
+    ...(values['disable-frr'] === true ? {} : { frr }),
   });
 }

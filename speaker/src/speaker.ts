@@ -11,6 +11,8 @@ import type { NodeName } from '@metallb-ts/lib/ids/ids.ts';
 import type { Rng } from '@metallb-ts/lib/random/rng.ts';
 import { backoffMs } from '@metallb-ts/lib/time/backoff.ts';
 import type { Clock, TimerHandle } from '@metallb-ts/lib/time/clock.ts';
+import type { FrrOptions } from './options.ts';
+import { startBgpSpeaker, type RunningBgpSpeaker } from './plan/bgp-speaker.ts';
 
 /** Options of {@link startSpeaker}. */
 export interface SpeakerRunOptions {
@@ -23,6 +25,10 @@ export interface SpeakerRunOptions {
   readonly healthPort: number;
   /** Metrics port (plain HTTP, all interfaces); 0 disables it. */
   readonly metricsPort: number;
+  /** Namespace of this node's NodePlan and password Secret. */
+  readonly namespace: string;
+  /** The node's FRR; undefined = no BGP side. */
+  readonly frr?: FrrOptions;
 }
 
 /** A running speaker. */
@@ -66,13 +72,24 @@ export async function startSpeaker(o: SpeakerRunOptions): Promise<RunningSpeaker
   servers.push(health);
   if (o.metricsPort !== 0) servers.push(await serveMetrics({ ...http, port: o.metricsPort, host: '0.0.0.0' }));
   void checkNode(0);
+  const bgp = startBgp(o, registry);
 
   return {
     healthPort: health.port,
     stop: async () => {
       stopped = true;
       if (timer !== undefined) o.clock.clearTimeout(timer);
+      await bgp?.stop();
       await Promise.all(servers.map((s) => s.close()));
     },
   };
+}
+
+/** The BGP side: this node's NodePlan applied to its FRR, status and metrics (speaker/src/plan). */
+function startBgp(o: SpeakerRunOptions, registry: ReturnType<typeof createRegistry>): RunningBgpSpeaker | undefined {
+  if (o.frr === undefined) return undefined;
+  return startBgpSpeaker({
+    kubeConfig: o.kubeConfig, namespace: o.namespace, nodeName: o.nodeName, logger: o.logger, clock: o.clock, rng: o.rng, registry,
+    frr: { ...o.frr, pidDir: o.frr.vtyDir },
+  });
 }

@@ -95,7 +95,7 @@ describe('speaker FRR applier in the lab (FRR 8.4)', () => {
     assert.equal(r.result, 'invalid');
     assert.match(r.message, /frobnicate/);
     const running = await node.vtysh('show running-config');
-    assert.ok(sameConfig(parseConfig(running), parseConfig(CONF_B.replace(`@@secret:peer1@@`, SECRET))), 'B still running');
+    assert.ok(sameConfig(parseConfig(running), parseConfig(CONF_B.replace(`@@password:peer1@@`, SECRET))), 'B still running');
     await routerHas(router, 'ipv4', ['198.51.100.2/32', '198.51.100.3/32'], 5_000);
     // Back to B: nothing to change in FRR.
     const again = await sp.applier.apply(CONF_B);

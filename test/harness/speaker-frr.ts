@@ -73,7 +73,7 @@ export function nodeConf(o: NodeConfOptions): string {
     ' no bgp network import-check',
     ' no bgp default ipv4-unicast',
     ...peers.flatMap((p) => [` neighbor ${p} remote-as 64513`, ` neighbor ${p} timers 1 3`, ` neighbor ${p} timers connect 1`]),
-    ...o.peers4.flatMap((p) => (p.passwordKey === undefined ? [] : [` neighbor ${p.addr} password @@secret:${p.passwordKey}@@`])),
+    ...o.peers4.flatMap((p) => (p.passwordKey === undefined ? [] : [` neighbor ${p.addr} password @@password:${p.passwordKey}@@`])),
     ...af('ipv4', o.v4, o.peers4.map((p) => p.addr)),
     ...af('ipv6', o.v6 ?? [], o.peers6 ?? []),
     'exit',

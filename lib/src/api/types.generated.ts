@@ -544,6 +544,17 @@ export interface NodePlanSpec {
    */
   passwords?: NodePlanSpecPassword[];
   /**
+   * The BGP sessions of this node's config, by BGPPeer name, so the speaker can report per-peer
+   * state and ServiceBGPStatus peers by name. Optional; sorted by name.
+   */
+  bgpPeers?: NodePlanSpecBgpPeer[];
+  /**
+   * Which Services this node advertises over BGP and to which peers, grouped by peer set to stay
+   * compact at scale (one entry per distinct set of peers). The speaker keeps one ServiceBGPStatus
+   * per listed Service. Optional; absent means no ServiceBGPStatus is written.
+   */
+  bgpServices?: NodePlanSpecBgpService[];
+  /**
    * Reserved for the node's layer-2 duties (the VIPs it may answer ARP/NDP for); defined by the
    * layer-2 work. Optional; absent means no layer-2 duty.
    */
@@ -574,6 +585,24 @@ export interface NodePlanSpecPassword {
   key: string;
   /** The exact token in the config that stands for the password. */
   placeholder: string;
+}
+
+/** One BGPPeer as FRR knows it. */
+export interface NodePlanSpecBgpPeer {
+  /** The BGPPeer name. */
+  name: string;
+  /** The peer address or interface, as in the config's neighbor statement. */
+  neighbor: string;
+  /** The VRF of the session ('' or absent = default). */
+  vrf?: string;
+}
+
+/** Services advertised to the same set of peers. */
+export interface NodePlanSpecBgpService {
+  /** Sorted BGPPeer names whose sessions carry these Services' prefixes. */
+  peers: string[];
+  /** Sorted Services as "namespace/name". */
+  services: string[];
 }
 
 /**

@@ -15,7 +15,7 @@ const SECRET = 'Fake-pw-1';
 const conf = (nets: readonly string[], extra = ''): string => [
   'router bgp 64512',
   ' neighbor 192.0.2.1 remote-as 64513',
-  ' neighbor 192.0.2.1 password @@secret:p1@@',
+  ' neighbor 192.0.2.1 password @@password:p1@@',
   extra,
   ' address-family ipv4 unicast',
   ...nets.map((n) => `  network ${n}`),
@@ -25,7 +25,7 @@ const conf = (nets: readonly string[], extra = ''): string => [
 ].filter((l) => l !== '').join('\n');
 const A = conf(['198.51.100.1/32', '198.51.100.2/32']);
 const B = conf(['198.51.100.2/32', '198.51.100.3/32']);
-const filled = (t: string): string => t.replace('@@secret:p1@@', SECRET);
+const filled = (t: string): string => t.replace('@@password:p1@@', SECRET);
 
 /** Waits (bounded, real time) for work the fake clock started that also does real file I/O. */
 async function settle(cond: () => boolean): Promise<void> {
@@ -38,6 +38,7 @@ afterEach(() => {
 });
 
 function setup(opts: { secrets?: Record<string, string> } = {}) {
+  const secrets = opts.secrets ?? { p1: SECRET };
   const dir = mkdtempSync(join(tmpdir(), 'applier-'));
   dirs.push(dir);
   const cli = new FakeFrrCli();
@@ -47,11 +48,11 @@ function setup(opts: { secrets?: Record<string, string> } = {}) {
   let identity: string | undefined = 'bgpd:100';
   const applier = new FrrApplier({
     cli, clock, rng: () => 0.5, configPath: join(dir, 'frr.conf'), workDir: dir,
-    secrets: { resolve: async (keys) => new Map(keys.flatMap((k) => { const v = (opts.secrets ?? { p1: SECRET })[k]; return v === undefined ? [] : [[k, v] as const]; })) },
+    secrets: { resolve: async (keys) => new Map(keys.flatMap((k) => { const v = secrets[k]; return v === undefined ? [] : [[k, v] as const]; })) },
     logger: createLogger({ level: 'debug', stream: new Writable({ write(c, _e, cb) { logs.push(String(c)); cb(); } }) }),
     probe: async () => identity, onResult: (r) => results.push(r), retry: { baseMs: 1000, maxMs: 8000 }, watchIntervalMs: 500,
   });
-  return { dir, cli, clock, logs, results, applier, setIdentity: (v: string | undefined) => { identity = v; } };
+  return { dir, cli, clock, logs, results, applier, secrets, setIdentity: (v: string | undefined) => { identity = v; } };
 }
 
 test('first apply diffs against the running config; the next against the last applied one', async () => {
@@ -157,4 +158,15 @@ test('a burst of configs costs one apply: the ones overtaken while waiting are s
   assert.deepEqual([a?.result, b?.result, c?.result], ['superseded', 'superseded', 'applied']);
   assert.equal(s.cli.calls.filter((x) => x === 'vtysh -f').length, 1);
   assert.ok(sameConfig(s.cli.running, parseConfig(filled(B))));
+});
+
+test('a changed password is applied although the config text (with placeholders) is the same', async () => {
+  const s = setup({ secrets: { p1: SECRET } });
+  assert.equal((await s.applier.apply(A)).result, 'applied');
+  assert.equal((await s.applier.apply(A)).result, 'unchanged');
+  s.secrets['p1'] = 'Fake-pw-2';
+  const r = await s.applier.apply(A);
+  assert.deepEqual([r.result, r.removals, r.additions], ['applied', 0, 1]);
+  assert.ok(sameConfig(s.cli.running, parseConfig(A.replace('@@password:p1@@', 'Fake-pw-2'))));
+  assert.ok(!JSON.stringify(s.results).includes('Fake-pw-2') && !s.logs.join('').includes('Fake-pw-2'), 'no password in results or logs');
 });

@@ -75,7 +75,7 @@ export class FrrApplier {
   #chain: Promise<unknown> = Promise.resolve();
   #wanted: string | undefined;
   #good: string | undefined;
-  #applied: { hash: string; tree: Stanza; identity: string | undefined } | undefined;
+  #applied: { hash: string; filledHash: string; tree: Stanza; identity: string | undefined } | undefined;
   #attempt = 0;
   #retryTimer: TimerHandle | undefined;
   #watchTimer: TimerHandle | undefined;
@@ -128,11 +128,13 @@ export class FrrApplier {
     const log = this.#o.logger.child({ hash: hash.slice(0, 12), reason });
     const identity = await this.#o.probe?.();
     const known = this.#applied;
-    if (known?.hash === hash && identity !== undefined && identity === known.identity) {
-      return result(hash, 'unchanged', 'none', 'already applied');
-    }
     const filled = await this.#fill(config);
     if (!filled.ok) return result(hash, 'failed', 'none', filled.message);
+    // Compared with the secrets filled in, so a changed password is applied although the text is the same.
+    const filledHash = createHash('sha256').update(filled.text).digest('hex');
+    if (known?.filledHash === filledHash && identity !== undefined && identity === known.identity) {
+      return result(hash, 'unchanged', 'none', 'already applied');
+    }
     const wanted = parseConfig(filled.text);
     const useKnown = known !== undefined && identity !== undefined && identity === known.identity;
     const base = useKnown ? known.tree : await this.#running();
@@ -155,19 +157,19 @@ export class FrrApplier {
     const tVerify = this.#o.clock.now();
     const running = await this.#running();
     if (running !== undefined && sameConfig(running, wanted)) {
-      this.#applied = { hash, tree: normaliseConfig(wanted), identity };
+      this.#applied = { hash, filledHash, tree: normaliseConfig(wanted), identity };
       log.info('config applied', { method: 'batch', ...counts, prepareMs: tBatch - t0, batchMs: tVerify - tBatch, verifyMs: this.#o.clock.now() - tVerify });
       return { ...result(hash, change.batch === '' ? 'unchanged' : 'applied', change.batch === '' ? 'none' : 'batch', 'running config matches'), ...counts };
     }
     log.warn('batch left FRR differing; full reload', { output: redactConfig(batchOut), diff: redactConfig(mismatch(running, wanted)) });
-    return { ...(await this.#fullReload(hash, wanted, identity)), ...counts };
+    return { ...(await this.#fullReload(hash, filledHash, wanted, identity)), ...counts };
   }
 
-  async #fullReload(hash: string, wanted: Stanza, identity: string | undefined): Promise<ApplyResult> {
+  async #fullReload(hash: string, filledHash: string, wanted: Stanza, identity: string | undefined): Promise<ApplyResult> {
     const r = await this.#o.cli.fullReload(this.#o.configPath);
     const running = await this.#running();
     if (running !== undefined && sameConfig(running, wanted)) {
-      this.#applied = { hash, tree: normaliseConfig(wanted), identity };
+      this.#applied = { hash, filledHash, tree: normaliseConfig(wanted), identity };
       return result(hash, 'reloaded', 'full-reload', 'running config matches after frr-reload.py');
     }
     this.#applied = undefined;

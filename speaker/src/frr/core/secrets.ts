@@ -1,11 +1,11 @@
 /**
- * Secrets in a rendered config: the operator writes placeholders (`@@secret:<key>@@`), never
+ * Secrets in a rendered config: the operator writes placeholders (`@@password:<key>@@`, syntax in
+ * lib/plan/password-placeholder.ts), never
  * the password; the speaker fills them at apply time. Anything that logs or reports config text
  * or FRR output first passes it through {@link redactConfig}.
  */
+import { PASSWORD_PLACEHOLDER, placeholderKeysOf } from '@metallb-ts/lib/plan/password-placeholder.ts';
 import { err, ok, type Result } from '@metallb-ts/lib/result.ts';
-
-const PLACEHOLDER = /@@secret:([A-Za-z0-9._/-]{1,253})@@/g;
 
 /** A password may not become FRR syntax: no whitespace, no `!`, `#`, quotes or control chars. */
 const SAFE_SECRET = /^[\x21-\x7e]{1,80}$/;
@@ -18,7 +18,7 @@ export type FillError =
 
 /** The distinct placeholder keys of a config, sorted. */
 export function secretKeysOf(text: string): string[] {
-  return [...new Set([...text.matchAll(PLACEHOLDER)].map((m) => m[1] as string))].sort();
+  return placeholderKeysOf(text);
 }
 
 /** Replaces every placeholder with its value; fails naming (never showing) bad or missing keys. */
@@ -31,7 +31,7 @@ export function fillSecrets(text: string, values: ReadonlyMap<string, string>): 
     return !SAFE_SECRET.test(v) || UNSAFE_CHARS.test(v);
   });
   if (unsafe.length > 0) return err({ kind: 'unsafe-secret', keys: unsafe });
-  return ok(text.replace(PLACEHOLDER, (_, k: string) => values.get(k) ?? ''));
+  return ok(text.replace(PASSWORD_PLACEHOLDER, (_, k: string) => values.get(k) ?? ''));
 }
 
 /** Hides the value of every `password` statement (and any leftover placeholder value). */

@@ -1,0 +1,217 @@
+/**
+ * The speaker's BGP side (effectful shell): watches only this node's NodePlan and its password
+ * Secret, applies the plan's frr.conf through the {@link FrrApplier} (diff batch, verified,
+ * fallback, retry, re-apply after an FRR restart), polls FRR's session state at a fixed
+ * interval for the metrics and the status, writes the plan status (merge patch, only when it
+ * changed) and keeps this node's ServiceBGPStatus objects in line with the plan. Never reads a
+ * metallb.io CR. Passwords live only in the Secret cache and the 0600 config file.
+ */
+import { mkdirSync } from 'node:fs';
+import type { KubeConfig, V1Secret } from '@kubernetes/client-node';
+import type { NodePlan, NodePlanStatus } from '@metallb-ts/lib/api/types.generated.ts';
+import type { SupervisedInformer } from '@metallb-ts/lib/k8s/informer.ts';
+import type { Logger } from '@metallb-ts/lib/log.ts';
+import { decodeFrrConfig } from '@metallb-ts/lib/plan/frr-config-codec.ts';
+import type { Rng } from '@metallb-ts/lib/random/rng.ts';
+import type { Clock, TimerHandle } from '@metallb-ts/lib/time/clock.ts';
+import type { Registry } from 'prom-client';
+import { FrrApplier, type ApplyResult } from '../frr/frr-applier.ts';
+import { createFrrCli, type FrrCliOptions } from '../frr/frr-cli.ts';
+import { registerFrrMetrics, type FrrStateSnapshot } from '../frr/frr-metrics.ts';
+import { pidfileProbe } from '../frr/frr-probe.ts';
+import { readFrrState } from '../frr/frr-state-reader.ts';
+import { parsePlan, type ParsedPlan } from './core/plan-model.ts';
+import { desiredStatus, statusChanged, type ApplyOutcome } from './core/plan-status.ts';
+import { serviceStatusChanges } from './core/service-bgp.ts';
+import { planInformerFor, planStatusPortFor, secretInformerFor, serviceStatusPortFor } from './plan-ports.ts';
+
+/** Where the node's FRR is and how often its state is read. */
+export interface FrrSettings extends FrrCliOptions {
+  /** The full config the applier keeps (FRR's startup file in the sidecar: /etc/frr/frr.conf). */
+  readonly configPath: string;
+  /** Private directory for batch files (may hold passwords). */
+  readonly workDir: string;
+  /** Directory of the daemons' pidfiles (restart detection); default: vtyDir. */
+  readonly pidDir?: string;
+  /** Session state poll interval. */
+  readonly stateIntervalMs: number;
+}
+
+/** Options of {@link startBgpSpeaker}. */
+export interface BgpSpeakerOptions {
+  readonly kubeConfig: KubeConfig;
+  /** Namespace of the NodePlans and password Secrets (the operator's). */
+  readonly namespace: string;
+  readonly nodeName: string;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly rng: Rng;
+  /** Where the FRR-mode metrics are registered. */
+  readonly registry: Registry;
+  readonly frr: FrrSettings;
+}
+
+/** The running BGP side. */
+export interface RunningBgpSpeaker {
+  stop(): Promise<void>;
+}
+
+const NO_STATE: FrrStateSnapshot = { bgp: [], bfd: [] };
+
+/** Starts watching and applying; returns at once (the informers sync in the background). */
+export function startBgpSpeaker(o: BgpSpeakerOptions): RunningBgpSpeaker {
+  const log = o.logger.child({ component: 'bgp' });
+  mkdirSync(o.frr.workDir, { recursive: true, mode: 0o700 });
+  const cli = createFrrCli(o.frr);
+  const statusPort = planStatusPortFor(o.kubeConfig, o.namespace);
+  const sbsPort = serviceStatusPortFor(o.kubeConfig, o.namespace, o.nodeName);
+  let plan: ParsedPlan | undefined;
+  let config: string | undefined;
+  let stored: NodePlanStatus | undefined;
+  let outcome: ApplyOutcome | undefined;
+  let runningHash = '';
+  let snapshot: FrrStateSnapshot | undefined;
+  let secret: { name: string; informer: SupervisedInformer<V1Secret> } | undefined;
+  let servicesSynced: string | undefined;
+  let stopped = false;
+  let pollTimer: TimerHandle | undefined;
+
+  const secretValue = (key: string): string | undefined => {
+    const s = secret?.informer.get(secret.name, o.namespace);
+    const v = s?.data?.[key];
+    return v === undefined ? undefined : Buffer.from(v, 'base64').toString('utf8');
+  };
+  const applier = new FrrApplier({
+    cli, configPath: o.frr.configPath, workDir: o.frr.workDir, clock: o.clock, rng: o.rng, logger: log,
+    secrets: { resolve: async (keys) => new Map(keys.flatMap((k) => { const v = secretValue(k); return v === undefined ? [] : [[k, v] as const]; })) },
+    probe: pidfileProbe(o.frr.pidDir ?? o.frr.vtyDir ?? '/var/run/frr'),
+    onResult: (r) => onResult(r),
+  });
+  registerFrrMetrics(o.registry, () => snapshot ?? NO_STATE);
+
+  function onResult(r: ApplyResult): void {
+    if (r.result === 'superseded') return;
+    const good = r.result === 'applied' || r.result === 'unchanged' || r.result === 'reloaded';
+    if (good) runningHash = r.hash;
+    const message = good ? `${r.result} (${r.method}): ${r.message}`
+      : r.result === 'invalid' ? `refused, FRR keeps the last good config: ${r.message}` : `failed, retrying: ${r.message}`;
+    outcome = { hash: r.hash, result: good ? 'Applied' : 'Failed', message };
+    kick();
+  }
+
+  // One status/ServiceBGPStatus pass at a time; a request during a pass runs one more after it.
+  let busy = false;
+  let again = false;
+  function kick(): void {
+    if (busy) {
+      again = true;
+      return;
+    }
+    busy = true;
+    void sync().catch((e: unknown) => log.warn('status write failed; retried at the next poll', { reason: String(e) }))
+      .finally(() => {
+        busy = false;
+        if (again && !stopped) {
+          again = false;
+          kick();
+        }
+      });
+  }
+
+  async function sync(): Promise<void> {
+    const p = plan;
+    if (p === undefined) return;
+    const next = desiredStatus({
+      generation: p.generation, wantedHash: p.frr.sha256, outcome, runningHash, bgp: snapshot?.bgp, bfd: snapshot?.bfd,
+      peers: p.peers, now: new Date(o.clock.now()).toISOString(), previous: stored,
+    });
+    if (statusChanged(stored, next)) {
+      if ((await statusPort.patchStatus(p.name, next)) === 'patched') stored = next;
+    }
+    const servicesKey = p.services === undefined ? undefined : JSON.stringify([...p.services]);
+    if (outcome?.result === 'Applied' && runningHash === p.frr.sha256 && servicesKey !== undefined && servicesKey !== servicesSynced) {
+      const changes = serviceStatusChanges(p.services ?? new Map(), await sbsPort.list());
+      for (const c of changes.create) await sbsPort.create(c.service, c.peers);
+      for (const u of changes.update) await sbsPort.patchPeers(u.name, u.service, u.peers);
+      for (const d of changes.delete) await sbsPort.delete(d);
+      if (changes.create.length + changes.update.length + changes.delete.length > 0) log.info('ServiceBGPStatus updated', { created: changes.create.length, updated: changes.update.length, deleted: changes.delete.length });
+      servicesSynced = servicesKey;
+    }
+  }
+
+  function onPlan(obj: NodePlan): void {
+    const parsed = parsePlan(obj, o.nodeName);
+    if (!parsed.ok) return void log.warn('ignoring plan', { reason: parsed.error });
+    const p = parsed.value;
+    const changed = plan === undefined || plan.uid !== p.uid || plan.generation !== p.generation;
+    // Only this speaker writes the status: after the first sight of a plan object, its own last
+    // write is what is stored (a lagging watch event must not cause a second, identical write).
+    if (plan?.uid !== p.uid) {
+      servicesSynced = undefined;
+      stored = obj.status;
+    }
+    plan = p;
+    if (!changed) return;
+    watchSecret(p.passwordSecretName);
+    const decoded = decodeFrrConfig(p.frr);
+    if (!decoded.ok) {
+      outcome = { hash: p.frr.sha256, result: 'Failed', message: decoded.error.message };
+      log.error('plan config unusable', { kind: decoded.error.kind, message: decoded.error.message });
+      return kick();
+    }
+    config = decoded.value;
+    log.info('plan changed; applying', { generation: p.generation, sha256: p.frr.sha256.slice(0, 12), size: p.frr.size });
+    void applier.apply(config);
+    kick();
+  }
+
+  function watchSecret(name: string | undefined): void {
+    if (secret?.name === name) return;
+    const old = secret;
+    secret = undefined;
+    void old?.informer.stop();
+    if (name === undefined) return;
+    const informer = secretInformerFor(o.kubeConfig, o.namespace, name, log);
+    // A changed password is applied although the config text is the same (the applier compares filled text).
+    const reapply = (): void => void (config === undefined ? undefined : applier.apply(config));
+    informer.on('add', reapply);
+    informer.on('update', reapply);
+    secret = { name, informer };
+    void informer.start().catch(() => undefined);
+  }
+
+  const planInformer = planInformerFor(o.kubeConfig, o.namespace, o.nodeName, log);
+  planInformer.on('add', onPlan);
+  planInformer.on('update', onPlan);
+  planInformer.on('resync', () => {
+    const obj = planInformer.get(o.nodeName, o.namespace);
+    if (obj !== undefined) onPlan(obj);
+  });
+  planInformer.on('delete', () => {
+    log.info('plan deleted; FRR keeps its config until a new plan arrives');
+    plan = undefined;
+  });
+
+  const poll = async (): Promise<void> => {
+    if (plan !== undefined) {
+      const s = await readFrrState(cli).catch((e: unknown) => ({ ok: false as const, error: { message: String(e) } }));
+      snapshot = s.ok ? s.value : undefined;
+      if (!s.ok) log.debug('cannot read FRR state', { reason: s.error.message });
+      kick();
+    }
+    if (!stopped) pollTimer = o.clock.setTimeout(() => void poll(), o.frr.stateIntervalMs);
+  };
+
+  void planInformer.start().catch(() => undefined);
+  applier.start();
+  void poll();
+  return {
+    stop: async () => {
+      stopped = true;
+      if (pollTimer !== undefined) o.clock.clearTimeout(pollTimer);
+      applier.stop();
+      await Promise.all([planInformer.stop(), secret?.informer.stop()]);
+    },
+  };
+}
+

@@ -1,0 +1,174 @@
+/**
+ * A BGP lab with the speaker as a real process: a ControlPlane (CRDs installed), a Lab with N
+ * nodes and a router, FRR on every node and on the router (eBGP, AS 64512 nodes → 64513 router,
+ * IPv4 and IPv6 sessions, optional TCP-MD5 password and BFD), and one speaker process per node
+ * inside the node's namespace. Tests write NodePlans and password Secrets by hand and read the
+ * router's tables. Used by test/e2e/bgp-speaker.test.ts and test/bench/bgp.bench.ts.
+ */
+import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import { NODEPLAN, type NodePlan, type NodePlanSpec } from '@metallb-ts/lib/api/types.generated.ts';
+import { mergePatch, orMissing } from '@metallb-ts/lib/k8s/api-errors.ts';
+import { encodeFrrConfig } from '@metallb-ts/lib/plan/frr-config-codec.ts';
+import { placeholderKeysOf, passwordPlaceholder } from '@metallb-ts/lib/plan/password-placeholder.ts';
+import { ControlPlane } from './control-plane.ts';
+import { installCrds } from './crds.ts';
+import type { FrrInstance } from './frr.ts';
+import { Lab } from './lab.ts';
+import { SpeakerProcess } from './speaker-process.ts';
+
+/** The namespace of plans and Secrets. */
+export const PLAN_NS = 'metallb-system';
+export const ROUTER4 = '192.0.2.1';
+export const ROUTER6 = '2001:db8:0:1::1';
+const BFD_PROFILE = ['bfd', ' profile fast', '  receive-interval 100', '  transmit-interval 100', '  detect-multiplier 3', ' exit', 'exit'];
+
+/** What one node's config holds. */
+export interface NodeConfOptions {
+  readonly index: number;
+  readonly v4: readonly string[];
+  /** Also peer with the router over IPv6 (a second session). */
+  readonly v6Peer?: boolean;
+  /** Secret key of the IPv4 session's password. */
+  readonly passwordKey?: string;
+  readonly bfd?: boolean;
+}
+
+/** A node's frr.conf as MetalLB's FRR mode lays it out (fast timers for tests). */
+export function speakerNodeConf(o: NodeConfOptions): string {
+  const peers = [ROUTER4, ...(o.v6Peer === true ? [ROUTER6] : [])];
+  return [
+    'frr defaults traditional',
+    `hostname node-${o.index}`,
+    'router bgp 64512',
+    ` bgp router-id 192.0.2.${10 + o.index}`,
+    ' no bgp ebgp-requires-policy', ' no bgp network import-check', ' no bgp default ipv4-unicast',
+    ...peers.flatMap((p) => [` neighbor ${p} remote-as 64513`, ` neighbor ${p} timers 1 3`, ` neighbor ${p} timers connect 1`,
+      ...(o.bfd === true ? [` neighbor ${p} bfd`, ` neighbor ${p} bfd profile fast`] : [])]),
+    ...(o.passwordKey === undefined ? [] : [` neighbor ${ROUTER4} password ${passwordPlaceholder(o.passwordKey)}`]),
+    ' address-family ipv4 unicast', ...o.v4.map((n) => `  network ${n}`), `  neighbor ${ROUTER4} activate`, ' exit-address-family',
+    ...(o.v6Peer === true ? [' address-family ipv6 unicast', `  neighbor ${ROUTER6} activate`, ' exit-address-family'] : []),
+    'exit',
+    ...(o.bfd === true ? BFD_PROFILE : []),
+    '',
+  ].join('\n');
+}
+
+/** The router: one IPv4 and one IPv6 session per node, ECMP over the nodes, optional password/BFD. */
+export function speakerRouterConf(nodes: number, o: { readonly password?: string; readonly bfd?: boolean } = {}): string {
+  const n4 = Array.from({ length: nodes }, (_, i) => `192.0.2.${10 + i}`);
+  const n6 = Array.from({ length: nodes }, (_, i) => `2001:db8:0:1::${10 + i}`);
+  return [
+    'frr defaults traditional',
+    'router bgp 64513',
+    ' bgp router-id 192.0.2.1',
+    ' no bgp ebgp-requires-policy', ' no bgp default ipv4-unicast',
+    ...[...n4, ...n6].flatMap((n) => [` neighbor ${n} remote-as 64512`, ` neighbor ${n} timers 1 3`, ` neighbor ${n} timers connect 1`,
+      ...(o.bfd === true ? [` neighbor ${n} bfd`, ` neighbor ${n} bfd profile fast`] : [])]),
+    ...(o.password === undefined ? [] : [` neighbor ${n4[0]} password ${o.password}`]),
+    ' address-family ipv4 unicast', '  maximum-paths 8', ...n4.map((n) => `  neighbor ${n} activate`), ' exit-address-family',
+    ' address-family ipv6 unicast', '  maximum-paths 8', ...n6.map((n) => `  neighbor ${n} activate`), ' exit-address-family',
+    'exit',
+    ...(o.bfd === true ? BFD_PROFILE : []),
+    '',
+  ].join('\n');
+}
+
+/** Optional plan fields. */
+export type PlanExtras = Pick<NodePlanSpec, 'passwordSecretName' | 'bgpPeers' | 'bgpServices'>;
+
+/** The running lab. */
+export class BgpSpeakerLab {
+  readonly cp: ControlPlane;
+  readonly lab: Lab;
+  readonly router: FrrInstance;
+  readonly nodes: FrrInstance[];
+  readonly speakers: SpeakerProcess[];
+
+  private constructor(cp: ControlPlane, lab: Lab, router: FrrInstance, nodes: FrrInstance[], speakers: SpeakerProcess[]) {
+    this.cp = cp;
+    this.lab = lab;
+    this.router = router;
+    this.nodes = nodes;
+    this.speakers = speakers;
+  }
+
+  /** Starts everything; node FRRs start empty (the speakers configure them). */
+  static async start(o: { readonly nodes: number; readonly routerPassword?: string; readonly bfd?: boolean; readonly stateIntervalMs?: number }): Promise<BgpSpeakerLab> {
+    const cp = await ControlPlane.start();
+    let lab: Lab | undefined;
+    try {
+      await installCrds(cp.kubeConfig);
+      await cp.ensureNamespace(PLAN_NS);
+      lab = await Lab.create({ nodes: o.nodes });
+      // Configured after start: bgpd starts before bfdd, and a BFD profile named in the startup
+      // file is not applied to sessions bgpd registered before bfdd read it.
+      const router = await lab.startFrr('router', 'frr defaults traditional\n');
+      await router.reload(speakerRouterConf(o.nodes, {
+        ...(o.routerPassword === undefined ? {} : { password: o.routerPassword }), ...(o.bfd === undefined ? {} : { bfd: o.bfd }),
+      }));
+      const nodes: FrrInstance[] = [];
+      const speakers: SpeakerProcess[] = [];
+      for (const role of lab.nodes) {
+        const frr = await lab.startFrr(role, 'frr defaults traditional\n');
+        nodes.push(frr);
+        speakers.push(await SpeakerProcess.start({
+          lab, role, frr, kubeconfigPath: cp.kubeconfigPath, server: cp.server, namespace: PLAN_NS,
+          ...(o.stateIntervalMs === undefined ? {} : { stateIntervalMs: o.stateIntervalMs }),
+        }));
+      }
+      return new BgpSpeakerLab(cp, lab, router, nodes, speakers);
+    } catch (e) {
+      await lab?.destroy();
+      await cp.stop();
+      throw e;
+    }
+  }
+
+  /** Creates or updates node `index`'s NodePlan with `conf`; returns the config's sha256. */
+  async writePlan(index: number, conf: string, extras: PlanExtras = {}): Promise<string> {
+    const name = `node-${index}`;
+    const api = this.cp.kubeConfig.makeApiClient(CustomObjectsApi);
+    const ref = { group: NODEPLAN.group, version: NODEPLAN.version, plural: NODEPLAN.plural, namespace: PLAN_NS };
+    const frr = encodeFrrConfig(conf);
+    const keys = placeholderKeysOf(conf);
+    const spec: NodePlanSpec = {
+      nodeName: name, frr,
+      ...(keys.length === 0 ? {} : { passwords: keys.map((key) => ({ key, placeholder: passwordPlaceholder(key) })) }),
+      ...extras,
+    };
+    const patched = await orMissing(api.patchNamespacedCustomObject({ ...ref, name, body: { spec } }, mergePatch), undefined);
+    if (patched === undefined) {
+      await api.createNamespacedCustomObject({ ...ref, body: { apiVersion: `${NODEPLAN.group}/${NODEPLAN.version}`, kind: NODEPLAN.kind, metadata: { name }, spec } });
+    }
+    return frr.sha256;
+  }
+
+  /** Reads node `index`'s NodePlan. */
+  async plan(index: number): Promise<NodePlan> {
+    const api = this.cp.kubeConfig.makeApiClient(CustomObjectsApi);
+    return (await api.getNamespacedCustomObject({ group: NODEPLAN.group, version: NODEPLAN.version, plural: NODEPLAN.plural, namespace: PLAN_NS, name: `node-${index}` })) as NodePlan;
+  }
+
+  /** Creates or replaces a password Secret. */
+  async writeSecret(name: string, data: Readonly<Record<string, string>>): Promise<void> {
+    const core = this.cp.kubeConfig.makeApiClient(CoreV1Api);
+    const body = { metadata: { name, namespace: PLAN_NS }, stringData: { ...data } };
+    const had = await orMissing(core.readNamespacedSecret({ namespace: PLAN_NS, name }), undefined);
+    if (had === undefined) await core.createNamespacedSecret({ namespace: PLAN_NS, body });
+    else await core.replaceNamespacedSecret({ namespace: PLAN_NS, name, body: { ...body, data: {} } });
+  }
+
+  /** The router's installed next hops for an IPv4 prefix (zebra's view: what ECMP forwards to). */
+  async nextHops(prefix: string): Promise<string[]> {
+    const j = await this.router.vtyshJson<Record<string, Array<{ selected?: boolean; nexthops?: Array<{ ip?: string; active?: boolean }> }>>>(`show ip route ${prefix} json`);
+    const routes = j[prefix] ?? [];
+    return routes.filter((r) => r.selected === true).flatMap((r) => (r.nexthops ?? []).filter((n) => n.active === true).map((n) => n.ip ?? '')).sort();
+  }
+
+  /** Stops speakers, the lab and the control plane. */
+  async stop(): Promise<void> {
+    await Promise.all(this.speakers.map((s) => s.stop()));
+    await this.lab.destroy();
+    await this.cp.stop();
+  }
+}
