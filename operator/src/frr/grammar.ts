@@ -6,6 +6,7 @@
  * FRR reads one command per line and splits words on whitespace; `!` and `#` start comments.
  * So a name may hold no whitespace, no line break, no `!`/`#`, no quote, and must be short.
  */
+import { isSafePassword, PASSWORD_PATTERN } from '@metallb-ts/lib/plan/password-placeholder.ts';
 import { err, ok, type Result } from '@metallb-ts/lib/result.ts';
 
 /** A string kind that reaches frr.conf, with its grammar. */
@@ -17,14 +18,8 @@ export const INTERFACE_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,14}$/;
 /** BFD profile names: Kubernetes object names, at most 63 characters (FRR's YANG limit is 64). */
 export const BFD_PROFILE_PATTERN = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
-/**
- * TCP MD5 passwords: 1–80 characters and at most 80 UTF-8 bytes (the kernel's
- * TCP_MD5SIG_MAXKEYLEN), no whitespace or control character, not starting with a comment
- * character. FRR takes the word verbatim; UTF-8 is accepted as MetalLB accepts it.
- */
-export const PASSWORD_PATTERN = /^[^\s\p{Cc}!#][^\s\p{Cc}]{0,79}$/u;
-
-const MAX_PASSWORD_BYTES = 80;
+/** TCP MD5 passwords: one rule shared with the speaker (lib/plan/password-placeholder.ts). */
+export { PASSWORD_PATTERN };
 
 /** Node names (FRR `hostname`): Kubernetes DNS subdomain names. */
 export const NODE_NAME_PATTERN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -60,8 +55,7 @@ export interface FrrStringProblem {
 
 /** Checks one string against its grammar. */
 export function checkFrrString(kind: FrrStringKind, value: string, where: string): Result<string, FrrStringProblem> {
-  const fits = kind !== 'password' || new TextEncoder().encode(value).length <= MAX_PASSWORD_BYTES;
-  if (fits && PATTERNS[kind].test(value)) return ok(value);
+  if (kind === 'password' ? isSafePassword(value) : PATTERNS[kind].test(value)) return ok(value);
   const shown = kind === 'password' ? {} : { value: JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value) };
   return err({ kind, where, rule: FRR_STRING_RULES[kind], ...shown });
 }

@@ -3,6 +3,7 @@
  * the route-maps that filter what it is sent (nothing received is imported).
  * Naming follows MetalLB's FRR mode: the neighbor id is `<address|interface>[-<vrf>]`.
  */
+import { passwordPlaceholder } from '@metallb-ts/lib/plan/password-placeholder.ts';
 import type { IpFamily, Peer } from '../config/types.ts';
 import type { PrefixClass } from './prefix-classes.ts';
 import type { PasswordRef, RouteMapEntryView, RouteMapView } from './view-types.ts';
@@ -22,7 +23,6 @@ export interface NeighborView {
 }
 
 /** The placeholder that stands for a peer's password in the rendered config. */
-export const passwordPlaceholder = (key: string): string => `@@password:${key}@@`;
 
 /** The families a session carries: its own, or both for unnumbered and dual-stack sessions. */
 export function familiesOf(peer: Peer): IpFamily[] {

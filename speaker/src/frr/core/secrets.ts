@@ -4,12 +4,9 @@
  * the password; the speaker fills them at apply time. Anything that logs or reports config text
  * or FRR output first passes it through {@link redactConfig}.
  */
-import { PASSWORD_PLACEHOLDER, placeholderKeysOf } from '@metallb-ts/lib/plan/password-placeholder.ts';
+import { isSafePassword, PASSWORD_PLACEHOLDER, placeholderKeysOf } from '@metallb-ts/lib/plan/password-placeholder.ts';
 import { err, ok, type Result } from '@metallb-ts/lib/result.ts';
 
-/** A password may not become FRR syntax: no whitespace, no `!`, `#`, quotes or control chars. */
-const SAFE_SECRET = /^[\x21-\x7e]{1,80}$/;
-const UNSAFE_CHARS = /[!#"'\\]/;
 
 /** Why secrets could not be filled in. */
 export type FillError =
@@ -26,10 +23,9 @@ export function fillSecrets(text: string, values: ReadonlyMap<string, string>): 
   const keys = secretKeysOf(text);
   const missing = keys.filter((k) => !values.has(k));
   if (missing.length > 0) return err({ kind: 'missing-secret', keys: missing });
-  const unsafe = keys.filter((k) => {
-    const v = values.get(k) ?? '';
-    return !SAFE_SECRET.test(v) || UNSAFE_CHARS.test(v);
-  });
+  // The operator's rule again (lib/plan/password-placeholder.ts): a value that reached the Secret
+  // some other way still never becomes FRR syntax.
+  const unsafe = keys.filter((k) => !isSafePassword(values.get(k) ?? ''));
   if (unsafe.length > 0) return err({ kind: 'unsafe-secret', keys: unsafe });
   return ok(text.replace(PASSWORD_PLACEHOLDER, (_, k: string) => values.get(k) ?? ''));
 }
