@@ -18,6 +18,7 @@ export const PURE: readonly string[] = [
   'operator/src/config',
   'operator/src/allocator',
   'operator/src/frr',
+  'operator/src/layer2',
   'speaker/src/frr/core',
   'speaker/src/membership',
   'speaker/src/layer2/codec',
