@@ -41,14 +41,22 @@ function announcerFor(self: string) {
 }
 
 describe('L2Announcer', () => {
-  it('the best alive node announces (probing first), on the plan interfaces it has; the others do not', async () => {
+  it('the best alive node announces, on the plan interfaces it has; the others do not', async () => {
     for (const n of NODES) {
       const { a, responder } = announcerFor(n);
       a.setMembers(members(NODES));
       a.setDuties(duties);
       await flushPromises();
-      assert.deepEqual(responder.calls, n === best ? [`announce ${VIP} eth0 probe=true`] : [], n);
+      // Peers are alive and eligible: one of them may hold it, so no probe (its frames are no conflict).
+      assert.deepEqual(responder.calls, n === best ? [`announce ${VIP} eth0 probe=false`] : [], n);
     }
+  });
+
+  it('alone among the eligible nodes: probes before announcing', () => {
+    const { a, responder } = announcerFor(third);
+    a.setDuties(duties);
+    a.setMembers(members([third], [best, second]));
+    assert.deepEqual(responder.calls, [`announce ${VIP} eth0 probe=true`]);
   });
 
   it('takeover: the next node announces without probing when the owner dies; steps down when it returns', async () => {
@@ -109,7 +117,7 @@ describe('L2Announcer', () => {
     assert.deepEqual(responder.calls, []);
     a.setDuties(duties);
     a.setDuties({ ...duties, interfaceSets: [['eth1']] });
-    assert.deepEqual(responder.calls, [`announce ${VIP} eth0 probe=true`, `withdraw ${VIP}`, `announce ${VIP} eth1 probe=true`]);
+    assert.deepEqual(responder.calls, [`announce ${VIP} eth0 probe=false`, `withdraw ${VIP}`, `announce ${VIP} eth1 probe=false`]);
     a.stop();
     a.setMembers(members(NODES));
     assert.deepEqual(responder.calls.slice(3), [`withdraw ${VIP}`]);

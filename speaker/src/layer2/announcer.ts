@@ -1,7 +1,7 @@
 /**
  * The layer-2 announcer (shell): joins the plan's duties with gossip's live members, elects the
  * owner of each VIP (core/election.ts) and drives the responder: announce what this node owns
- * (without probing on a takeover from a known peer, whose frames would otherwise look like a
+ * (probing first only when no peer of ours can hold it: a peer's frames would look like a
  * conflict), withdraw what it lost, and re-send the gratuitous burst of every owned VIP on each
  * membership change, as MetalLB re-announces on every memberlist event.
  */
@@ -113,7 +113,9 @@ export class L2Announcer {
       const owner = own.get(v.ip);
       const previous = this.#lastOwner.get(v.ip);
       if (owner === this.#o.self && !this.#refused.has(v.ip)) {
-        if (!this.#held.has(v.ip)) this.#announce(v, previous !== undefined && previous !== this.#o.self);
+        // A takeover (no probe) when a peer may hold it: it was the owner, or is alive and eligible.
+        const peerMayHold = (previous !== undefined && previous !== this.#o.self) || v.order.some((n) => n !== this.#o.self && this.#alive.has(n));
+        if (!this.#held.has(v.ip)) this.#announce(v, peerMayHold);
         else if (rebroadcast) void this.#o.responder.announce(v.ip); // re-sends the gratuitous burst
       }
     }
