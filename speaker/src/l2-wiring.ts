@@ -4,9 +4,7 @@
  * The speaker root calls {@link startLayer2} once and feeds it each plan's `spec.l2`; the
  * e2e lab runs the same code through speaker/src/layer2/l2-node-child.ts.
  */
-import type { CoreV1Api } from '@kubernetes/client-node';
 import type { NodePlanSpecL2 } from '@metallb-ts/lib/api/types.generated.ts';
-import { apiFailureOf } from '@metallb-ts/lib/k8s/api-errors.ts';
 import type { Logger } from '@metallb-ts/lib/log.ts';
 import type { Rng } from '@metallb-ts/lib/random/rng.ts';
 import { err, ok, type Result } from '@metallb-ts/lib/result.ts';
@@ -144,19 +142,4 @@ export async function startLayer2(o: Layer2Options): Promise<Result<RunningLayer
       groups.close();
     },
   });
-}
-
-/** Name of the data key holding the gossip secret (MetalLB's). */
-export const MEMBERLIST_KEY = 'secretkey';
-
-/** Reads the memberlist Secret by name: its key bytes, [] when the Secret or key is absent. */
-export async function readMemberlistSecret(core: Pick<CoreV1Api, 'readNamespacedSecret'>, namespace: string, name: string): Promise<Result<Uint8Array[], string>> {
-  try {
-    const s = await core.readNamespacedSecret({ namespace, name });
-    const b64 = s.data?.[MEMBERLIST_KEY];
-    return ok(b64 === undefined || b64 === '' ? [] : [Buffer.from(b64, 'base64')]);
-  } catch (e) {
-    if (apiFailureOf(e) === 'not-found') return ok([]);
-    return err(`reading Secret ${namespace}/${name}: ${e instanceof Error ? e.message : String(e)}`);
-  }
 }

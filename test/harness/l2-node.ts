@@ -54,7 +54,7 @@ export async function startL2Node(lab: Lab, role: HostRole, o: L2NodeOptions): P
     interfaces: [lab.addr(role).iface], planFile: o.planFile,
     ...(o.settleMs === undefined ? {} : { settleMs: o.settleMs }), ...(o.handoverMs === undefined ? {} : { handoverMs: o.handoverMs }),
   });
-  return startJsonChild(lab, role, CHILD, args);
+  return startJsonChild(lab, role, CHILD, args, 90_000); // several children start at once on a busy machine
 }
 
 /**

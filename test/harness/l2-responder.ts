@@ -126,10 +126,10 @@ export async function startL2Responder(lab: Lab, role: HostRole, opts: L2Respond
 }
 
 /** Starts a JSON-lines child script in `role`'s namespace with one argument; waits for its `ready`. */
-export async function startJsonChild(lab: Lab, role: HostRole, script: string, arg: string): Promise<L2ResponderProcess> {
+export async function startJsonChild(lab: Lab, role: HostRole, script: string, arg: string, readyTimeoutMs = EVENT_TIMEOUT_MS): Promise<L2ResponderProcess> {
   const child = execa('ip', ['netns', 'exec', lab.ns(role), process.execPath, script, arg], CHILD_OPTS);
   const p = new L2ResponderProcess(child);
-  await p.waitFor((e) => e.event === 'ready');
+  await p.waitFor((e) => e.event === 'ready', 0, readyTimeoutMs);
   return p;
 }
 
