@@ -98,6 +98,7 @@ export class L2FailoverScenario {
   async silentFailover(timeoutMs = 10_000): Promise<Takeover> {
     const from = this.leader;
     const to = this.#order[1]!;
+    await this.#expectClientAt(from);
     const t0 = performance.now();
     signal(this.procs.get(from)!.pid!, 'SIGSTOP');
     await this.lab.dropTraffic(from);
@@ -119,6 +120,7 @@ export class L2FailoverScenario {
   async gracefulHandover(pings = 60, intervalS = 0.05): Promise<Takeover & { readonly loss: PingLoss }> {
     const from = this.leader;
     const to = this.#order[1]!;
+    await this.#expectClientAt(from);
     const ping = pingLoss(this.lab, 'client', FAILOVER_VIP, pings, intervalS);
     await sleep(500);
     const old = this.procs.get(from)!;
@@ -135,6 +137,12 @@ export class L2FailoverScenario {
     await this.procs.get(role)?.stop();
     this.#order = rankCandidates(this.lab.nodes.map((name) => ({ name })), FAILOVER_VIP) as HostRole[];
     await this.start(role);
+  }
+
+  /** The client needs an entry (gratuitous frames update entries, never create them) at `role`. */
+  async #expectClientAt(role: HostRole): Promise<void> {
+    const mac = await this.clientMac();
+    if (mac !== this.mac(role)) throw new Error(`the client resolves ${FAILOVER_VIP} to ${String(mac)}, not to ${role} (${this.mac(role)})`);
   }
 
   /** Stops every child, then the lab. */
