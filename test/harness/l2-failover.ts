@@ -64,7 +64,7 @@ export class L2FailoverScenario {
       const s = new L2FailoverScenario(lab, writeKey(lab, 'gossip', 'lab gossip secret'), writeL2Plan(lab, 'plan', l2));
       for (const n of lab.nodes) await addKubeProxyVips(lab, n, [FAILOVER_VIP]);
       await Promise.all(lab.nodes.map((n) => s.start(n)));
-      await s.procs.get(s.leader)!.waitFor((e) => e.event === 'l2' && e['state'] === 'announced');
+      await s.procs.get(s.leader)!.waitFor((e) => e.event === 'l2' && e['state'] === 'announced', 0, 30_000);
       return s;
     } catch (e) {
       await lab.destroy();

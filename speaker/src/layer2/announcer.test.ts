@@ -99,6 +99,19 @@ describe('L2Announcer', () => {
     assert.deepEqual(a.held(), [VIP]);
   });
 
+  it('a probe conflict is retried when a member appears (it may have been that peer answering)', async () => {
+    const { a, responder } = announcerFor(best);
+    responder.outcome = () => ({ kind: 'conflict', conflict: { ip: VIP, mac: '02:00:00:00:00:97', iface: 'eth0', since: 0, phase: 'probe' } });
+    a.setDuties(duties);
+    a.setMembers(members([best]));
+    await flushPromises();
+    responder.outcome = () => ({ kind: 'announced' });
+    a.setMembers(members([best, third]));
+    await flushPromises();
+    assert.deepEqual(responder.calls, [`announce ${VIP} eth0 probe=true`, `announce ${VIP} eth0 probe=false`]);
+    assert.deepEqual(a.held(), [VIP]);
+  });
+
   it('a conflict seen while announcing is reported and cleared when the VIP is withdrawn', () => {
     const { a, conflicts } = announcerFor(best);
     a.setMembers(members(NODES));

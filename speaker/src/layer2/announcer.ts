@@ -71,7 +71,13 @@ export class L2Announcer {
    * gossip has settled after joining (decisions wait for it).
    */
   setMembers(members: readonly MemberSnapshot[]): void {
-    this.#alive = new Set(members.filter((m) => m.status === 'alive' || m.status === 'suspect').map((m) => m.node));
+    const alive = new Set(members.filter((m) => m.status === 'alive' || m.status === 'suspect').map((m) => m.node));
+    // A member appeared: the MAC a probe found may have been that peer's, so refused VIPs are retried.
+    if ([...alive].some((n) => !this.#alive.has(n)) && this.#refused.size > 0) {
+      this.#refused.clear();
+      this.#publishConflicts();
+    }
+    this.#alive = alive;
     this.#membersKnown = true;
     this.#reconcile(true);
   }
