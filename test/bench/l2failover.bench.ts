@@ -30,6 +30,7 @@ export async function run(argv: readonly string[]): Promise<Record<string, unkno
   const s = await L2FailoverScenario.create(Number(values.nodes ?? 3));
   const failover: number[] = [];
   const handover: number[] = [];
+  const recoveries: number[] = [];
   let failed = 0;
   let lost = 0;
   let sent = 0;
@@ -40,9 +41,10 @@ export async function run(argv: readonly string[]): Promise<Record<string, unkno
       if (t.ms === undefined) failed++;
       else failover.push(t.ms);
       console.log(`${String(i + 1).padStart(5)}  failover   ${t.from} -> ${t.to}  ${t.ms?.toFixed(0) ?? 'never'}`);
-      const back = await s.recover(t.from);
-      if (back === undefined) throw new Error(`trial ${i + 1}: the client never returned to ${t.from}`);
-      await sleep(1_000); // the interim owner withdraws; gossip settles
+      const back = await s.recover(t.from, t.to);
+      if (back === undefined) throw new Error(`trial ${i + 1}: ${t.to} never gave ${t.from} the VIP back`);
+      recoveries.push(back);
+      await sleep(1_000); // gossip settles
     }
     for (let i = 0; i < handovers; i++) {
       const h = await s.gracefulHandover();
@@ -65,7 +67,7 @@ export async function run(argv: readonly string[]): Promise<Record<string, unkno
     trials: failover.length, nodes: Number(values.nodes ?? 3),
     failover_p50_ms: round(percentile(failover, 50)), failover_p99_ms: round(percentile(failover, 99)), failover_max_ms: round(Math.max(...failover)),
     handover_trials: handover.length, handover_p50_ms: round(percentile(handover, 50)), handover_lost_packets: lost, handover_pings_sent: sent,
-    never_followed: failed,
+    never_followed: failed, recovery_p50_ms: round(percentile(recoveries, 50)),
     arp_reply_p99_ms_1k_vips: reply?.['arp_reply_p99_ms_1k_vips'] ?? null,
     loadavg_1m: Math.round(loadavg()[0]! * 100) / 100,
   };

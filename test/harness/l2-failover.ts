@@ -105,12 +105,24 @@ export class L2FailoverScenario {
     return { from, to, ms: await msUntilNeighborMac(this.lab, 'client', FAILOVER_VIP, this.mac(to), t0, timeoutMs) };
   }
 
-  /** Undoes {@link silentFailover}: the node resumes, refutes, and (ranking first) takes the VIP back. */
-  async recover(role: HostRole, timeoutMs = 15_000): Promise<number | undefined> {
+  /**
+   * Undoes {@link silentFailover}: the node resumes, refutes its death and (ranking first) takes
+   * the VIP back. Resolves with ms until the interim owner `to` withdrew (undefined: not within
+   * the timeout). Until then both answer: the resumed node learns of its death only when gossip
+   * reaches it, and the interim owner keeps the VIP until the refutation reaches it.
+   */
+  async recover(role: HostRole, to: HostRole, timeoutMs = 15_000): Promise<number | undefined> {
     await this.lab.restoreTraffic(role);
+    const interim = this.procs.get(to)!;
+    const from = interim.events.length;
     const t0 = performance.now();
     signal(this.procs.get(role)!.pid!, 'SIGCONT');
-    return msUntilNeighborMac(this.lab, 'client', FAILOVER_VIP, this.mac(role), t0, timeoutMs);
+    try {
+      await interim.waitFor((e) => e.event === 'l2' && e['state'] === 'withdrawn', from, timeoutMs);
+      return performance.now() - t0;
+    } catch {
+      return undefined;
+    }
   }
 
   /**
