@@ -19,6 +19,7 @@ export const PURE: readonly string[] = [
   'operator/src/allocator',
   'operator/src/service',
   'operator/src/frr',
+  'operator/src/layer2',
   'speaker/src/frr/core',
   'speaker/src/plan/core',
   'lib/src/plan/password-placeholder.ts',

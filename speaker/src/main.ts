@@ -10,7 +10,12 @@ import { loadKubeConfig, pooledKubeConfig } from '@metallb-ts/lib/k8s/kube-confi
 import { createLogger } from '@metallb-ts/lib/log.ts';
 import { systemRng } from '@metallb-ts/lib/random/rng.ts';
 import { systemClock } from '@metallb-ts/lib/time/clock.ts';
-import { parseSpeakerOptions, USAGE } from './options.ts';
+import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import type { Logger } from '@metallb-ts/lib/log.ts';
+import type { Registry } from 'prom-client';
+import { layer2EnvOptions, type Layer2EnvOptions } from './l2-options.ts';
+import { startSpeakerLayer2 } from './l2-speaker.ts';
+import { parseSpeakerOptions, USAGE, type SpeakerOptions } from './options.ts';
 import { startSpeaker } from './speaker.ts';
 
 /** Parses, wires, runs until a signal. */
@@ -23,9 +28,15 @@ async function main(): Promise<void> {
   const o = parsed.value;
   const logger = createLogger({ level: o.logLevel, component: 'speaker' });
   const kubeConfig = pooledKubeConfig(loadKubeConfig(o.kubeconfig));
+  const l2env = layer2EnvOptions(process.env);
+  if (!l2env.ok) {
+    process.stderr.write(`error: ${l2env.error}\n`);
+    process.exit(2);
+  }
   const running = await startSpeaker({
     kubeConfig, nodeName: o.nodeName, logger, clock: systemClock, rng: systemRng, healthPort: o.healthPort, metricsPort: o.metricsPort,
     namespace: o.namespace, ...(o.frr === undefined ? {} : { frr: o.frr }),
+    ...(l2env.value === undefined ? {} : { layer2: layer2Starter(l2env.value, o, kubeConfig, logger) }),
   });
   logger.info('speaker started', { node: o.nodeName, namespace: o.namespace, healthPort: running.healthPort, metricsPort: o.metricsPort });
   const shutdown = (signal: string): void => {
@@ -37,6 +48,18 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+/** Layer 2 for startSpeaker; a refusal (no key and not insecure) stops the speaker. */
+function layer2Starter(env: Layer2EnvOptions, o: SpeakerOptions, kc: KubeConfig, logger: Logger) {
+  return async (registry: Registry) => {
+    const r = await startSpeakerLayer2({
+      env, nodeName: o.nodeName, namespace: o.namespace, core: kc.makeApiClient(CoreV1Api), registry, logger, clock: systemClock, rng: systemRng,
+    });
+    if (!r.ok) throw new Error(`layer 2: ${r.error}`);
+    // The NodePlan watch (BGP side) calls r.value.setDuties(plan.spec.l2) on each plan.
+    return r.value;
+  };
 }
 
 await main();

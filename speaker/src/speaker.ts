@@ -6,6 +6,7 @@
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { apiFailureOf } from '@metallb-ts/lib/k8s/api-errors.ts';
 import type { Logger } from '@metallb-ts/lib/log.ts';
+import type { Registry } from 'prom-client';
 import { createRegistry, k8sClientMetrics, serveMetrics, shellFailureMetrics, type MetricsServer } from '@metallb-ts/lib/metrics.ts';
 import type { NodeName } from '@metallb-ts/lib/ids/ids.ts';
 import type { Rng } from '@metallb-ts/lib/random/rng.ts';
@@ -29,6 +30,8 @@ export interface SpeakerRunOptions {
   readonly namespace: string;
   /** The node's FRR; undefined = no BGP side. */
   readonly frr?: FrrOptions;
+  /** Layer 2 (l2-speaker.ts), started once the servers listen; stopped first (handover). */
+  readonly layer2?: (registry: Registry) => Promise<{ stop(opts: { graceful: boolean }): Promise<void> }>;
 }
 
 /** A running speaker. */
@@ -73,11 +76,14 @@ export async function startSpeaker(o: SpeakerRunOptions): Promise<RunningSpeaker
   if (o.metricsPort !== 0) servers.push(await serveMetrics({ ...http, port: o.metricsPort, host: '0.0.0.0' }));
   void checkNode(0);
   const bgp = startBgp(o, registry);
+  // ---- layer 2 (separate from BGP): gossip, election, ARP/NDP ----
+  const layer2 = o.layer2 === undefined ? undefined : await o.layer2(registry);
 
   return {
     healthPort: health.port,
     stop: async () => {
       stopped = true;
+      await layer2?.stop({ graceful: true }); // leave gossip first: the next node answers, then this one stops
       if (timer !== undefined) o.clock.clearTimeout(timer);
       await bgp?.stop();
       await Promise.all(servers.map((s) => s.close()));

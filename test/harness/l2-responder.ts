@@ -122,10 +122,14 @@ export class L2ResponderProcess {
 
 /** Starts the responder in `role`'s namespace and waits until it captures. */
 export async function startL2Responder(lab: Lab, role: HostRole, opts: L2ResponderOptions = {}): Promise<L2ResponderProcess> {
-  const args = JSON.stringify({ interfaces: opts.interfaces ?? ['eth0'], ...opts });
-  const child = execa('ip', ['netns', 'exec', lab.ns(role), process.execPath, CHILD, args], CHILD_OPTS);
+  return startJsonChild(lab, role, CHILD, JSON.stringify({ interfaces: opts.interfaces ?? ['eth0'], ...opts }));
+}
+
+/** Starts a JSON-lines child script in `role`'s namespace with one argument; waits for its `ready`. */
+export async function startJsonChild(lab: Lab, role: HostRole, script: string, arg: string, readyTimeoutMs = EVENT_TIMEOUT_MS): Promise<L2ResponderProcess> {
+  const child = execa('ip', ['netns', 'exec', lab.ns(role), process.execPath, script, arg], CHILD_OPTS);
   const p = new L2ResponderProcess(child);
-  await p.waitFor((e) => e.event === 'ready');
+  await p.waitFor((e) => e.event === 'ready', 0, readyTimeoutMs);
   return p;
 }
 

@@ -555,8 +555,10 @@ export interface NodePlanSpec {
    */
   bgpServices?: NodePlanSpecBgpService[];
   /**
-   * Reserved for the node's layer-2 duties (the VIPs it may answer ARP/NDP for); defined by the
-   * layer-2 work. Optional; absent means no layer-2 duty.
+   * The node's layer-2 duties: every VIP this node is eligible to answer ARP/NDP for, with all
+   * nodes eligible for it, so the speaker elects the announcing node (the first alive eligible
+   * node by weight, then sha256(node + "#" + electionKey)) without reading any metallb.io
+   * resource. Absent means no layer-2 duty.
    */
   l2?: NodePlanSpecL2;
 }
@@ -606,10 +608,59 @@ export interface NodePlanSpecBgpService {
 }
 
 /**
- * Reserved for the node's layer-2 duties (the VIPs it may answer ARP/NDP for); defined by the
- * layer-2 work. Optional; absent means no layer-2 duty.
+ * The node's layer-2 duties: every VIP this node is eligible to answer ARP/NDP for, with all nodes
+ * eligible for it, so the speaker elects the announcing node (the first alive eligible node by
+ * weight, then sha256(node + "#" + electionKey)) without reading any metallb.io resource. Absent
+ * means no layer-2 duty.
  */
-export type NodePlanSpecL2 = Record<string, unknown>;
+export interface NodePlanSpecL2 {
+  /**
+   * The distinct eligible-node sets of this plan's VIPs, each published once; a VIP refers to one
+   * by its index.
+   */
+  candidateSets: NodePlanSpecL2CandidateSet[];
+  /**
+   * The distinct interface lists this node announces on, each published once; a VIP refers to one
+   * by its index.
+   */
+  interfaceSets?: string[][];
+  /** The VIPs, sorted by address text. */
+  vips: NodePlanSpecL2Vip[];
+}
+
+/** One eligible-node set. */
+export interface NodePlanSpecL2CandidateSet {
+  /** The eligible nodes, sorted by name. */
+  nodes: NodePlanSpecL2CandidateSetNode[];
+}
+
+/** One eligible node. */
+export interface NodePlanSpecL2CandidateSetNode {
+  /** The Node name. */
+  name: string;
+  /**
+   * Sum of the weights of the matching preferredNodeSelectors of the advertisements (higher wins);
+   * absent means 0.
+   */
+  weight?: number;
+}
+
+/** One VIP this node may announce. */
+export interface NodePlanSpecL2Vip {
+  /** The address, canonical text. */
+  ip: string;
+  /** Index into candidateSets. */
+  set: number;
+  /**
+   * The address hashed in the election when it is not ip itself (the first ingress IP of a
+   * dual-stack Service, as in MetalLB).
+   */
+  electionKey?: string;
+  /** Index into interfaceSets; absent means every usable interface. */
+  interfaces?: number;
+  /** The Services using the address ("namespace/name"), sorted. */
+  services: string[];
+}
 
 /** What the node's speaker applied; written only by that speaker. */
 export interface NodePlanStatus {

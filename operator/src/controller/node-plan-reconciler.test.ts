@@ -158,11 +158,11 @@ describe('NodePlanReconciler', () => {
   });
 
   it('merges further sections into the spec, and knows its own writes', async () => {
-    const t = setup({ sections: [({ node }) => ({ l2: { node: node.name } })] });
+    const t = setup({ sections: [({ node }) => ({ l2: { candidateSets: [{ nodes: [{ name: node.name }] }], vips: [] } })] });
     await t.r.reconcile('node-0');
     const plan = t.plans.server.get('node-0')!;
-    assert.deepEqual(plan.spec.l2, { node: 'node-0' });
+    assert.deepEqual(plan.spec.l2, { candidateSets: [{ nodes: [{ name: 'node-0' }] }], vips: [] });
     assert.equal(t.r.isWanted(plan), true);
-    assert.equal(t.r.isWanted({ ...plan, spec: { ...plan.spec, l2: {} } }), false);
+    assert.equal(t.r.isWanted({ ...plan, spec: { ...plan.spec, l2: { candidateSets: [], vips: [] } } }), false);
   });
 });

@@ -123,6 +123,8 @@ describe('Swim: rumours and incarnations', () => {
     assert.deepEqual(back, [{ type: 'alive', node: 'a', incarnation: 1, addr: 'a:1' }]);
     assert.equal(s.awareness, 1);
     assert.equal(s.statusOf('a'), 'alive');
+    // Published, so what this member announces is announced again (others may think it dead).
+    assert.deepEqual(out.changes, [{ node: 'a', addr: 'a:1', status: 'alive', incarnation: 1 }]);
   });
 
   it('answers a stale rumour about itself with its current incarnation, without a new one', () => {

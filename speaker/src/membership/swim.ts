@@ -441,6 +441,8 @@ export class Swim {
   #refute(incarnation: number, replyTo: Addr | undefined): void {
     const self = this.#self();
     self.incarnation = Math.max(self.incarnation, incarnation) + 1;
+    // Published: others may have declared us dead meanwhile, so what we announce must be re-announced.
+    this.#out.changes.push({ node: self.node, addr: self.addr, status: 'alive', incarnation: self.incarnation });
     const alive: Alive = { type: 'alive', node: self.node, incarnation: self.incarnation, addr: self.addr };
     this.#queue.enqueue(alive);
     this.#adjustAwareness(1);

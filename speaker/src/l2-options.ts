@@ -1,0 +1,46 @@
+/**
+ * The speaker's layer-2 settings from the environment (pure), MetalLB-style: gossip runs only when
+ * METALLB_ML_BIND_ADDR is set (the pod IP). METALLB_ML_BIND_PORT (default 7946),
+ * METALLB_ML_SEEDS (comma-separated peer IPs or host:port, for now; later the speaker pods' IPs),
+ * METALLB_ML_SECRET_NAME (default `memberlist`, key `secretkey`, in the speaker namespace),
+ * METALLB_ML_INSECURE=true (gossip in plaintext when there is no key), METALLB_L2_INTERFACES
+ * (comma-separated; default: every interface the layer-2 rules accept).
+ */
+import { parseIp } from '@metallb-ts/lib/ip/ip.ts';
+import type { Env } from '@metallb-ts/lib/flags.ts';
+import { err, ok, type Result } from '@metallb-ts/lib/result.ts';
+
+/** Parsed layer-2 settings. */
+export interface Layer2EnvOptions {
+  readonly bindAddr: string;
+  readonly port: number;
+  /** `host:port` each. */
+  readonly seeds: readonly string[];
+  readonly secretName: string;
+  readonly insecure: boolean;
+  /** Undefined: scan. */
+  readonly interfaces: readonly string[] | undefined;
+}
+
+const list = (v: string | undefined): string[] => (v ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+
+/** Undefined when layer 2 is off (no bind address); an error names the bad variable. */
+export function layer2EnvOptions(env: Env): Result<Layer2EnvOptions | undefined, string> {
+  const bind = env['METALLB_ML_BIND_ADDR'];
+  if (bind === undefined || bind === '') return ok(undefined);
+  if (parseIp(bind) === undefined) return err(`METALLB_ML_BIND_ADDR: not an IP address: ${JSON.stringify(bind)}`);
+  const port = Number(env['METALLB_ML_BIND_PORT'] ?? '7946');
+  if (!Number.isInteger(port) || port < 1 || port > 65535) return err(`METALLB_ML_BIND_PORT: not a port: ${JSON.stringify(env['METALLB_ML_BIND_PORT'])}`);
+  const seeds: string[] = [];
+  for (const s of list(env['METALLB_ML_SEEDS'])) {
+    const ip = parseIp(s);
+    if (ip !== undefined) seeds.push(ip.family === 'ipv6' ? `[${ip.text}]:${port}` : `${ip.text}:${port}`);
+    else if (/^(\[[0-9a-fA-F:.]+\]|[0-9.]+):\d{1,5}$/.test(s)) seeds.push(s);
+    else return err(`METALLB_ML_SEEDS: not an IP or host:port: ${JSON.stringify(s)}`);
+  }
+  const ifaces = list(env['METALLB_L2_INTERFACES']);
+  return ok({
+    bindAddr: bind, port, seeds, secretName: env['METALLB_ML_SECRET_NAME'] || 'memberlist',
+    insecure: env['METALLB_ML_INSECURE'] === 'true', interfaces: ifaces.length === 0 ? undefined : ifaces,
+  });
+}
