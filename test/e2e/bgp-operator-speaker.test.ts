@@ -7,14 +7,14 @@
  * both nodes' plans (written by the operator, with bgpPeers and bgpServices) are applied, the
  * router has the /32 with ECMP next hops = both nodes, each plan's status says applied = wanted
  * and sessions 1/1, one ServiceBGPStatus per node; a client behind the router gets a TCP answer
- * through the VIP; deleting the BGPAdvertisement withdraws the route at the router.
+ * through the VIP; deleting the BGPAdvertisement withdraws the route at the router and the
+ * speakers drop their ServiceBGPStatus.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CoreV1Api, CustomObjectsApi, DiscoveryV1Api, type V1Service } from '@kubernetes/client-node';
 import { SERVICEBGPSTATUS, type NodePlan, type ServiceBGPStatus } from '@metallb-ts/lib/api/types.generated.ts';
-import { pollUntil } from '@metallb-ts/lib/time/poll.ts';
-import { BgpSpeakerLab, PLAN_NS, ROUTER4 } from '../harness/bgp-speaker-lab.ts';
+import { BgpSpeakerLab, eventually, PLAN_NS, ROUTER4 } from '../harness/bgp-speaker-lab.ts';
 import { addKubeProxyVips, startWhoAmIServer, tcpWhoAmI } from '../harness/lab-kube-proxy.ts';
 import { OperatorProcess } from '../harness/operator-process.ts';
 import { applyYaml } from '../harness/operator.ts';
@@ -23,7 +23,6 @@ const APP_NS = 'default';
 const VIP = '198.51.100.5';
 const PORT = 8080;
 const NODES = ['node-0', 'node-1'] as const;
-const POLL = { timeoutMs: 30_000, intervalMs: 100 };
 
 const POOL_AND_PEER = `
 apiVersion: metallb.io/v1beta1
@@ -43,16 +42,6 @@ metadata: {name: e2e-adv, namespace: ${PLAN_NS}}
 spec: {ipAddressPools: [e2e-pool]}
 `;
 
-/** Polls (bounded) until `holds`; fails with the last observation. */
-async function eventually<T>(what: string, read: () => Promise<T>, holds: (v: T) => boolean, timeoutMs = POLL.timeoutMs): Promise<T> {
-  let last: T | undefined;
-  const r = await pollUntil(async () => {
-    last = await read();
-    return holds(last) ? last : undefined;
-  }, { ...POLL, timeoutMs });
-  assert.ok(r.ok, `${what}; last seen: ${JSON.stringify(last)}`);
-  return r.value;
-}
 
 describe('operator + speakers: BGPPeer/BGPAdvertisement/Service → NodePlans → FRR → router', () => {
   let l: BgpSpeakerLab;
@@ -115,12 +104,16 @@ describe('operator + speakers: BGPPeer/BGPAdvertisement/Service → NodePlans �
     console.log(`[bgp-operator-speaker] ext → ${VIP}:${PORT} answered by ${answer}`);
   });
 
-  test('deleting the BGPAdvertisement withdraws the route at the router and empties bgpServices', async () => {
+  test('deleting the BGPAdvertisement withdraws the route at the router, empties bgpServices and drops the ServiceBGPStatus', async () => {
     const r = await l.cp.kubectl(['delete', 'bgpadvertisements.metallb.io', 'e2e-adv', '-n', PLAN_NS]);
     assert.equal(r.exitCode, 0, r.stderr);
     await eventually('VIP withdrawn at the router', () => l.nextHops(`${VIP}/32`), (h) => h.length === 0);
     const plans: NodePlan[] = await Promise.all(NODES.map((_, i) => l.plan(i)));
     for (const p of plans) assert.deepEqual(p.spec.bgpServices, [], `${p.metadata?.name} announces nothing`);
+    const api = l.cp.kubeConfig.makeApiClient(CustomObjectsApi);
+    await eventually('the speakers delete their ServiceBGPStatus', async () => ((await api.listNamespacedCustomObject({
+      group: SERVICEBGPSTATUS.group, version: SERVICEBGPSTATUS.version, plural: SERVICEBGPSTATUS.plural, namespace: PLAN_NS,
+    })) as { items: ServiceBGPStatus[] }).items.length, (n) => n === 0);
     const svc = await l.cp.kubeConfig.makeApiClient(CoreV1Api).readNamespacedService({ namespace: APP_NS, name: 'web' });
     assert.equal(svc.status?.loadBalancer?.ingress?.[0]?.ip, VIP, 'the IP stays with the Service');
   });
