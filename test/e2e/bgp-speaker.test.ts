@@ -15,26 +15,14 @@ import { performance } from 'node:perf_hooks';
 import { after, before, describe, test } from 'node:test';
 import { CustomObjectsApi } from '@kubernetes/client-node';
 import { SERVICEBGPSTATUS, type NodePlan, type ServiceBGPStatus } from '@metallb-ts/lib/api/types.generated.ts';
-import { pollUntil } from '@metallb-ts/lib/time/poll.ts';
-import { BgpSpeakerLab, PLAN_NS, speakerNodeConf } from '../harness/bgp-speaker-lab.ts';
+import { BgpSpeakerLab, eventually, PLAN_NS, speakerNodeConf } from '../harness/bgp-speaker-lab.ts';
 import { neighborAt } from '../harness/speaker-frr.ts';
 
 const SECRET = 'Lab-md5-Zq8';
 const VIP1 = '198.51.100.1/32';
 const VIP2 = '198.51.100.2/32';
 const PEERS = [{ name: 'router-v4', neighbor: '192.0.2.1' }, { name: 'router-v6', neighbor: '2001:db8:0:1::1' }];
-const POLL = { timeoutMs: 30_000, intervalMs: 100 };
 
-/** Polls (bounded) until `check` holds; fails with the last observation. */
-async function eventually<T>(what: string, read: () => Promise<T>, holds: (v: T) => boolean, timeoutMs = POLL.timeoutMs): Promise<T> {
-  let last: T | undefined;
-  const r = await pollUntil(async () => {
-    last = await read();
-    return holds(last) ? last : undefined;
-  }, { ...POLL, timeoutMs });
-  assert.ok(r.ok, `${what}; last seen: ${JSON.stringify(last)}`);
-  return r.value;
-}
 
 describe('speaker BGP side: NodePlan → FRR → router (real apiserver, separate speaker processes)', () => {
   let l: BgpSpeakerLab;

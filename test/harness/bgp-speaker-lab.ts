@@ -6,10 +6,12 @@
  * router's tables. Used by test/e2e/bgp-speaker.test.ts and test/bench/bgp.bench.ts.
  */
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import assert from 'node:assert/strict';
 import { NODEPLAN, type NodePlan, type NodePlanSpec } from '@metallb-ts/lib/api/types.generated.ts';
 import { mergePatch, orMissing } from '@metallb-ts/lib/k8s/api-errors.ts';
 import { encodeFrrConfig } from '@metallb-ts/lib/plan/frr-config-codec.ts';
 import { placeholderKeysOf, passwordPlaceholder } from '@metallb-ts/lib/plan/password-placeholder.ts';
+import { pollUntil } from '@metallb-ts/lib/time/poll.ts';
 import { ControlPlane } from './control-plane.ts';
 import { installCrds } from './crds.ts';
 import type { FrrInstance } from './frr.ts';
@@ -21,6 +23,17 @@ export const PLAN_NS = 'metallb-system';
 export const ROUTER4 = '192.0.2.1';
 export const ROUTER6 = '2001:db8:0:1::1';
 const BFD_PROFILE = ['bfd', ' profile fast', '  receive-interval 100', '  transmit-interval 100', '  detect-multiplier 3', ' exit', 'exit'];
+
+/** Polls `read` every 100 ms (bounded, 30 s unless told) until `holds`; fails with the last observation. */
+export async function eventually<T>(what: string, read: () => Promise<T>, holds: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  let last: T | undefined;
+  const r = await pollUntil(async () => {
+    last = await read();
+    return holds(last) ? last : undefined;
+  }, { timeoutMs, intervalMs: 100 });
+  assert.ok(r.ok, `${what}; last seen: ${JSON.stringify(last)}`);
+  return r.value;
+}
 
 /** What one node's config holds. */
 export interface NodeConfOptions {

@@ -1,6 +1,7 @@
 /**
  * What the operator wants to exist for one node: its NodePlan (the FRR section, plus any further
- * section such as layer-2 duties, each from its own builder) owned by the Node, and the node's
+ * section such as layer-2 duties, each from its own builder; the BGP peers and Services per peer
+ * set, see bgp-fields.ts) owned by the Node, and the node's
  * password Secret (only when a session has a password). Pure given the renderer.
  */
 import type { V1OwnerReference, V1Secret } from '@kubernetes/client-node';
@@ -8,9 +9,10 @@ import type { NodePlan, NodePlanSpec } from '@metallb-ts/lib/api/types.generated
 import { createHash } from 'node:crypto';
 import { err, ok, type Result } from '@metallb-ts/lib/result.ts';
 import type { Config } from '../config/types.ts';
-import type { Announcement, NodeAnnouncements, NodeFacts, ServiceFacts, SkipReason } from '../frr/announcements.ts';
+import { peersOnNode, type Announcement, type NodeAnnouncements, type NodeFacts, type ServiceFacts, type SkipReason } from '../frr/announcements.ts';
 import type { FrrRenderer } from '../frr/render.ts';
 import { frrViewFor, passwordSecretDataFor, type FrrViewError } from '../frr/view-model.ts';
+import { bgpPlanFieldsFor } from './bgp-fields.ts';
 import { nodePlanFor, passwordSecretNameFor } from './node-plan.ts';
 
 /** Labels on every NodePlan and password Secret the operator writes. */
@@ -29,9 +31,9 @@ export interface PlanSectionInput {
 
 /**
  * A further part of the spec built by its own pure function (e.g. layer-2 duties → `l2`);
- * it may not set the FRR fields.
+ * it may not set the FRR or BGP fields.
  */
-export type PlanSection = (input: PlanSectionInput) => Omit<Partial<NodePlanSpec>, 'nodeName' | 'frr' | 'passwordSecretName' | 'passwords'>;
+export type PlanSection = (input: PlanSectionInput) => Omit<Partial<NodePlanSpec>, 'nodeName' | 'frr' | 'passwordSecretName' | 'passwords' | 'bgpPeers' | 'bgpServices'>;
 
 /** Inputs of {@link desiredPlanFor}. */
 export interface DesiredPlanInput extends PlanSectionInput {
@@ -93,7 +95,8 @@ export function desiredPlanFor(input: DesiredPlanInput): Result<DesiredPlan, Frr
   if (!view.ok) return err(view.error);
   const { passwords } = view.value;
   const base = nodePlanFor({ namespace: input.namespace, nodeName: input.node.name, frrConf: input.render(view.value), passwords });
-  const plan: NodePlan = { ...base, metadata: managedMeta(input, input.node.name), spec: { ...base.spec, ...input.extra } };
+  const bgp = bgpPlanFieldsFor(peersOnNode(input.config, input.node), input.announcements.announcements);
+  const plan: NodePlan = { ...base, metadata: managedMeta(input, input.node.name), spec: { ...base.spec, ...bgp, ...input.extra } };
   const data = passwordSecretDataFor(input.config, input.node);
   const secret: V1Secret | undefined = passwords.length === 0 ? undefined : {
     apiVersion: 'v1', kind: 'Secret', type: 'Opaque',
