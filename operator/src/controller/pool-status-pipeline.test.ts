@@ -18,11 +18,13 @@ function pipeline() {
   const clock = new FakeClock();
   const pools = new FakePools();
   const runs: number[] = [];
+  const gauges: number[] = [];
   const p = new PoolStatusPipeline({
     settings: { clock, logger: captureLogger().logger, updateErrors: new FakeCounter() },
-    reconciler: { reconcile: async () => (runs.push(clock.now()), 'success') }, pools, minIntervalMs: 1000,
+    reconciler: { reconcile: async () => (runs.push(clock.now()), 'success'), updateMetrics: () => (gauges.push(clock.now()), []) },
+    pools, minIntervalMs: 1000,
   });
-  return { clock, pools, runs, p };
+  return { clock, pools, runs, gauges, p };
 }
 
 describe('PoolStatusPipeline', () => {
@@ -43,6 +45,7 @@ describe('PoolStatusPipeline', () => {
     t.pools.adds.forEach((cb) => cb());
     await flushPromises();
     assert.deepEqual(t.runs, [t0]);
+    assert.equal(t.gauges.length, 502, 'the gauges follow every kick');
     await t.clock.advance(600);
     await t.p.idle();
     assert.deepEqual(t.runs, [t0, t0 + 1000]);

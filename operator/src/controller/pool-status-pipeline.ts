@@ -6,7 +6,8 @@
  * the rest of the interval, and every kick meanwhile joins that one run. During a backlog of
  * thousands of allocations this writes each pool's status about once a second instead of back
  * to back (each write also comes back as an IPAddressPool watch event the config pipeline
- * re-reads); a lone change is still written at once.
+ * re-reads); a lone change is still written at once. The `metallb_allocator_*` gauges (no API
+ * call) are updated on every kick.
  */
 import type { TimerHandle } from '@metallb-ts/lib/time/clock.ts';
 import type { Watchable } from './cluster-cache.ts';
@@ -18,7 +19,7 @@ const KEY = 'pools';
 /** Options of {@link PoolStatusPipeline}. */
 export interface PoolStatusPipelineOptions {
   readonly settings: QueueSettings;
-  readonly reconciler: Pick<PoolStatusReconciler, 'reconcile'>;
+  readonly reconciler: Pick<PoolStatusReconciler, 'reconcile' | 'updateMetrics'>;
   /** The IPAddressPool informer. */
   readonly pools: Watchable;
   /** Least time between the starts of two runs (default 1000 ms). */
@@ -32,11 +33,13 @@ export class PoolStatusPipeline extends QueuedPipeline {
   #lastQueuedAt = Number.NEGATIVE_INFINITY;
   #timer: { readonly handle: TimerHandle; readonly fired: Promise<void>; readonly fire: () => void } | undefined;
   #stopped = false;
+  readonly #updateMetrics: () => void;
 
   /** Builds the queue and subscribes to pool additions. */
   constructor(o: PoolStatusPipelineOptions) {
     super(o.settings, 'pool-status', { reconcile: () => o.reconciler.reconcile(), listKeys: () => [KEY] });
     this.#settings = o.settings;
+    this.#updateMetrics = () => void o.reconciler.updateMetrics();
     this.#minIntervalMs = o.minIntervalMs ?? 1000;
     o.pools.on('add', () => this.kick());
   }
@@ -46,7 +49,9 @@ export class PoolStatusPipeline extends QueuedPipeline {
 
   /** Queues a run (coalesced, spaced; see the module comment). */
   kick(): void {
-    if (this.#timer !== undefined || this.#stopped) return;
+    if (this.#stopped) return;
+    this.#updateMetrics();
+    if (this.#timer !== undefined) return;
     const clock = this.#settings.clock;
     const wait = this.#lastQueuedAt + this.#minIntervalMs - clock.now();
     if (wait <= 0) {
