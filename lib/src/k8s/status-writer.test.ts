@@ -21,9 +21,11 @@ class FakePort implements StatusPort<Obj> {
   fail = false;
   #gates: Array<() => void> = [];
   async get(key: string): Promise<Obj | undefined> {
+    this.requests.push('get');
     return this.objects.get(key);
   }
   async updateStatus(key: string, obj: Obj) {
+    this.requests.push('put');
     this.inflight++;
     this.maxInflight = Math.max(this.maxInflight, this.inflight);
     if (this.gated) await new Promise<void>((r) => this.#gates.push(r));
@@ -40,6 +42,18 @@ class FakePort implements StatusPort<Obj> {
     const stored = { rv: cur.rv + 1, status: obj.status };
     this.objects.set(key, stored);
     this.writes.push({ key, status: obj.status });
+    return ok(stored);
+  }
+  /** Requests by kind (`get`, `put`, `patch`), for the one-request path. */
+  requests: string[] = [];
+  async patchStatus(key: string, base: Obj, next: Obj) {
+    this.requests.push('patch');
+    const cur = this.objects.get(key);
+    if (cur === undefined) return err('not-found' as const);
+    if (cur.rv !== base.rv) return err('conflict' as const);
+    const stored = { rv: cur.rv + 1, status: next.status };
+    this.objects.set(key, stored);
+    this.writes.push({ key, status: next.status });
     return ok(stored);
   }
   async release(): Promise<void> {
@@ -135,4 +149,36 @@ describe('splitKey', () => {
     { input: 'cluster-scoped', want: { namespace: '', name: 'cluster-scoped' } },
   ];
   for (const c of cases) it(c.input, () => assert.deepEqual(splitKey(c.input), c.want));
+});
+
+describe('StatusWriter with a cache (one request per write)', () => {
+  function cachedSetup(cached: Obj | undefined) {
+    const port = new FakePort();
+    port.objects.set('ns/a', { rv: 5, status: 'old' });
+    const writer = new StatusWriter({ port, cached: () => cached });
+    return { port, writer };
+  }
+  const cases: ReadonlyArray<{ name: string; cached: Obj | undefined; status: string; want: unknown; requests: string[]; stored: string }> = [
+    { name: 'a current cache: one guarded patch, no read', cached: { rv: 5, status: 'old' }, status: 'x', want: ok({ outcome: 'written', object: { rv: 6, status: 'x' } }), requests: ['patch'], stored: 'x' },
+    { name: 'a stale cache: the patch is refused, then read and write', cached: { rv: 4, status: 'older' }, status: 'x', want: ok({ outcome: 'written', object: { rv: 6, status: 'x' } }), requests: ['patch', 'get', 'put'], stored: 'x' },
+    { name: 'a stale cache that looks done never skips the write', cached: { rv: 4, status: 'x' }, status: 'x', want: ok({ outcome: 'written', object: { rv: 6, status: 'x' } }), requests: ['get', 'put'], stored: 'x' },
+    { name: 'nothing cached: read and write', cached: undefined, status: 'x', want: ok({ outcome: 'written', object: { rv: 6, status: 'x' } }), requests: ['get', 'put'], stored: 'x' },
+    { name: 'already right: read, nothing written', cached: { rv: 5, status: 'old' }, status: 'old', want: ok({ outcome: 'unchanged', object: { rv: 5, status: 'old' } }), requests: ['get'], stored: 'old' },
+  ];
+  for (const c of cases) {
+    it(c.name, async () => {
+      const s = cachedSetup(c.cached);
+      assert.deepEqual(await s.writer.writeObject('ns/a', setStatus(c.status)), c.want);
+      assert.deepEqual(s.port.requests, c.requests);
+      assert.equal(s.port.objects.get('ns/a')?.status, c.stored);
+      assert.ok(s.port.writes.length <= 1);
+    });
+  }
+
+  it('an object deleted since it was cached is gone', async () => {
+    const s = cachedSetup({ rv: 5, status: 'old' });
+    s.port.objects.delete('ns/a');
+    assert.deepEqual(await s.writer.write('ns/a', setStatus('x')), ok('gone'));
+    assert.deepEqual(s.port.requests, ['patch']);
+  });
 });

@@ -7,6 +7,11 @@
  * - reads the object fresh, applies the mutate fn, writes /status; on 409 it re-reads and
  *   re-applies (up to `maxAttempts`); the mutate fn may answer `'gone'` when the fresh object is
  *   not the one the write was for (another UID under the same name);
+ * - with a `cached` lookup and a port that can patch, first tries ONE request instead of a read
+ *   and a write: the mutate fn applied to the cached object, sent as a merge patch guarded by the
+ *   cached resourceVersion. The apiserver refuses it (409) when the object changed since, and
+ *   the read-mutate-write path above runs; when the cached object needs no write (or is
+ *   another object), the fresh object decides, so a stale cache never skips a write;
  * - counts successful writes in `metallb_k8s_client_updates_total` and failed ones in
  *   `metallb_k8s_client_update_errors_total`.
  */
@@ -14,7 +19,8 @@ import { CoreV1Api, type KubeConfig, type V1Service } from '@kubernetes/client-n
 import type { Logger } from '../log.ts';
 import type { K8sClientMetrics } from '../metrics.ts';
 import { err, ok, type Result } from '../result.ts';
-import { apiResult, orMissing } from './api-errors.ts';
+import { apiResult, mergePatch, orMissing } from './api-errors.ts';
+import { guardedMergePatch } from './merge-patch.ts';
 
 /** The narrow port a status writer needs (a fake in unit tests). */
 export interface StatusPort<T> {
@@ -22,6 +28,11 @@ export interface StatusPort<T> {
   get(key: string): Promise<T | undefined>;
   /** Writes its status (with the read resourceVersion). */
   updateStatus(key: string, obj: T): Promise<Result<T, 'conflict' | 'not-found'>>;
+  /**
+   * Writes the status and metadata changes from `base` to `next` as one merge patch guarded by
+   * `base`'s resourceVersion (`'conflict'` when the object changed since). Optional.
+   */
+  patchStatus?(key: string, base: T, next: T): Promise<Result<T, 'conflict' | 'not-found'>>;
 }
 
 /**
@@ -49,6 +60,8 @@ export interface StatusWriterOptions<T> {
   /** The client counters. */
   readonly metrics?: Pick<K8sClientMetrics, 'updates' | 'updateErrors'>;
   readonly logger?: Logger;
+  /** The informer's copy of an object (may be stale or projected): enables the one-request path. */
+  readonly cached?: (key: string) => T | undefined;
 }
 
 /** Thrown into a write's result when conflicts persisted for every attempt. */
@@ -128,6 +141,8 @@ export class StatusWriter<T> {
   }
 
   async #apply(key: string, mutate: StatusMutation<T>): Promise<Result<Written<T>, unknown>> {
+    const patched = await this.#patchCached(key, mutate);
+    if (patched !== undefined) return patched;
     const attempts = this.#o.maxAttempts ?? 5;
     for (let i = 0; i < attempts; i++) {
       const fresh = await this.#o.port.get(key);
@@ -140,6 +155,18 @@ export class StatusWriter<T> {
       if (r.error === 'not-found') return ok({ outcome: 'gone' });
     }
     return err(new StatusConflictError(key, attempts));
+  }
+
+  /** The one-request path (module comment); undefined when the read-mutate-write path must run. */
+  async #patchCached(key: string, mutate: StatusMutation<T>): Promise<Result<Written<T>, unknown> | undefined> {
+    const patch = this.#o.port.patchStatus?.bind(this.#o.port);
+    const base = patch === undefined ? undefined : this.#o.cached?.(key);
+    if (patch === undefined || base === undefined) return undefined;
+    const next = mutate(base);
+    if (next === undefined || next === 'gone') return undefined;
+    const r = await patch(key, base, next);
+    if (r.ok) return ok({ outcome: 'written', object: r.value });
+    return r.error === 'not-found' ? ok({ outcome: 'gone' }) : undefined;
   }
 }
 
@@ -163,8 +190,15 @@ export function apiStatusPort<T>(api: {
 /** A {@link StatusPort} for Services (`namespace/name` keys). */
 export function serviceStatusPort(kc: KubeConfig): StatusPort<V1Service> {
   const core = kc.makeApiClient(CoreV1Api);
-  return apiStatusPort<V1Service>({
-    read: (ref) => core.readNamespacedService(ref),
-    replaceStatus: (ref, body) => core.replaceNamespacedServiceStatus({ ...ref, body }),
-  });
+  return {
+    ...apiStatusPort<V1Service>({
+      read: (ref) => core.readNamespacedService(ref),
+      replaceStatus: (ref, body) => core.replaceNamespacedServiceStatus({ ...ref, body }),
+    }),
+    patchStatus: async (key, base, next) => {
+      const body = guardedMergePatch(base, next);
+      if (body === undefined) return err('conflict');
+      return apiResult(() => core.patchNamespacedServiceStatus({ ...splitKey(key), body }, mergePatch), ['conflict', 'not-found']);
+    },
+  };
 }

@@ -89,7 +89,9 @@ export class Controller {
     const events = new EventRecorder({
       sink: eventSinkFor(o.kubeConfig), reportingController: 'metallb.io/controller', reportingInstance: o.identity, clock: o.clock, logger: log('events'), errors: o.eventErrors,
     });
-    const status = new StatusWriter({ port: serviceStatusPort(o.kubeConfig), concurrency: 8, metrics: o.clientMetrics, logger: log('status') });
+    const cachedService = (key: string): V1Service | undefined => cache.services.get(splitKey(key).name, splitKey(key).namespace);
+    // `cached`: one guarded merge patch per write instead of a read and a write.
+    const status = new StatusWriter({ port: serviceStatusPort(o.kubeConfig), concurrency: 8, metrics: o.clientMetrics, logger: log('status'), cached: cachedService });
     const settings: QueueSettings = {
       clock: o.clock, logger: o.logger, updateErrors: o.clientMetrics.updateErrors,
       ...(o.retryBaseMs === undefined ? {} : { retryBaseMs: o.retryBaseMs }), ...(o.retryMaxMs === undefined ? {} : { retryMaxMs: o.retryMaxMs }),
@@ -102,7 +104,7 @@ export class Controller {
       }),
     });
     const serviceReconciler = new ServiceReconciler({
-      service: (key) => cache.services.get(splitKey(key).name, splitKey(key).namespace),
+      service: cachedService,
       allocator, status, events, onUsageChanged: () => pools.kick(), logger: log('service'),
       ...(o.lbClass === undefined ? {} : { lbClass: o.lbClass }),
     });

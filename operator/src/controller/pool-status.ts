@@ -85,13 +85,14 @@ export class PoolStatusReconciler {
 
   /** Updates the gauges and writes every pool status that changed. */
   async reconcile(): Promise<ReconcileOutcome> {
-    const names = this.#o.allocator.pools.map((p) => p.name);
-    this.#updateMetrics(names);
+    const names = this.updateMetrics();
     const results = await Promise.all(names.map((n) => this.#writeStatus(n)));
     return results.every(Boolean) ? 'success' : 'retry';
   }
 
-  #updateMetrics(names: readonly string[]): void {
+  /** Updates the gauges only (no API call; cheap enough for every allocation); returns the pool names. */
+  updateMetrics(): readonly string[] {
+    const names = this.#o.allocator.pools.map((p) => p.name);
     const m = this.#o.metrics;
     for (const gone of [...this.#metricPools].filter((n) => !names.includes(n))) {
       for (const g of [m.inUse, m.ipv4InUse, m.ipv6InUse, m.total, m.ipv4Total, m.ipv6Total]) g.remove({ pool: gone });
@@ -107,6 +108,7 @@ export class PoolStatusReconciler {
       m.ipv4Total.set({ pool }, Number(c.assignedIPv4 + c.availableIPv4));
       m.ipv6Total.set({ pool }, Number(c.assignedIPv6 + c.availableIPv6));
     }
+    return names;
   }
 
   /** True when written, unchanged or the pool is gone; false on failure. */
