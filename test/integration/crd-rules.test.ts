@@ -4,13 +4,13 @@
  * update) with a message naming the field, and each boundary value that MetalLB accepts is stored.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   BFDPROFILE, BGPADVERTISEMENT, BGPPEER, BGPPEER_V1BETA1, COMMUNITY, IPADDRESSPOOL, L2ADVERTISEMENT,
   SERVICEL2STATUS,
 } from '@metallb-ts/lib/api/types.generated.ts';
-import { ControlPlane } from '../harness/control-plane.ts';
-import { installCrds, tryCreate, tryReplace } from '../harness/crds.ts';
+import { useCrdCluster } from '../harness/crd-cluster.ts';
+import { tryCreate, tryReplace } from '../harness/crds.ts';
 import type { ResourceCoords } from '../harness/crds.ts';
 
 const NS = 'metallb-system';
@@ -166,19 +166,11 @@ function objectFor(c: Case): Record<string, unknown> {
 }
 
 describe('metallb.io CRD rules on a real apiserver', () => {
-  let cp: ControlPlane;
-  before(async () => {
-    cp = await ControlPlane.start();
-    await installCrds(cp.kubeConfig);
-    await cp.ensureNamespace(NS);
-  });
-  after(async () => {
-    await cp?.stop();
-  });
+  const cluster = useCrdCluster(NS);
 
   for (const c of REJECTED) {
     it(`refuses ${c.kind.kind}/${c.kind.version}: ${c.desc}`, async () => {
-      const got = await tryCreate(cp.kubeConfig, c.kind, NS, objectFor(c));
+      const got = await tryCreate(cluster().kubeConfig, c.kind, NS, objectFor(c));
       assert.equal(got.ok, false, `${c.desc}: the apiserver stored it`);
       if (got.ok) return;
       assert.equal(got.code, 422);
@@ -188,41 +180,41 @@ describe('metallb.io CRD rules on a real apiserver', () => {
 
   for (const c of ACCEPTED) {
     it(`accepts ${c.kind.kind}/${c.kind.version}: ${c.desc}`, async () => {
-      const got = await tryCreate(cp.kubeConfig, c.kind, NS, objectFor(c));
+      const got = await tryCreate(cluster().kubeConfig, c.kind, NS, objectFor(c));
       assert.ok(got.ok, got.ok ? '' : `refused: ${got.message}`);
     });
   }
 
   it('refuses a BFDProfile name longer than 63 characters (FRR limit)', async () => {
     const long = { apiVersion: 'metallb.io/v1beta1', kind: 'BFDProfile', metadata: { name: 'p'.repeat(64), namespace: NS }, spec: {} };
-    const got = await tryCreate(cp.kubeConfig, BFDPROFILE, NS, long);
+    const got = await tryCreate(cluster().kubeConfig, BFDPROFILE, NS, long);
     assert.equal(got.ok, false, 'a 64-character BFDProfile name was stored');
     if (!got.ok) assert.match(got.message, /at most 63 characters/);
-    const ok63 = await tryCreate(cp.kubeConfig, BFDPROFILE, NS, { ...long, metadata: { name: 'p'.repeat(63), namespace: NS } });
+    const ok63 = await tryCreate(cluster().kubeConfig, BFDPROFILE, NS, { ...long, metadata: { name: 'p'.repeat(63), namespace: NS } });
     assert.ok(ok63.ok, ok63.ok ? '' : ok63.message);
   });
 
   it('refuses changing enableGracefulRestart after creation', async () => {
     const body = objectFor({ desc: 'gr', kind: BGPPEER, spec: { enableGracefulRestart: true } });
-    const created = await tryCreate(cp.kubeConfig, BGPPEER, NS, body);
+    const created = await tryCreate(cluster().kubeConfig, BGPPEER, NS, body);
     assert.ok(created.ok, created.ok ? '' : created.message);
     const next = { ...created.object, spec: { ...(created.object.spec as object), enableGracefulRestart: false } };
     const name = (body.metadata as { name: string }).name;
-    const got = await tryReplace(cp.kubeConfig, BGPPEER, NS, name, next);
+    const got = await tryReplace(cluster().kubeConfig, BGPPEER, NS, name, next);
     assert.equal(got.ok, false, 'enableGracefulRestart was changed');
     if (!got.ok) assert.match(got.message, /spec\.enableGracefulRestart.*cannot be changed/);
   });
 
   it('refuses changing the node of a ServiceL2Status', async () => {
-    const created = await tryCreate(cp.kubeConfig, SERVICEL2STATUS, NS, {
+    const created = await tryCreate(cluster().kubeConfig, SERVICEL2STATUS, NS, {
       apiVersion: 'metallb.io/v1beta1', kind: 'ServiceL2Status', metadata: { name: 'l2-a', namespace: NS },
     });
     assert.ok(created.ok, created.ok ? '' : created.message);
     const status = { node: 'node-a', serviceName: 'web', serviceNamespace: 'default' };
-    const first = await tryReplace(cp.kubeConfig, SERVICEL2STATUS, NS, 'l2-a', { ...created.object, status }, 'status');
+    const first = await tryReplace(cluster().kubeConfig, SERVICEL2STATUS, NS, 'l2-a', { ...created.object, status }, 'status');
     assert.ok(first.ok, first.ok ? '' : first.message);
     const moved = { ...first.object, status: { ...status, node: 'node-b' } };
-    const got = await tryReplace(cp.kubeConfig, SERVICEL2STATUS, NS, 'l2-a', moved, 'status');
+    const got = await tryReplace(cluster().kubeConfig, SERVICEL2STATUS, NS, 'l2-a', moved, 'status');
     assert.equal(got.ok, false, 'status.node was changed');
     if (!got.ok) assert.match(got.message, /status\.node.*Value is immutable/);
   });

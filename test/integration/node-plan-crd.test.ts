@@ -4,7 +4,7 @@
  * subresource, and malformed plans and statuses are refused with the field named.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { NODEPLAN } from '@metallb-ts/lib/api/types.generated.ts';
 import { decodeFrrConfig } from '@metallb-ts/lib/plan/frr-config-codec.ts';
 import { nodeFrrFor } from '../../operator/src/frr/node-frr.ts';
@@ -12,8 +12,8 @@ import { createFrrRenderer } from '../../operator/src/frr/render.ts';
 import { configOf, GOLDEN_CASES } from '../../operator/src/frr/testing/golden-cases.ts';
 import { loadFrrTemplates } from '../../operator/src/plan/frr-templates.ts';
 import { nodePlanFor } from '../../operator/src/plan/node-plan.ts';
-import { ControlPlane } from '../harness/control-plane.ts';
-import { installCrds, tryCreate, tryReplace } from '../harness/crds.ts';
+import { useCrdCluster } from '../harness/crd-cluster.ts';
+import { tryCreate, tryReplace } from '../harness/crds.ts';
 
 const NS = 'metallb-system';
 const render = createFrrRenderer(loadFrrTemplates());
@@ -29,19 +29,11 @@ function planFor(node: string): Record<string, unknown> {
 const specOf = (o: Record<string, unknown>): Record<string, unknown> => o['spec'] as Record<string, unknown>;
 
 describe('NodePlan CRD on a real apiserver', () => {
-  let cp: ControlPlane;
-  before(async () => {
-    cp = await ControlPlane.start();
-    await installCrds(cp.kubeConfig);
-    await cp.ensureNamespace(NS);
-  });
-  after(async () => {
-    await cp?.stop();
-  });
+  const cluster = useCrdCluster(NS);
 
   it('stores the operator plan and the speaker status', async () => {
     const plan = planFor('node-a');
-    const created = await tryCreate(cp.kubeConfig, NODEPLAN, NS, plan);
+    const created = await tryCreate(cluster().kubeConfig, NODEPLAN, NS, plan);
     assert.ok(created.ok, created.ok ? '' : created.message);
     const frr = specOf(created.object)['frr'] as Parameters<typeof decodeFrrConfig>[0];
     assert.ok(decodeFrrConfig(frr).ok, 'stored config no longer matches its hash');
@@ -50,7 +42,7 @@ describe('NodePlan CRD on a real apiserver', () => {
       peers: [{ name: 'from-secret', neighbor: '192.0.2.2', bgpState: 'Established', bfdState: 'up', prefixesSent: 2 }, { name: 'inline', neighbor: '192.0.2.1', bgpState: 'Active' }],
       conditions: [{ type: 'Applied', status: 'True', reason: 'Reloaded', message: '', lastTransitionTime: '2026-11-29T14:00:00Z' }],
     };
-    const updated = await tryReplace(cp.kubeConfig, NODEPLAN, NS, 'node-a', { ...created.object, status }, 'status');
+    const updated = await tryReplace(cluster().kubeConfig, NODEPLAN, NS, 'node-a', { ...created.object, status }, 'status');
     assert.ok(updated.ok, updated.ok ? '' : updated.message);
     assert.deepEqual((updated.object['status'] as Record<string, unknown>)['sessions'], '1/2');
   });
@@ -68,17 +60,17 @@ describe('NodePlan CRD on a real apiserver', () => {
     it(`refuses ${c.desc}`, async () => {
       const plan = planFor('node-b');
       c.edit(plan);
-      const got = await tryCreate(cp.kubeConfig, NODEPLAN, NS, plan);
+      const got = await tryCreate(cluster().kubeConfig, NODEPLAN, NS, plan);
       assert.equal(got.ok, false, `${c.desc}: the apiserver stored it`);
       if (!got.ok) assert.ok(got.message.includes(c.wantField), `message does not name ${c.wantField}: ${got.message}`);
     });
   }
 
   it('refuses a status with an unknown BGP state', async () => {
-    const created = await tryCreate(cp.kubeConfig, NODEPLAN, NS, planFor('node-c'));
+    const created = await tryCreate(cluster().kubeConfig, NODEPLAN, NS, planFor('node-c'));
     assert.ok(created.ok, created.ok ? '' : created.message);
     const status = { sessions: '0/1', peers: [{ name: 'inline', bgpState: 'Flapping' }] };
-    const got = await tryReplace(cp.kubeConfig, NODEPLAN, NS, 'node-c', { ...created.object, status }, 'status');
+    const got = await tryReplace(cluster().kubeConfig, NODEPLAN, NS, 'node-c', { ...created.object, status }, 'status');
     assert.equal(got.ok, false, 'an unknown bgpState was stored');
     if (!got.ok) assert.ok(got.message.includes('status.peers[0].bgpState'), got.message);
   });

@@ -4,14 +4,14 @@
  * the largest plan of 10,000 Services over 100 nodes is accepted.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { NODEPLAN, type NodePlanSpecL2 } from '@metallb-ts/lib/api/types.generated.ts';
 import { nodeName, serviceKey } from '@metallb-ts/lib/ids/ids.ts';
 import { compileSelector } from '@metallb-ts/lib/selector/label-selector.ts';
 import { l2DutiesFor, type L2Service } from '../../operator/src/layer2/l2-duties.ts';
 import { nodePlanFor } from '../../operator/src/plan/node-plan.ts';
-import { ControlPlane } from '../harness/control-plane.ts';
-import { installCrds, tryCreate } from '../harness/crds.ts';
+import { useCrdCluster } from '../harness/crd-cluster.ts';
+import { tryCreate } from '../harness/crds.ts';
 
 const NS = 'metallb-system';
 const everyone = compileSelector({});
@@ -34,20 +34,12 @@ const planWith = (node: string, l2: unknown): Record<string, unknown> => {
 };
 
 describe('NodePlan spec.l2 on a real apiserver', () => {
-  let cp: ControlPlane;
-  before(async () => {
-    cp = await ControlPlane.start();
-    await installCrds(cp.kubeConfig);
-    await cp.ensureNamespace(NS);
-  });
-  after(async () => {
-    await cp?.stop();
-  });
+  const cluster = useCrdCluster(NS);
 
   it('stores the operator duties as built', async () => {
     const l2 = dutiesFor(3, 3).get('n-1')!;
     assert.ok(l2.vips.some((v) => v.ip === '2001:db8::10' && v.electionKey === '192.0.2.10'), JSON.stringify(l2.vips));
-    const got = await tryCreate(cp.kubeConfig, NODEPLAN, NS, planWith('n-1', l2));
+    const got = await tryCreate(cluster().kubeConfig, NODEPLAN, NS, planWith('n-1', l2));
     assert.ok(got.ok, got.ok ? '' : got.message);
     assert.deepEqual((got.object['spec'] as Record<string, unknown>)['l2'], l2);
   });
@@ -60,7 +52,7 @@ describe('NodePlan spec.l2 on a real apiserver', () => {
   ];
   for (const c of refused) {
     it(`refuses ${c.desc}`, async () => {
-      const got = await tryCreate(cp.kubeConfig, NODEPLAN, NS, planWith('n-2', c.l2));
+      const got = await tryCreate(cluster().kubeConfig, NODEPLAN, NS, planWith('n-2', c.l2));
       assert.equal(got.ok, false, `${c.desc}: stored`);
       if (!got.ok) assert.ok(got.message.includes(c.field), `${c.field} not named: ${got.message}`);
     });
@@ -69,7 +61,7 @@ describe('NodePlan spec.l2 on a real apiserver', () => {
   it('accepts the largest plan of 10,000 Services over 100 nodes', async () => {
     const l2 = dutiesFor(100, 10_000).get('n-0')!;
     assert.equal(l2.vips.length, 10_001);
-    const got = await tryCreate(cp.kubeConfig, NODEPLAN, NS, planWith('n-0', l2));
+    const got = await tryCreate(cluster().kubeConfig, NODEPLAN, NS, planWith('n-0', l2));
     assert.ok(got.ok, got.ok ? '' : got.message.slice(0, 500));
   });
 });
