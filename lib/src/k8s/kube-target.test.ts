@@ -88,5 +88,6 @@ describe('kube targets from kubeconfig files', () => {
       users: [{ name: 'u', certData: b64('CERT'), keyData: b64('KEY') }], contexts: [{ name: 'x', cluster: 'c', user: 'u' }], currentContext: 'x',
     });
     assert.deepEqual(kubeTargetOf(kc), { server: 'https://[::1]:6443', ca: 'CA', cert: 'CERT', key: 'KEY' });
+    assert.deepEqual(kubeTargetFromKubeconfig(kc.exportConfig(), '/k/config'), kubeTargetOf(kc), 'its JSON export reads the same');
   });
 });

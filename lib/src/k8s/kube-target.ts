@@ -10,9 +10,9 @@
  * with an error naming them: a controller runs in-cluster or with a certificate/token kubeconfig.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { KubeConfig } from '@kubernetes/client-node';
 
 /** One API server endpoint and its credentials. */
@@ -70,9 +70,26 @@ function pem(o: Yaml, field: string, dir: string): string | undefined {
   return path === undefined ? undefined : readFileSync(resolve(dir, path), 'utf8');
 }
 
+/**
+ * A kubeconfig document: JSON as it is (client-node's `exportConfig` writes JSON), else YAML.
+ * The YAML parser is loaded only then: it costs ~12 MiB of RSS that an in-cluster operator,
+ * or one given a JSON kubeconfig, never needs.
+ */
+function parseKubeconfig(text: string): unknown {
+  if (text.trimStart().startsWith('{')) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      // Not JSON after all: YAML (a flow mapping) below.
+    }
+  }
+  const yaml = createRequire(import.meta.url)('yaml') as { parse: (t: string) => unknown };
+  return yaml.parse(text);
+}
+
 /** The current context of the kubeconfig text `text` read from `file`. */
 export function kubeTargetFromKubeconfig(text: string, file: string): KubeTarget {
-  const doc = rec(parseYaml(text));
+  const doc = rec(parseKubeconfig(text));
   const dir = dirname(file);
   const contextName = str(doc['current-context']);
   const context = named(doc, 'contexts', 'context', contextName, file);
