@@ -175,7 +175,10 @@ export class Controller {
 
 /** The NodePlan pipeline over the caches and the real API. */
 function nodePlanPipelineFor(o: ControllerOptions, cache: ClusterCache, settings: QueueSettings, logger: Logger): NodePlanPipeline {
-  const inputs = new PlanInputs({ services: () => cache.services.list(), slices: () => cache.endpointSlices.list(), ...(o.lbClass === undefined ? {} : { lbClass: o.lbClass }) });
+  const inputs = new PlanInputs({
+    services: () => cache.services.list(), slices: () => cache.endpointSlices.list(), nodes: () => cache.nodes.list(),
+    ...(o.lbClass === undefined ? {} : { lbClass: o.lbClass }), ...(o.ignoreExcludeLb === undefined ? {} : { ignoreExcludeLb: o.ignoreExcludeLb }),
+  });
   const reconciler = new NodePlanReconciler({
     namespace: o.namespace, node: (name) => cache.nodes.get(name), snapshot: () => inputs.snapshot(),
     plans: { get: (name) => cache.nodePlans.get(name, o.namespace), writer: nodePlanWriterFor(o.kube, o.namespace) },
