@@ -114,6 +114,11 @@ async function report(t: NetnsBgpTarget, ips: Map<string, string>): Promise<void
   const nodes = t.nodes.map((n) => n.v4).sort();
   progress(`waiting for both speakers to apply their plans and the router to install ${bgpVip}/32 via ${nodes.join(' and ')} (ECMP)`);
   await eventually(`ECMP next hops for ${bgpVip}`, () => t.routerNextHops(`${bgpVip}/32`), (h) => h.join() === nodes.join(), 60_000);
+  progress('waiting for both speakers to report their BGP session Established and BFD up in their plan status');
+  for (const node of t.nodes) {
+    await eventually(`${node.name}: session Established, BFD up`, () => t.plan(node.name),
+      (p) => p.status?.peers?.length === 1 && p.status.peers.every((x) => x.bgpState === 'Established' && x.bfdState === 'up'), 60_000);
+  }
   progress(`waiting for an HTTP answer through ${bgpVip} from the client behind the router`);
   const viaBgp = await eventually(`HTTP through ${bgpVip}`, () => httpGet(lab, 'ext', `http://${bgpVip}/`), (r) => r?.status === 200, 30_000);
 
@@ -126,13 +131,16 @@ async function report(t: NetnsBgpTarget, ips: Map<string, string>): Promise<void
     `lab dir          ${lab.dir}`,
     `kubectl          ${resolveBinary(process.env, 'kubectl')} --kubeconfig ${cp.kubeconfigPath}`,
   ].join('\n'));
-  section('kubectl describe service web-bgp web-l2', await kubectl(t, ['describe', 'service', '-n', APP_NS, 'web-bgp', 'web-l2']));
+  // One Service per call: kubectl describe leaves the events out when it describes several.
+  for (const s of SERVICES) section(`kubectl describe service ${s.name}`, await kubectl(t, ['describe', 'service', '-n', APP_NS, s.name]));
   section(`kubectl get nodeplans -n ${PLAN_NS}`, await kubectl(t, ['get', 'nodeplans', '-n', PLAN_NS]));
   section('which node announces what (kubectl get nodeplans -o custom-columns=…)', await kubectl(t, ['get', 'nodeplans', '-n', PLAN_NS, '-o',
     'custom-columns=NODE:.spec.nodeName,BGP-PEERS:.spec.bgpPeers[*].name,BGP-SERVICES:.spec.bgpServices[*].services[*],L2-VIPS:.spec.l2.vips[*].ip,L2-SERVICES:.spec.l2.vips[*].services[*],SESSIONS:.status.sessions,BFD:.status.peers[*].bfdState']));
   section('router (FRR, AS 64513): show bgp ipv4 unicast', await router.vtysh('show bgp ipv4 unicast'));
   section(`router: show ip route ${bgpVip}/32 (ECMP: one next hop per node)`, await router.vtysh(`show ip route ${bgpVip}/32`));
-  section('router: show bfd peers brief', await router.vtysh('show bfd peers brief'));
+  const bfd = (await router.vtysh('show bfd peers brief')).split('\n');
+  section('router: show bfd peers brief (its IPv4 sessions to the nodes; the router\'s idle IPv6 neighbours left out)',
+    bfd.filter((line, i) => i < 4 || nodes.some((n) => line.includes(` ${n} `))).join('\n'));
   const http = [`via BGP      client behind the router (${lab.addr('ext').v4}) → GET http://${bgpVip}/ → ${String(viaBgp?.status)} ${JSON.stringify(viaBgp?.body.trim())}`];
   if (LAYER2_WIRED) {
     const viaL2 = await eventually(`HTTP through ${l2Vip}`, () => httpGet(lab, 'client', `http://${l2Vip}/`), (r) => r?.status === 200, 30_000);

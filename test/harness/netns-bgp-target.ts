@@ -7,7 +7,8 @@
  * node's `lo` with strict ARP (lab-kube-proxy.ts).
  */
 import { readFileSync } from 'node:fs';
-import { DiscoveryV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { CustomObjectsApi, DiscoveryV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { NODEPLAN, type NodePlan } from '@metallb-ts/lib/api/types.generated.ts';
 import type { BgpTarget } from '../e2e/suite/bgp-service.ts';
 import { BgpSpeakerLab, PLAN_NS, ROUTER4, type BgpSpeakerLabOptions } from './bgp-speaker-lab.ts';
 import type { CommandResult } from './control-plane.ts';
@@ -77,6 +78,13 @@ export class NetnsBgpTarget implements BgpTarget {
   /** Every node runs a server that answers with its name. */
   backendAnswers(): Promise<readonly string[]> {
     return Promise.resolve(this.lab.lab.nodes);
+  }
+
+  /** A node's NodePlan. */
+  async plan(node: string): Promise<NodePlan> {
+    return (await this.kubeConfig.makeApiClient(CustomObjectsApi).getNamespacedCustomObject({
+      group: NODEPLAN.group, version: NODEPLAN.version, plural: NODEPLAN.plural, namespace: PLAN_NS, name: node,
+    })) as NodePlan;
   }
 
   /** Lines of the operator's and the speakers' logs naming a 403 or Forbidden. */

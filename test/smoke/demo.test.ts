@@ -59,10 +59,11 @@ test('the demo: chart on tokens, describe/plans/ECMP/HTTP printed, a second run 
   assert.equal(r.exitCode, 0, `the demo exits 0; output:\n${r.all}`);
   assert.match(out, /^… waiting for /m, 'progress says what it waits for');
 
-  const describe = sectionOf(out, 'kubectl describe service');
-  assert.match(describe, /Name:\s+web-bgp[\s\S]*LoadBalancer Ingress:\s+198\.51\.100\.10\b/);
-  assert.match(describe, /Name:\s+web-l2[\s\S]*LoadBalancer Ingress:\s+192\.0\.2\.200\b/);
-  assert.match(describe, /IPAllocated\s+.*198\.51\.100\.10/, 'the allocation event');
+  for (const [name, ip] of [['web-bgp', '198.51.100.10'], ['web-l2', '192.0.2.200']] as const) {
+    const describe = sectionOf(out, `kubectl describe service ${name} `);
+    assert.match(describe, new RegExp(`Name:\\s+${name}\\n[\\s\\S]*LoadBalancer Ingress:\\s+${ip.replaceAll('.', '\\.')}\\b`), `${name}: ingress IP`);
+    assert.match(describe, new RegExp(`Events:[\\s\\S]*Normal\\s+IPAllocated\\s+.*metallb\\.io/controller\\s+Assigned IP \\["${ip.replaceAll('.', '\\.')}"\\]`), `${name}: the allocation event`);
+  }
 
   const plans = sectionOf(out, 'which node announces what');
   for (const node of ['node-0', 'node-1']) {
@@ -70,8 +71,8 @@ test('the demo: chart on tokens, describe/plans/ECMP/HTTP printed, a second run 
   }
 
   const route = sectionOf(out, 'router: show ip route 198.51.100.10/32');
-  assert.match(route, /via 192\.0\.2\.10\b/, 'ECMP next hop node-0');
-  assert.match(route, /via 192\.0\.2\.11\b/, 'ECMP next hop node-1');
+  assert.match(route, /^  \* 192\.0\.2\.10, via eth0/m, 'ECMP next hop node-0');
+  assert.match(route, /^  \* 192\.0\.2\.11, via eth0/m, 'ECMP next hop node-1');
   assert.match(sectionOf(out, 'router (FRR, AS 64513): show bgp ipv4 unicast'), /198\.51\.100\.10\/32/);
 
   const http = sectionOf(out, 'HTTP through the VIPs');
