@@ -8,7 +8,8 @@
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import assert from 'node:assert/strict';
 import { NODEPLAN, type NodePlan, type NodePlanSpec } from '@metallb-ts/lib/api/types.generated.ts';
-import { mergePatch, orMissing } from '@metallb-ts/lib/k8s/api-errors.ts';
+import { orMissing } from '@metallb-ts/lib/k8s/api-errors.ts';
+import { mergePatch } from '@metallb-ts/lib/k8s/client-node-options.ts';
 import { encodeFrrConfig } from '@metallb-ts/lib/plan/frr-config-codec.ts';
 import { placeholderKeysOf, passwordPlaceholder } from '@metallb-ts/lib/plan/password-placeholder.ts';
 import { pollUntil } from '@metallb-ts/lib/time/poll.ts';

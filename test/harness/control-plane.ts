@@ -16,6 +16,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { ApiException, CoreV1Api, Health, KubeConfig } from '@kubernetes/client-node';
+import { kubeClientFor, type KubeClient } from '@metallb-ts/lib/k8s/kube-client.ts';
+import { kubeTargetOf } from '@metallb-ts/lib/k8s/kube-target.ts';
 import { CodedError } from '@metallb-ts/lib/errors.ts';
 import { resolveBinary, type EnvLike } from './binaries.ts';
 import { apiserverArgs, etcdArgs } from './control-plane-args.ts';
@@ -79,6 +81,7 @@ export class ControlPlane {
   readonly #init: ControlPlaneInit;
   #apiserver: ManagedProcess;
   #stopping: Promise<void> | undefined;
+  #raw: KubeClient | undefined;
 
   private constructor(init: ControlPlaneInit) {
     this.#init = init;
@@ -113,6 +116,12 @@ export class ControlPlane {
   /** Path of the kube-apiserver log (appended to across restarts). */
   get apiserverLog(): string {
     return this.#apiserver.logFile;
+  }
+
+  /** The admin identity on the raw client (lib/k8s/kube-client.ts), made once; closed by `stop()`. */
+  get kube(): KubeClient {
+    this.#raw ??= kubeClientFor(kubeTargetOf(this.kubeConfig));
+    return this.#raw;
   }
 
   /** Creates a namespace if it does not exist yet (a bare apiserver has only the system ones). */
@@ -167,6 +176,7 @@ export class ControlPlane {
   /** Stops the apiserver, then etcd (SIGTERM, SIGKILL after a bounded wait) and removes `dir`. Idempotent. */
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
+      await this.#raw?.close();
       await stopProcess(this.#apiserver);
       await stopProcess(this.#init.etcd);
       await rm(this.dir, { recursive: true, force: true });
