@@ -87,6 +87,38 @@ export function speakerRouterConf(nodes: number, o: { readonly password?: string
   ].join('\n');
 }
 
+/** Options of {@link BgpSpeakerLab.start}. */
+export interface BgpSpeakerLabOptions {
+  readonly nodes: number;
+  /** TCP-MD5 password of the router's session with node-0 (default router config only). */
+  readonly routerPassword?: string;
+  /** BFD 100 ms × 3 on the router's sessions (default router config only). */
+  readonly bfd?: boolean;
+  /** The speakers' FRR state poll interval. */
+  readonly stateIntervalMs?: number;
+  /** The router's frr.conf instead of {@link speakerRouterConf}. */
+  readonly routerConf?: string;
+  /** Extra topology (links, loopback addresses), run before any FRR starts. */
+  readonly prepare?: (lab: Lab) => Promise<void>;
+}
+
+/** One path of a prefix in an FRR BGP table (`show bgp ipv4 unicast <prefix> json`), fields as FRR 8.4 names them. */
+export interface BgpPath {
+  readonly locPrf?: number;
+  readonly stale?: boolean;
+  readonly valid?: boolean;
+  readonly community?: { readonly string: string };
+  readonly largeCommunity?: { readonly string: string };
+  readonly nexthops?: ReadonlyArray<{ readonly ip?: string; readonly interface?: string }>;
+  readonly peer?: { readonly peerId?: string; readonly interface?: string; readonly type?: string };
+}
+
+/** The paths `frr` holds for an IPv4 prefix (none when the prefix is absent). */
+export async function bgpPaths(frr: FrrInstance, prefix: string): Promise<BgpPath[]> {
+  const j = await frr.vtyshJson<{ paths?: BgpPath[] }>(`show bgp ipv4 unicast ${prefix} json`);
+  return j.paths ?? [];
+}
+
 /** Optional plan fields. */
 export type PlanExtras = Pick<NodePlanSpec, 'passwordSecretName' | 'bgpPeers' | 'bgpServices'>;
 
@@ -107,17 +139,18 @@ export class BgpSpeakerLab {
   }
 
   /** Starts everything; node FRRs start empty (the speakers configure them). */
-  static async start(o: { readonly nodes: number; readonly routerPassword?: string; readonly bfd?: boolean; readonly stateIntervalMs?: number }): Promise<BgpSpeakerLab> {
+  static async start(o: BgpSpeakerLabOptions): Promise<BgpSpeakerLab> {
     const cp = await ControlPlane.start();
     let lab: Lab | undefined;
     try {
       await installCrds(cp.kubeConfig);
       await cp.ensureNamespace(PLAN_NS);
       lab = await Lab.create({ nodes: o.nodes });
+      await o.prepare?.(lab);
       // Configured after start: bgpd starts before bfdd, and a BFD profile named in the startup
       // file is not applied to sessions bgpd registered before bfdd read it.
       const router = await lab.startFrr('router', 'frr defaults traditional\n');
-      await router.reload(speakerRouterConf(o.nodes, {
+      await router.reload(o.routerConf ?? speakerRouterConf(o.nodes, {
         ...(o.routerPassword === undefined ? {} : { password: o.routerPassword }), ...(o.bfd === undefined ? {} : { bfd: o.bfd }),
       }));
       const nodes: FrrInstance[] = [];
@@ -172,9 +205,9 @@ export class BgpSpeakerLab {
     else await core.replaceNamespacedSecret({ namespace: PLAN_NS, name, body: { ...body, data: {} } });
   }
 
-  /** The router's installed next hops for an IPv4 prefix (zebra's view: what ECMP forwards to). */
-  async nextHops(prefix: string): Promise<string[]> {
-    const j = await this.router.vtyshJson<Record<string, Array<{ selected?: boolean; nexthops?: Array<{ ip?: string; active?: boolean }> }>>>(`show ip route ${prefix} json`);
+  /** The router's (or `at`'s) installed next hops for an IPv4 prefix (zebra's view: what ECMP forwards to). */
+  async nextHops(prefix: string, at: FrrInstance = this.router): Promise<string[]> {
+    const j = await at.vtyshJson<Record<string, Array<{ selected?: boolean; nexthops?: Array<{ ip?: string; active?: boolean }> }>>>(`show ip route ${prefix} json`);
     const routes = j[prefix] ?? [];
     return routes.filter((r) => r.selected === true).flatMap((r) => (r.nexthops ?? []).filter((n) => n.active === true).map((n) => n.ip ?? '')).sort();
   }
