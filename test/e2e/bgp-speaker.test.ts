@@ -16,7 +16,7 @@ import { after, before, describe, test } from 'node:test';
 import { CustomObjectsApi } from '@kubernetes/client-node';
 import { SERVICEBGPSTATUS, type NodePlan, type ServiceBGPStatus } from '@metallb-ts/lib/api/types.generated.ts';
 import { BgpSpeakerLab, eventually, PLAN_NS, speakerNodeConf } from '../harness/bgp-speaker-lab.ts';
-import { neighborAt } from '../harness/speaker-frr.ts';
+import { neighborAt, uptimeTick } from '../harness/speaker-frr.ts';
 
 const SECRET = 'Lab-md5-Zq8';
 const VIP1 = '198.51.100.1/32';
@@ -68,10 +68,12 @@ describe('speaker BGP side: NodePlan → FRR → router (real apiserver, separat
 
   test('a plan change adds a prefix and a peer without resetting the first session', async () => {
     const before4 = await neighborAt(l.router, '192.0.2.10');
+    const markedAt = performance.now();
     wanted0 = await l.writePlan(0, speakerNodeConf({ index: 0, v4: [VIP1, VIP2], passwordKey: 'router', bfd: true, v6Peer: true }), {
       passwordSecretName: 'node-0-bgp-passwords', bgpPeers: PEERS, bgpServices: [{ peers: ['router-v4'], services: ['default/web', 'default/web2'] }],
     });
     await eventually('VIP2 at the router via node-0', () => l.nextHops(VIP2), (h) => h.join() === '192.0.2.10');
+    await uptimeTick(markedAt);
     const after4 = await neighborAt(l.router, '192.0.2.10');
     assert.equal(after4.established, before4.established, 'the IPv4 session was not re-established');
     assert.ok(after4.upMs > before4.upMs, `router-side uptime kept counting: ${before4.upMs} → ${after4.upMs} ms`);

@@ -104,15 +104,19 @@ export function activeNextHops(j: RouteJson, prefix: string): string[] {
   return routes.filter((r) => r.selected === true).flatMap((r) => (r.nexthops ?? []).filter((n) => n.active === true).map((n) => n.ip ?? '')).sort();
 }
 
-/** Optional plan fields. */
-export type PlanExtras = Pick<NodePlanSpec, 'passwordSecretName' | 'bgpPeers' | 'bgpServices'>;
-
 /** Options of {@link BgpSpeakerLab.start}. */
 export interface BgpSpeakerLabOptions {
   readonly nodes: number;
+  /** TCP-MD5 password of the router's session with node-0 (default router config only). */
   readonly routerPassword?: string;
+  /** BFD 100 ms × 3 on the router's sessions (default router config only). */
   readonly bfd?: boolean;
+  /** The speakers' FRR state poll interval. */
   readonly stateIntervalMs?: number;
+  /** The router's frr.conf instead of {@link speakerRouterConf}. */
+  readonly routerConf?: string;
+  /** Extra topology (links, loopback addresses), run before any FRR starts. */
+  readonly prepare?: (lab: Lab) => Promise<void>;
   /** Install the Helm chart and run the binaries with its ServiceAccounts' tokens (see the module comment). */
   readonly chart?: boolean;
   /** Lifetime of those tokens (default 1 h; the demo runs longer). */
@@ -120,6 +124,26 @@ export interface BgpSpeakerLabOptions {
   /** Told what is being started or waited for, before each step (the demo prints it). */
   readonly progress?: (what: string) => void;
 }
+
+/** One path of a prefix in an FRR BGP table (`show bgp ipv4 unicast <prefix> json`), fields as FRR 8.4 names them. */
+export interface BgpPath {
+  readonly locPrf?: number;
+  readonly stale?: boolean;
+  readonly valid?: boolean;
+  readonly community?: { readonly string: string };
+  readonly largeCommunity?: { readonly string: string };
+  readonly nexthops?: ReadonlyArray<{ readonly ip?: string; readonly interface?: string }>;
+  readonly peer?: { readonly peerId?: string; readonly interface?: string; readonly type?: string };
+}
+
+/** The paths `frr` holds for an IPv4 prefix (none when the prefix is absent). */
+export async function bgpPaths(frr: FrrInstance, prefix: string): Promise<BgpPath[]> {
+  const j = await frr.vtyshJson<{ paths?: BgpPath[] }>(`show bgp ipv4 unicast ${prefix} json`);
+  return j.paths ?? [];
+}
+
+/** Optional plan fields. */
+export type PlanExtras = Pick<NodePlanSpec, 'passwordSecretName' | 'bgpPeers' | 'bgpServices'>;
 
 /** The running lab. */
 export class BgpSpeakerLab {
@@ -164,11 +188,12 @@ export class BgpSpeakerLab {
       }
       progress(`building the namespace lab (${String(o.nodes)} nodes, router, clients)`);
       lab = await Lab.create({ nodes: o.nodes });
+      await o.prepare?.(lab);
       progress('starting FRR on the router');
       // Configured after start: bgpd starts before bfdd, and a BFD profile named in the startup
       // file is not applied to sessions bgpd registered before bfdd read it.
       const router = await lab.startFrr('router', 'frr defaults traditional\n');
-      await router.reload(speakerRouterConf(o.nodes, {
+      await router.reload(o.routerConf ?? speakerRouterConf(o.nodes, {
         ...(o.routerPassword === undefined ? {} : { password: o.routerPassword }), ...(o.bfd === undefined ? {} : { bfd: o.bfd }),
       }));
       const nodes: FrrInstance[] = [];
@@ -224,9 +249,9 @@ export class BgpSpeakerLab {
     else await core.replaceNamespacedSecret({ namespace: PLAN_NS, name, body: { ...body, data: {} } });
   }
 
-  /** The router's installed next hops for an IPv4 prefix (zebra's view: what ECMP forwards to). */
-  async nextHops(prefix: string): Promise<string[]> {
-    return activeNextHops(await this.router.vtyshJson<RouteJson>(`show ip route ${prefix} json`), prefix);
+  /** The router's (or `at`'s) installed next hops for an IPv4 prefix (zebra's view: what ECMP forwards to). */
+  async nextHops(prefix: string, at: FrrInstance = this.router): Promise<string[]> {
+    return activeNextHops(await at.vtyshJson<RouteJson>(`show ip route ${prefix} json`), prefix);
   }
 
   /** The operator once {@link startOperator} started it. */

@@ -123,6 +123,22 @@ export class Lab {
     return frr;
   }
 
+  /**
+   * Adds a point-to-point veth between two hosts (`aIface` in `a`, `bIface` in `b`), both up,
+   * with only their IPv6 link-local addresses (what an unnumbered BGP session needs). It is
+   * created inside `a`'s namespace with its peer placed directly into `b`'s, like the lab's links.
+   */
+  async link(a: HostRole, aIface: string, b: HostRole, bIface: string): Promise<void> {
+    await runOk('ip', ['-n', this.ns(a), 'link', 'add', aIface, 'type', 'veth', 'peer', 'name', bIface, 'netns', this.ns(b)]);
+    await runOk('ip', ['-n', this.ns(a), 'link', 'set', aIface, 'up']);
+    await runOk('ip', ['-n', this.ns(b), 'link', 'set', bIface, 'up']);
+  }
+
+  /** Adds `cidr` to a host's loopback (a router's loopback address, a multihop peering target). */
+  async addLoopback(role: HostRole, cidr: string): Promise<void> {
+    await runOk('ip', ['-n', this.ns(role), 'addr', 'add', cidr, 'dev', 'lo']);
+  }
+
   /** The kernel neighbour entry (ARP/NDP) for `ip` in a role's namespace, if it has a MAC. */
   neighbor(role: HostRole, ip: string): Promise<NeighborEntry | undefined> {
     return neighborOf(this.ns(role), ip);
