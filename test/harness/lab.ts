@@ -19,6 +19,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { startFrr, type FrrInstance } from './frr.ts';
 import { buildLab, type MacTable } from './lab-build.ts';
 import { cleanupLab, cleanupLeftoverLabs } from './lab-leftovers.ts';
@@ -149,11 +150,17 @@ export class Lab {
     return resolveNeighbor(this.ns(role), ip, timeoutMs);
   }
 
-  /** Silently drops every frame on the host's interfaces (no RST, no ICMP): a dead node. */
-  async dropTraffic(role: HostRole): Promise<void> {
+  /**
+   * Silently drops every frame on the host's interfaces (no RST, no ICMP): a dead node. Returns
+   * when (performance.now()) the `nft` that installs the drop was started and when it returned:
+   * the drop took effect in between, just before the return (nft commits, then exits).
+   */
+  async dropTraffic(role: HostRole): Promise<{ readonly startedMs: number; readonly inPlaceMs: number }> {
     await this.restoreTraffic(role);
     const ifaces = this.plan.hosts.find((h) => h.role === role)?.ifaces.map((i) => i.iface) ?? [];
+    const startedMs = performance.now();
     await runOk('ip', ['netns', 'exec', this.ns(role), 'nft', '-f', '-'], { input: dropRulesetFor(ifaces) });
+    return { startedMs, inPlaceMs: performance.now() };
   }
 
   /** Undoes {@link dropTraffic}; a no-op when traffic is not dropped. */
