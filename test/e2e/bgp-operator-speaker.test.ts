@@ -1,14 +1,17 @@
 /**
- * Operator and speakers together, end to end: a real apiserver, the operator as a child process
- * on the root namespace, two lab nodes each running FRR and the speaker as a separate process
- * inside the node's namespace, a router (FRR, AS 64513, ECMP) and a second FRR on the ext host
+ * Operator and speakers together, end to end: a real apiserver with the Helm chart installed, the
+ * operator as a child process on the root namespace, two lab nodes each running FRR and the
+ * speaker as a separate process inside the node's namespace — operator and speakers both on
+ * TokenRequest tokens of the chart's own ServiceAccounts, so everything below runs under exactly
+ * the RBAC the chart grants — a router (FRR, AS 64513, ECMP) and a second FRR on the ext host
  * (AS 64512, iBGP; topology in test/harness/bgp-operator-lab.ts). Nodes and EndpointSlices are
  * created by hand (a bare apiserver has no kubelet and no EndpointSlice controller). Everything
  * is driven through the metallb.io CRs: the operator writes the plans, the speakers apply them.
  * Proves, in order:
- * - a LoadBalancer Service: IP assigned, both plans applied, ECMP next hops = both nodes at the
- *   router, plan status and one ServiceBGPStatus per node; a client behind the router gets a
- *   TCP answer through the VIP;
+ * - the shared suite's first steps (test/e2e/suite/bgp-service.ts, which kind-e2e/ runs against
+ *   a kind cluster too): a LoadBalancer Service gets its IP, both plans applied, ECMP next hops =
+ *   both nodes at the router, plan status and one ServiceBGPStatus per node; a client behind the
+ *   router gets an HTTP answer through the VIP;
  * - ETP=Local: only the node with a serving endpoint advertises; moving the endpoint (an
  *   EndpointSlice change) moves the next hop;
  * - adding peers (iBGP limited by nodeSelectors to node-0, eBGP multihop to the router's
@@ -20,7 +23,8 @@
  *   resetting any session;
  * - enableGracefulRestart: node-1's bgpd killed and restarted keeps its routes at the router,
  *   marked stale, while the routes of its session without graceful restart are withdrawn;
- * - deleting the BGPAdvertisement withdraws the route and drops the ServiceBGPStatus.
+ * - the suite's last steps: deleting the BGPAdvertisement withdraws the route and drops the
+ *   ServiceBGPStatus; the chart's RBAC refused none of the binaries' calls.
  * Not here: a VRF peer. This lab's kernel has no VRF device (CONFIG_NET_VRF is off: `ip link add
  * x type vrf` says "Unknown device type"); the VRF rendering is checked by the goldens loaded
  * into a real FRR (test/integration/frr-golden.test.ts).
@@ -28,38 +32,20 @@
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { after, before, describe, test } from 'node:test';
-import { CoreV1Api, CustomObjectsApi, DiscoveryV1Api, type V1EndpointSlice, type V1Service } from '@kubernetes/client-node';
-import { SERVICEBGPSTATUS, type NodePlan, type ServiceBGPStatus } from '@metallb-ts/lib/api/types.generated.ts';
+import { CoreV1Api, DiscoveryV1Api, type V1EndpointSlice, type V1Service } from '@kubernetes/client-node';
 import { EXT4, extIbgpConf, operatorLabRouterConf, prepareOperatorLab, ROUTER_LOOPBACK6, UNNUMBERED_NODE_IFACE, UNNUMBERED_ROUTER_IFACE } from '../harness/bgp-operator-lab.ts';
 import { bgpPaths, BgpSpeakerLab, eventually, PLAN_NS, ROUTER4, type BgpPath } from '../harness/bgp-speaker-lab.ts';
+import { NETNS_BGP_VIP, NetnsBgpTarget } from '../harness/netns-bgp-target.ts';
 import type { FrrInstance } from '../harness/frr.ts';
 import { neighborAt, uptimeTick } from '../harness/speaker-frr.ts';
-import { addKubeProxyVips, startWhoAmIServer, tcpWhoAmI } from '../harness/lab-kube-proxy.ts';
-import { OperatorProcess } from '../harness/operator-process.ts';
 import { applyYaml } from '../harness/operator.ts';
+import {
+  APP_NS, bgpSuiteConfig, nothingRefused, PORT, reachableFromOutside, serviceAnnounced, STEP_TITLES, withdrawnWithTheAdvertisement,
+} from './suite/bgp-service.ts';
 
-const APP_NS = 'default';
-const VIP = '198.51.100.5';
-const PORT = 8080;
+const VIP = NETNS_BGP_VIP;
 const NODES = ['node-0', 'node-1'] as const;
 
-const POOL_AND_PEER = `
-apiVersion: metallb.io/v1beta1
-kind: IPAddressPool
-metadata: {name: e2e-pool, namespace: ${PLAN_NS}}
-spec: {addresses: [${VIP}/32]}
----
-apiVersion: metallb.io/v1beta2
-kind: BGPPeer
-metadata: {name: router, namespace: ${PLAN_NS}}
-spec: {myASN: 64512, peerASN: 64513, peerAddress: ${ROUTER4}, holdTime: 3s, keepaliveTime: 1s, connectTime: 1s, enableGracefulRestart: true}
-`;
-const ADVERTISEMENT = `
-apiVersion: metallb.io/v1beta1
-kind: BGPAdvertisement
-metadata: {name: e2e-adv, namespace: ${PLAN_NS}}
-spec: {ipAddressPools: [e2e-pool], peers: [router]}
-`;
 const TIMERS = 'holdTime: 3s, keepaliveTime: 1s, connectTime: 1s';
 const LOCAL_VIP = '198.51.100.8';
 const COMM_VIP = '198.51.100.9';
@@ -195,69 +181,25 @@ async function ingressOf(l: BgpSpeakerLab, name: string, want?: string): Promise
 }
 
 
-describe('operator + speakers: BGPPeer/BGPAdvertisement/Service → NodePlans → FRR → router', () => {
+describe('operator + speakers on the chart\'s tokens: BGPPeer/BGPAdvertisement/Service → NodePlans → FRR → router', () => {
+  let t: NetnsBgpTarget;
   let l: BgpSpeakerLab;
-  let op: OperatorProcess | undefined;
-  let server: { stop(): Promise<void> }[] = [];
   let ext: FrrInstance;
 
   before(async () => {
-    l = await BgpSpeakerLab.start({ nodes: NODES.length, prepare: prepareOperatorLab, routerConf: operatorLabRouterConf(NODES.length) });
+    t = await NetnsBgpTarget.start({ nodes: NODES.length, prepare: prepareOperatorLab, routerConf: operatorLabRouterConf(NODES.length) });
+    l = t.lab;
     ext = await l.lab.startFrr('ext', 'frr defaults traditional\n');
     await ext.reload(extIbgpConf(NODES.length));
-    const core = l.cp.kubeConfig.makeApiClient(CoreV1Api);
-    for (const name of NODES) await core.createNode({ body: { metadata: { name, labels: { 'kubernetes.io/hostname': name } } } });
-    await applyYaml(l.cp, POOL_AND_PEER + '---' + ADVERTISEMENT);
-    op = await OperatorProcess.start({ kubeconfigPath: l.cp.kubeconfigPath, namespace: PLAN_NS });
-    await op.waitReady();
+    await applyYaml(t, bgpSuiteConfig(t));
   });
 
   after(async () => {
-    await Promise.all(server.map((s) => s.stop()));
-    await op?.stop();
-    await l?.stop();
+    await t?.stop();
   });
 
-  test('a LoadBalancer Service: IP assigned, both plans applied, ECMP at the router, status and ServiceBGPStatus', async () => {
-    const core = l.cp.kubeConfig.makeApiClient(CoreV1Api);
-    await core.createNamespacedService({ namespace: APP_NS, body: {
-      metadata: { name: 'web' }, spec: { type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ port: PORT, protocol: 'TCP' }] },
-    } });
-    await l.cp.kubeConfig.makeApiClient(DiscoveryV1Api).createNamespacedEndpointSlice({ namespace: APP_NS, body: {
-      metadata: { name: 'web-1', labels: { 'kubernetes.io/service-name': 'web' } }, addressType: 'IPv4', ports: [{ port: PORT, protocol: 'TCP' }],
-      endpoints: NODES.map((n, i) => ({ addresses: [`192.0.2.${10 + i}`], nodeName: n, conditions: { ready: true, serving: true } })),
-    } });
-    await eventually('web gets the pool IP', async () => (await core.readNamespacedService({ namespace: APP_NS, name: 'web' })) as V1Service,
-      (s) => s.status?.loadBalancer?.ingress?.[0]?.ip === VIP);
-
-    for (const [i, node] of NODES.entries()) {
-      const p = await eventually(`${node}: plan applied, 1/1`, () => l.plan(i),
-        (x) => x.status?.appliedSha256 !== undefined && x.status.appliedSha256 === x.spec.frr.sha256 && x.status.sessions === '1/1');
-      assert.deepEqual(p.spec.bgpPeers, [{ name: 'router', neighbor: ROUTER4 }], `${node} bgpPeers`);
-      assert.deepEqual(p.spec.bgpServices, [{ peers: ['router'], services: ['default/web'] }], `${node} bgpServices`);
-      assert.equal(p.status?.result, 'Applied');
-      assert.equal(p.metadata?.labels?.['app.kubernetes.io/managed-by'], 'metallb-ts-operator');
-      assert.deepEqual(p.status?.peers?.map((x) => [x.name, x.neighbor, x.bgpState]), [['router', ROUTER4, 'Established']]);
-    }
-    await eventually('ECMP next hops for the VIP', () => l.nextHops(`${VIP}/32`), (h) => h.join() === '192.0.2.10,192.0.2.11');
-
-    const api = l.cp.kubeConfig.makeApiClient(CustomObjectsApi);
-    const list = await eventually('one ServiceBGPStatus per node for default/web', async () => ((await api.listNamespacedCustomObject({
-      group: SERVICEBGPSTATUS.group, version: SERVICEBGPSTATUS.version, plural: SERVICEBGPSTATUS.plural, namespace: PLAN_NS,
-    })) as { items: ServiceBGPStatus[] }).items, (items) => items.length === 2 && items.every((s) => s.status?.peers !== undefined));
-    assert.deepEqual(list.map((s) => s.status).sort((a, b) => ((a?.node ?? '') < (b?.node ?? '') ? -1 : 1)),
-      NODES.map((node) => ({ node, serviceName: 'web', serviceNamespace: APP_NS, peers: ['router'] })));
-  });
-
-  test('a client behind the router gets a TCP answer through the VIP', async () => {
-    // kube-proxy's part: the VIP on each node's lo, a server on every node.
-    for (const node of NODES) await addKubeProxyVips(l.lab, node, [VIP]);
-    server = await Promise.all(NODES.map((node) => startWhoAmIServer(l.lab, node, PORT)));
-    // A new loopback address may change FRR's router-id and reset the sessions: wait for ECMP again.
-    await eventually('ECMP next hops again', () => l.nextHops(`${VIP}/32`), (h) => h.join() === '192.0.2.10,192.0.2.11');
-    const answer = await eventually('ext reaches the VIP', () => tcpWhoAmI(l.lab, 'ext', VIP, PORT), (a) => (NODES as readonly string[]).includes(a), 20_000);
-    console.log(`[bgp-operator-speaker] ext → ${VIP}:${PORT} answered by ${answer}`);
-  });
+  test(STEP_TITLES.serviceAnnounced, () => serviceAnnounced(t));
+  test(STEP_TITLES.reachableFromOutside, () => reachableFromOutside(t));
 
   test('ETP=Local: only the node with a serving endpoint advertises; moving the endpoint moves the next hop', async () => {
     await applyYaml(l.cp, SERVICES_POOLS);
@@ -351,19 +293,6 @@ describe('operator + speakers: BGPPeer/BGPAdvertisement/Service → NodePlans �
     await eventually('node-1 plan applied again, 2/2', () => l.plan(1), (x) => x.status?.appliedSha256 === x.spec.frr.sha256 && x.status.sessions === '2/2');
   });
 
-  test('deleting the BGPAdvertisement withdraws the route at the router, empties bgpServices and drops the ServiceBGPStatus', async () => {
-    const r = await l.cp.kubectl(['delete', 'bgpadvertisements.metallb.io', 'e2e-adv', '-n', PLAN_NS]);
-    assert.equal(r.exitCode, 0, r.stderr);
-    await eventually('VIP withdrawn at the router', () => l.nextHops(`${VIP}/32`), (h) => h.length === 0);
-    const plans: NodePlan[] = await Promise.all(NODES.map((_, i) => l.plan(i)));
-    for (const p of plans) {
-      assert.ok(!(p.spec.bgpServices ?? []).some((b) => b.services.includes('default/web')), `${p.metadata?.name} no longer announces default/web`);
-    }
-    const api = l.cp.kubeConfig.makeApiClient(CustomObjectsApi);
-    await eventually('the speakers delete the ServiceBGPStatus of default/web', async () => ((await api.listNamespacedCustomObject({
-      group: SERVICEBGPSTATUS.group, version: SERVICEBGPSTATUS.version, plural: SERVICEBGPSTATUS.plural, namespace: PLAN_NS,
-    })) as { items: ServiceBGPStatus[] }).items.filter((s) => s.status?.serviceName === 'web').length, (n) => n === 0);
-    const svc = await l.cp.kubeConfig.makeApiClient(CoreV1Api).readNamespacedService({ namespace: APP_NS, name: 'web' });
-    assert.equal(svc.status?.loadBalancer?.ingress?.[0]?.ip, VIP, 'the IP stays with the Service');
-  });
+  test(STEP_TITLES.withdrawnWithTheAdvertisement, () => withdrawnWithTheAdvertisement(t));
+  test(STEP_TITLES.nothingRefused, () => nothingRefused(t));
 });
