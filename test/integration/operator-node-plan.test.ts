@@ -14,15 +14,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CoreV1Api, CustomObjectsApi, DiscoveryV1Api, type V1EndpointSlice, type V1Node, type V1Service } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, DiscoveryV1Api, type V1EndpointSlice, type V1Node } from '@kubernetes/client-node';
 import { NODEPLAN, type NodePlan } from '@metallb-ts/lib/api/types.generated.ts';
-import { apiFailureOf } from '@metallb-ts/lib/k8s/api-errors.ts';
 import { decodeFrrConfig } from '@metallb-ts/lib/plan/frr-config-codec.ts';
 import { ControlPlane } from '../harness/control-plane.ts';
 import { installCrds } from '../harness/crds.ts';
 import { Lab } from '../harness/lab.ts';
 import { run } from '../harness/netns.ts';
 import { applyYaml, startOperator, waitFor, type TestOperator } from '../harness/operator.ts';
+import { ingressOf as ingressOfService, lbServiceJson, planWritesOf, readNodePlan, setNodeLabels, sliceOn } from '../harness/plan-kit.ts';
 
 const NS = 'metallb-system';
 const APP_NS = 'plans';
@@ -46,18 +46,6 @@ metadata: {name: plan-adv, namespace: ${NS}}
 spec: {ipAddressPools: [plan-pool]}
 `;
 
-const service = (name: string, local: boolean): string => JSON.stringify({
-  apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: APP_NS },
-  spec: { type: 'LoadBalancer', ports: [{ port: 80, protocol: 'TCP' }], selector: { app: name }, ...(local ? { externalTrafficPolicy: 'Local' } : {}) },
-});
-
-/** An EndpointSlice of Service `svc` with one ready endpoint on each of `nodes`. */
-const slice = (svc: string, nodes: readonly string[]): V1EndpointSlice => ({
-  metadata: { name: `${svc}-slice`, namespace: APP_NS, labels: { 'kubernetes.io/service-name': svc } },
-  addressType: 'IPv4', ports: [{ port: 80, protocol: 'TCP' }],
-  endpoints: nodes.map((n, i) => ({ addresses: [`192.0.2.${10 + i}`], nodeName: n, conditions: { ready: true, serving: true } })),
-});
-
 interface PlanView {
   readonly plan: NodePlan;
   readonly conf: string;
@@ -71,44 +59,30 @@ describe('operator: one NodePlan per node on a real apiserver', () => {
   let op: TestOperator;
 
   const readPlan = async (node: string): Promise<PlanView | undefined> => {
-    try {
-      const plan = (await custom.getNamespacedCustomObject({ ...NODEPLAN, namespace: NS, name: node })) as NodePlan;
-      const conf = decodeFrrConfig(plan.spec.frr);
-      assert.ok(conf.ok, `plan of ${node} does not decode`);
-      return { plan, conf: conf.value };
-    } catch (e) {
-      if (apiFailureOf(e) === 'not-found') return undefined;
-      throw e;
-    }
+    const plan = await readNodePlan(custom, NS, node);
+    if (plan === undefined) return undefined;
+    const conf = decodeFrrConfig(plan.spec.frr);
+    assert.ok(conf.ok, `plan of ${node} does not decode`);
+    return { plan, conf: conf.value };
   };
+  const service = (name: string, local: boolean): string => lbServiceJson(APP_NS, name, local);
+  const slice = (svc: string, nodes: readonly string[]): V1EndpointSlice => sliceOn(APP_NS, svc, nodes);
+  const ingressOf = (name: string): Promise<string> => ingressOfService(core, APP_NS, name);
+  const planWrites = (): Promise<number> => planWritesOf(op);
+  const setLabel = (name: string, key: string, value: string | null): Promise<void> => setNodeLabels(core, name, { [key]: value });
   /** Waits until node's decoded frr.conf satisfies `check`. */
   const waitConf = (node: string, what: string, check: (conf: string) => boolean): Promise<PlanView> =>
     waitFor(`${node}: ${what}`, async () => {
       const v = await readPlan(node);
       return v !== undefined && check(v.conf) ? v : undefined;
     });
-  const ingressOf = (name: string): Promise<string> => waitFor(`${name} gets an IP`, async () => {
-    const svc: V1Service = await core.readNamespacedService({ namespace: APP_NS, name });
-    return svc.status?.loadBalancer?.ingress?.[0]?.ip;
-  });
   const network = (ip: string): string => `network ${ip}/32`;
   const rvs = async (): Promise<Record<string, string>> =>
     Object.fromEntries(await Promise.all(NODES.map(async (n) => [n, (await readPlan(n))?.plan.metadata?.resourceVersion ?? ''])));
-  const planWrites = async (): Promise<number> => {
-    const m = await op.replica.registry.getSingleMetric('metallb_ts_node_plan_writes_total')?.get();
-    return (m?.values ?? []).filter((v) => v.labels['kind'] === 'plan').reduce((a, v) => a + v.value, 0);
-  };
   const setNetworkUnavailable = async (name: string, unavailable: boolean): Promise<void> => {
     const node = await core.readNode({ name });
     const conditions = unavailable ? [{ type: 'NetworkUnavailable', status: 'True', reason: 'NoRouteCreated', message: 'test' }] : [];
     await core.replaceNodeStatus({ name, body: { ...node, status: { ...node.status, conditions } } });
-  };
-  const setLabel = async (name: string, key: string, value: string | null): Promise<void> => {
-    const node = await core.readNode({ name });
-    const labels = { ...node.metadata?.labels };
-    if (value === null) delete labels[key];
-    else labels[key] = value;
-    await core.replaceNode({ name, body: { ...node, metadata: { ...node.metadata, labels } } });
   };
   const createNode = (name: string, labels: Record<string, string>): Promise<V1Node> => core.createNode({ body: { metadata: { name, labels } } });
 

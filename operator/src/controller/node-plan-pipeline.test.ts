@@ -11,7 +11,7 @@ import type { NodePlan } from '@metallb-ts/lib/api/types.generated.ts';
 import { captureLogger, FakeCounter } from '@metallb-ts/lib/testing/capture-logger.ts';
 import { FakeClock } from '@metallb-ts/lib/testing/fake-clock.ts';
 import { configFor } from '../config/config-for.ts';
-import { bgpAdv, pool, resources } from '../testing/config-test-kit.ts';
+import { bgpAdv, l2, pool, resources } from '../testing/config-test-kit.ts';
 import { MANAGED_BY, MANAGED_BY_LABEL, NODE_LABEL } from '../plan/desired-plan.ts';
 import { NodePlanPipeline, PlanInputs, type CacheSource } from './node-plan-pipeline.ts';
 
@@ -38,7 +38,7 @@ function setup() {
   for (const n of ['n1', 'n2']) src.nodes.items.push({ metadata: { name: n } });
   src.plans.items.push(planOf('gone', 'x'));
   let serviceLists = 0;
-  const inputs = new PlanInputs({ services: () => (serviceLists++, src.services.items), slices: () => src.slices.items });
+  const inputs = new PlanInputs({ services: () => (serviceLists++, src.services.items), slices: () => src.slices.items, nodes: () => src.nodes.items });
   const reconciled: string[] = [];
   const pipeline = new NodePlanPipeline({
     settings: { clock: new FakeClock(), logger: captureLogger().logger, updateErrors: new FakeCounter() },
@@ -82,6 +82,26 @@ describe('NodePlanPipeline', () => {
     assert.deepEqual(await t.run(), ['gone', 'n1', 'n2']);
     t.src.nodes.emit('resync');
     assert.deepEqual(await t.run(), ['gone', 'n1', 'n2']);
+  });
+
+  it('with an L2Advertisement, a Node the election sees differently (added, gone, labels, NetworkUnavailable) queues every node', async () => {
+    const withL2 = configFor(resources({ pools: [pool('p', ['198.51.100.0/28'])], l2Advertisements: [l2('l2')] }), { nodesKnown: false });
+    assert.ok(withL2.ok);
+    const t = setup();
+    t.pipeline.configChanged(withL2.value);
+    await t.run();
+    const every = ['gone', 'n1', 'n2'];
+    const cases: { desc: string; fire: () => void; want: string[] }[] = [
+      { desc: 'same facts', fire: () => t.src.nodes.emit('update', { metadata: { name: 'n2' } }), want: ['n2'] },
+      { desc: 'a label', fire: () => t.src.nodes.emit('update', { metadata: { name: 'n2', labels: { zone: 'a' } } }), want: every },
+      { desc: 'NetworkUnavailable', fire: () => t.src.nodes.emit('update', { metadata: { name: 'n1' }, status: { conditions: [{ type: 'NetworkUnavailable', status: 'True' }] } }), want: every },
+      { desc: 'a new node', fire: () => t.src.nodes.emit('add', { metadata: { name: 'n3' } }), want: every },
+      { desc: 'a node gone', fire: () => t.src.nodes.emit('delete', { metadata: { name: 'n1' } }), want: every },
+    ];
+    for (const c of cases) {
+      c.fire();
+      assert.deepEqual(await t.run(), c.want, c.desc);
+    }
   });
 
   it('one node for its own events; own plan writes are ignored', async () => {

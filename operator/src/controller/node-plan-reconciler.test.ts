@@ -46,7 +46,7 @@ class FakePlanMetrics {
 function setup(o: { password?: boolean; nodeName?: string; sections?: NodePlanReconcilerOptions['sections'] } = {}) {
   const nodeName = o.nodeName ?? 'node-0';
   const nodes = new Map<string, V1Node>([[nodeName, { metadata: { name: nodeName, uid: 'uid-0', labels: {} } }]]);
-  const state: { snapshot: PlanSnapshot | undefined } = { snapshot: { config: configWith(o.password ?? false), services: [svc('web', ['198.51.100.10'])] } };
+  const state: { snapshot: PlanSnapshot | undefined } = { snapshot: { config: configWith(o.password ?? false), services: [svc('web', ['198.51.100.10'])], l2: new Map() } };
   const plans = new FakeObjectStore<NodePlan & { metadata?: object }>();
   const secrets = new FakeObjectStore<V1Secret>();
   const metrics = new FakePlanMetrics();
@@ -164,5 +164,24 @@ describe('NodePlanReconciler', () => {
     assert.deepEqual(plan.spec.l2, { candidateSets: [{ nodes: [{ name: 'node-0' }] }], vips: [] });
     assert.equal(t.r.isWanted(plan), true);
     assert.equal(t.r.isWanted({ ...plan, spec: { ...plan.spec, l2: { candidateSets: [], vips: [] } } }), false);
+  });
+
+  it('takes the node\'s layer-2 duties from the snapshot: written once per change, dropped when it has none', async () => {
+    const t = setup();
+    const duties = (ip: string) => ({ candidateSets: [{ nodes: [{ name: 'node-0' }, { name: 'node-1' }] }], vips: [{ ip, set: 0, services: ['default/web'] }] });
+    t.state.snapshot = { ...t.state.snapshot!, l2: new Map([['node-0', duties('198.51.100.10')], ['node-1', duties('198.51.100.99')]]) };
+    await t.r.reconcile('node-0');
+    assert.deepEqual(t.plans.server.get('node-0')!.spec.l2, duties('198.51.100.10'));
+    // A new snapshot object with equal duties: nothing written.
+    t.state.snapshot = { ...t.state.snapshot, l2: new Map([['node-0', duties('198.51.100.10')]]) };
+    await t.r.reconcile('node-0');
+    assert.deepEqual(t.metrics.writes, ['create plan']);
+    t.state.snapshot = { ...t.state.snapshot, l2: new Map([['node-0', duties('198.51.100.11')]]) };
+    await t.r.reconcile('node-0');
+    assert.equal(t.plans.server.get('node-0')!.spec.l2?.vips[0]?.ip, '198.51.100.11');
+    t.state.snapshot = { ...t.state.snapshot, l2: new Map() };
+    await t.r.reconcile('node-0');
+    assert.equal(t.plans.server.get('node-0')!.spec.l2, undefined);
+    assert.deepEqual(t.metrics.writes, ['create plan', 'update plan', 'update plan']);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * One node's plan reconcile (key = node name): render the node's frr.conf from the current
- * inputs, then make its password Secret and its NodePlan match, writing only what differs from
+ * inputs (and take its layer-2 duties from the snapshot), then make its password Secret and its NodePlan match, writing only what differs from
  * the cache (one write per real change; a stale cache ends in a conflict and a retry, never a
  * blind overwrite). The Secret is written before the plan, so that a speaker never sees a plan
  * whose passwords it cannot find. A node that is gone loses its plan and Secret (garbage
@@ -9,7 +9,7 @@
  * Passwords stay out of logs: only node names, object names and reasons are logged.
  */
 import type { KubernetesObject, V1Node, V1Secret } from '@kubernetes/client-node';
-import type { NodePlan } from '@metallb-ts/lib/api/types.generated.ts';
+import type { NodePlan, NodePlanSpecL2 } from '@metallb-ts/lib/api/types.generated.ts';
 import type { ReconcileOutcome } from '@metallb-ts/lib/k8s/work-queue.ts';
 import type { Result } from '@metallb-ts/lib/result.ts';
 import type { Logger } from '@metallb-ts/lib/log.ts';
@@ -47,6 +47,8 @@ export interface PlanSnapshot {
   readonly config: Config;
   /** Every announced Service, sorted by key. */
   readonly services: readonly ServiceFacts[];
+  /** `spec.l2` of each node that has layer-2 duties (l2DutiesFor over every node at once). */
+  readonly l2: ReadonlyMap<string, NodePlanSpecL2>;
 }
 
 /** Options of {@link NodePlanReconciler}. */
@@ -125,7 +127,8 @@ export class NodePlanReconciler {
     const facts = nodeFactsFrom(node, { ignoreExcludeLb: o.ignoreExcludeLb ?? false });
     const base = { namespace: o.namespace, nodeUid: node.metadata?.uid ?? '', config: snap.config, node: facts, services: snap.services };
     const announcements = announcementsFor(snap.config, facts, snap.services);
-    const extra = sectionsFor(o.sections ?? [], base);
+    const l2 = snap.l2.get(name);
+    const extra = { ...sectionsFor(o.sections ?? [], base), ...(l2 === undefined ? {} : { l2 }) };
     const key = renderKeyOf({ ...base, announcements, extra });
     const memo = this.#memo.get(name);
     if (memo?.config === snap.config && memo.key === key && this.#upToDate(memo.want)) return 'unchanged';

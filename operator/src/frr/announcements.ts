@@ -32,6 +32,8 @@ export interface ServiceFacts {
   readonly trafficPolicyLocal: boolean;
   /** Nodes that host at least one serving endpoint with an address. */
   readonly servingNodes: ReadonlySet<string>;
+  /** Carries an `allow-shared-ip` sharing key (layer 2: not announced by ads with serviceSelectors). */
+  readonly sharingKey: boolean;
 }
 
 /** One prefix the node advertises to some of its peers. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { V1EndpointSlice } from '@kubernetes/client-node';
-import { l2NodeOf, servingNodesOf } from './l2-inputs.ts';
+import { parseIp } from '@metallb-ts/lib/ip/ip.ts';
+import { l2FactsKeyOf, l2NodeOf, l2ServiceOf } from './l2-inputs.ts';
 
 describe('l2NodeOf', () => {
   const cases = [
@@ -18,18 +18,21 @@ describe('l2NodeOf', () => {
   }
 });
 
-describe('servingNodesOf', () => {
-  it('ready unset or true, or serving true, counts; nodeless endpoints do not', () => {
-    const slice: V1EndpointSlice = {
-      addressType: 'IPv4',
-      endpoints: [
-        { addresses: ['10.0.0.1'], nodeName: 'ready-unset' },
-        { addresses: ['10.0.0.2'], nodeName: 'ready', conditions: { ready: true } },
-        { addresses: ['10.0.0.3'], nodeName: 'terminating-serving', conditions: { ready: false, serving: true } },
-        { addresses: ['10.0.0.4'], nodeName: 'not-ready', conditions: { ready: false } },
-        { addresses: ['10.0.0.5'], conditions: { ready: true } },
-      ],
-    };
-    assert.deepEqual([...servingNodesOf([slice, { addressType: 'IPv4' }])].sort(), ['ready', 'ready-unset', 'terminating-serving']);
+describe('l2ServiceOf', () => {
+  it('carries key, IP texts in order, pool, ETP, serving nodes and the sharing flag', () => {
+    const ips = ['2001:db8::5', '198.51.100.5'].map((t) => parseIp(t)!);
+    const got = l2ServiceOf({ key: 'ns/web', ips, pool: 'p', labels: { a: 'b' }, trafficPolicyLocal: true, servingNodes: new Set(['n1']), sharingKey: true });
+    assert.deepEqual({ ...got, servingNodes: [...got.servingNodes] }, {
+      key: 'ns/web', labels: { a: 'b' }, ips: ['2001:db8::5', '198.51.100.5'], pool: 'p', externalTrafficPolicy: 'Local', servingNodes: ['n1'], sharingKey: true,
+    });
+  });
+});
+
+describe('l2FactsKeyOf', () => {
+  it('changes with labels and NetworkUnavailable, not with label order or other conditions', () => {
+    const k = (labels: Record<string, string>, conditions: Array<{ type: string; status: string }> = []) => l2FactsKeyOf({ metadata: { name: 'a', labels }, status: { conditions } });
+    assert.equal(k({ x: '1', y: '2' }), k({ y: '2', x: '1' }, [{ type: 'Ready', status: 'False' }]));
+    assert.notEqual(k({ x: '1' }), k({ x: '2' }));
+    assert.notEqual(k({ x: '1' }), k({ x: '1' }, [{ type: 'NetworkUnavailable', status: 'True' }]));
   });
 });

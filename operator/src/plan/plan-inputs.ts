@@ -7,6 +7,7 @@
 import type { V1EndpointSlice, V1Node, V1Service } from '@kubernetes/client-node';
 import { parseIp, type ParsedIp } from '@metallb-ts/lib/ip/ip.ts';
 import { ignoredByClass } from '../allocator/converge-service.ts';
+import { annotationOf } from '../service/annotations.ts';
 import { keyOf } from '../service/parse-service.ts';
 import type { Pool } from '../config/types.ts';
 import type { NodeFacts, ServiceFacts } from '../frr/announcements.ts';
@@ -90,6 +91,7 @@ export function serviceFactsFrom(svc: V1Service, ctx: ServiceFactsContext): Serv
     key, ips: parsed, pool, labels: svc.metadata?.labels ?? {},
     trafficPolicyLocal: svc.spec.externalTrafficPolicy === 'Local',
     servingNodes: ctx.servingNodes.get(key) ?? NO_NODES,
+    sharingKey: annotationOf(svc.metadata?.annotations ?? {}, 'allow-shared-ip') !== '',
   };
 }
 

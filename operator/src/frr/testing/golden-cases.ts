@@ -33,7 +33,7 @@ const ip = (text: string): ParsedIp => {
 
 /** A Service with IPs from `poolName`, served on node-0 unless `servingNodes` says otherwise. */
 export function svc(name: string, ips: string[], poolName = 'pool-a', extra: Partial<ServiceFacts> = {}): ServiceFacts {
-  return { key: `default/${name}`, ips: ips.map(ip), pool: poolName, labels: {}, trafficPolicyLocal: false, servingNodes: new Set(['node-0']), ...extra };
+  return { key: `default/${name}`, ips: ips.map(ip), pool: poolName, labels: {}, trafficPolicyLocal: false, servingNodes: new Set(['node-0']), sharingKey: false, ...extra };
 }
 
 const v4Pool = pool('pool-a', ['198.51.100.0/26']);

@@ -42,7 +42,7 @@ export function scaleScenario(opts: ScaleOptions): ScaleScenario {
     const serving = new Set(['node-0', ...[1, 2].map((k) => `node-${(i + k * 7) % opts.nodes}`)]);
     return {
       key: `ns-${i % 50}/svc-${i}`, ips: [{ family: 'ipv6', value, text: formatIp('ipv6', value) }], pool: 'big',
-      labels: { app: `a${i % 10}` }, trafficPolicyLocal: local, servingNodes: serving,
+      labels: { app: `a${i % 10}` }, trafficPolicyLocal: local, servingNodes: serving, sharingKey: false,
     };
   });
   const peers = [
