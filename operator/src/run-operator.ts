@@ -11,7 +11,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { loadKubeConfig } from '@metallb-ts/lib/k8s/kube-config.ts';
+import { kubeClientFor } from '@metallb-ts/lib/k8s/kube-client.ts';
+import { loadKubeTarget } from '@metallb-ts/lib/k8s/kube-target.ts';
 import { systemClock } from '@metallb-ts/lib/time/clock.ts';
 import { createLogger } from '@metallb-ts/lib/log.ts';
 import { startOperator } from './controller/operator.ts';
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: o.logLevel, component: 'controller' });
   logger.info('starting metallb-ts operator', { namespace: o.namespace, identity: o.identity, lbClass: o.lbClass ?? '', metricsPort: o.port });
   const running = await startOperator({
-    kubeConfig: loadKubeConfig(o.kubeconfig), namespace: o.namespace, mlSecretName: o.mlSecretName, identity: o.identity, leaseName: o.leaseName,
+    kube: kubeClientFor(loadKubeTarget(o.kubeconfig)), namespace: o.namespace, mlSecretName: o.mlSecretName, identity: o.identity, leaseName: o.leaseName,
     clock: systemClock, logger, randomBytes: (n) => randomBytes(n), metricsPort: o.port, healthProbePort: o.healthProbePort,
     ...(o.lbClass === undefined ? {} : { lbClass: o.lbClass }),
     ...(o.deployment === undefined ? {} : { deployment: o.deployment }),

@@ -62,7 +62,7 @@ export interface BacklogLayout {
 export async function backlogRun(ctl: ControllerUnderTest, a: BacklogArgs, layout: BacklogLayout): Promise<BacklogResult> {
   const cp = await ControlPlane.start();
   let running: RunningController | undefined;
-  const tracker = new IngressTracker(cp.kubeConfig, layout.serviceNamespace);
+  const tracker = new IngressTracker(cp.kube, layout.serviceNamespace);
   try {
     await installCrds(cp.kubeConfig);
     await cp.ensureNamespace(layout.metallbNamespace);

@@ -177,7 +177,7 @@ async function loadRun(a: BenchArgs, deadline: number): Promise<LoadResult> {
       await cp.ensureNamespace(SERVICE_NS);
       await createPool(cp.kubeConfig);
     })(), deadline, 'CRDs, namespaces, pool');
-    tracker = new IngressTracker(cp.kubeConfig, SERVICE_NS);
+    tracker = new IngressTracker(cp.kube, SERVICE_NS);
     await before(tracker.start(), deadline, 'service watch');
     op = await before(OperatorProcess.start({ kubeconfigPath: cp.kubeconfigPath, namespace: METALLB_NS, identity: 'bench', logFile: join(cp.dir, 'operator.log') }), deadline, 'operator start');
     await before(op.waitReady(Math.max(0, deadline - performance.now())), deadline, 'operator ready');
@@ -225,7 +225,7 @@ async function loadRun(a: BenchArgs, deadline: number): Promise<LoadResult> {
 /** Churn in its own namespace with an operator restart halfway; the audit's numbers. */
 async function churnPhase(cp: ControlPlane, creates: number, restart: () => Promise<void>, deadline: number): Promise<ChurnNumbers> {
   await cp.ensureNamespace(CHURN_NS);
-  const audit = new ServiceAudit(cp.kubeConfig, CHURN_NS);
+  const audit = new ServiceAudit(cp.kube, CHURN_NS);
   await audit.start();
   try {
     await runChurn(cp.kubeConfig, { namespace: CHURN_NS, creates, deletes: Math.floor((creates * 4) / 5), concurrency: 32, midway: restart, prefix: 'churn', hasIngress: (n) => audit.hasIngress(n) });

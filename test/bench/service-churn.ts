@@ -14,6 +14,7 @@
  */
 import { ApiException, CoreV1Api, EventsV1Api, type KubeConfig, type V1Service } from '@kubernetes/client-node';
 import { informerFor, type SupervisedInformer } from '@metallb-ts/lib/k8s/informer.ts';
+import type { KubeClient } from '@metallb-ts/lib/k8s/kube-client.ts';
 import { pooledKubeConfig } from '@metallb-ts/lib/k8s/kube-config.ts';
 import { pollUntil } from '@metallb-ts/lib/time/poll.ts';
 import { createService, ingressOf, loadBalancerService } from './service-load.ts';
@@ -43,9 +44,8 @@ export class ServiceAudit {
   readonly #changes: IpChange[] = [];
 
   /** Watches the Services of `namespace` (not started yet). */
-  constructor(kc: KubeConfig, namespace: string) {
-    const core = kc.makeApiClient(CoreV1Api);
-    this.#inf = informerFor(kc, { path: `/api/v1/namespaces/${namespace}/services`, list: (q) => core.listNamespacedService({ namespace, ...q }) });
+  constructor(kube: KubeClient, namespace: string) {
+    this.#inf = informerFor(kube, { path: `/api/v1/namespaces/${namespace}/services` });
     this.#inf.on('add', (s) => this.#observe(s, false));
     this.#inf.on('update', (s) => this.#observe(s, true));
     this.#inf.on('delete', (s) => {

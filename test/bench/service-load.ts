@@ -17,6 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiException, CoreV1Api, CustomObjectsApi, type KubeConfig, type V1Service } from '@kubernetes/client-node';
 import { informerFor, type SupervisedInformer } from '@metallb-ts/lib/k8s/informer.ts';
+import type { KubeClient } from '@metallb-ts/lib/k8s/kube-client.ts';
 import { pollUntil } from '@metallb-ts/lib/time/poll.ts';
 import { pooledKubeConfig } from '@metallb-ts/lib/k8s/kube-config.ts';
 import type { ControlPlane } from '../harness/control-plane.ts';
@@ -149,12 +150,8 @@ export class IngressTracker {
   readonly #errors: string[] = [];
 
   /** Watches Services of `namespace` (not started yet). */
-  constructor(kc: KubeConfig, namespace: string) {
-    const core = kc.makeApiClient(CoreV1Api);
-    this.#inf = informerFor(kc, {
-      path: `/api/v1/namespaces/${namespace}/services`,
-      list: (q) => core.listNamespacedService({ namespace, ...q }),
-    });
+  constructor(kube: KubeClient, namespace: string) {
+    this.#inf = informerFor(kube, { path: `/api/v1/namespaces/${namespace}/services` });
     this.#inf.on('add', (s) => this.#observe(s));
     this.#inf.on('update', (s) => this.#observe(s));
     this.#inf.on('delete', (s) => this.#observe(s, ''));

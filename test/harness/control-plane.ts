@@ -16,6 +16,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { ApiException, CoreV1Api, Health, KubeConfig } from '@kubernetes/client-node';
+import { kubeClientFor, type KubeClient } from '@metallb-ts/lib/k8s/kube-client.ts';
+import { kubeTargetOf } from '@metallb-ts/lib/k8s/kube-target.ts';
 import { CodedError } from '@metallb-ts/lib/errors.ts';
 import { resolveBinary, type EnvLike } from './binaries.ts';
 import { apiserverArgs, etcdArgs } from './control-plane-args.ts';
@@ -79,6 +81,7 @@ export class ControlPlane {
   readonly #init: ControlPlaneInit;
   #apiserver: ManagedProcess;
   #stopping: Promise<void> | undefined;
+  #raw: KubeClient | undefined;
 
   private constructor(init: ControlPlaneInit) {
     this.#init = init;
@@ -115,6 +118,12 @@ export class ControlPlane {
     return this.#apiserver.logFile;
   }
 
+  /** The admin identity on the raw client (lib/k8s/kube-client.ts), made once; closed by `stop()`. */
+  get kube(): KubeClient {
+    this.#raw ??= kubeClientFor(kubeTargetOf(this.kubeConfig));
+    return this.#raw;
+  }
+
   /** Creates a namespace if it does not exist yet (a bare apiserver has only the system ones). */
   async ensureNamespace(name: string): Promise<void> {
     const core = this.kubeConfig.makeApiClient(CoreV1Api);
@@ -125,16 +134,26 @@ export class ControlPlane {
    * Mints a TokenRequest token for namespace/serviceAccount (creating the namespace and the
    * ServiceAccount if missing) and returns a KubeConfig that authenticates with it.
    */
-  async kubeConfigFor(namespace: string, serviceAccount: string): Promise<KubeConfig> {
+  async kubeConfigFor(namespace: string, serviceAccount: string, o: { readonly expirationSeconds?: number } = {}): Promise<KubeConfig> {
     const core = this.kubeConfig.makeApiClient(CoreV1Api);
     await this.ensureNamespace(namespace);
     await ignoreConflict(core.createNamespacedServiceAccount({ namespace, body: { metadata: { name: serviceAccount } } }));
     const tr = await core.createNamespacedServiceAccountToken({
-      name: serviceAccount, namespace, body: { spec: { audiences: [], expirationSeconds: 3600 } },
+      name: serviceAccount, namespace, body: { spec: { audiences: [], expirationSeconds: o.expirationSeconds ?? 3600 } },
     });
     const token = tr.status?.token;
     if (token === undefined) throw new Error(`TokenRequest for ${namespace}/${serviceAccount} returned no token`);
     return kubeConfigWith(this.server, this.#init.pki.caPem, `${namespace}-${serviceAccount}`, { token });
+  }
+
+  /**
+   * {@link kubeConfigFor} written to a file in `dir` (mode 0600), for a child process's
+   * `--kubeconfig`: the binaries then run with that ServiceAccount's token and its RBAC only.
+   */
+  async kubeconfigFileFor(namespace: string, serviceAccount: string, o: { readonly expirationSeconds?: number } = {}): Promise<string> {
+    const path = join(this.dir, `kubeconfig-${namespace}-${serviceAccount}`);
+    await writeFile(path, (await this.kubeConfigFor(namespace, serviceAccount, o)).exportConfig(), { mode: 0o600 });
+    return path;
   }
 
   /** Runs the pinned kubectl against this control plane; never throws on a non-zero exit. */
@@ -167,6 +186,7 @@ export class ControlPlane {
   /** Stops the apiserver, then etcd (SIGTERM, SIGKILL after a bounded wait) and removes `dir`. Idempotent. */
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
+      await this.#raw?.close();
       await stopProcess(this.#apiserver);
       await stopProcess(this.#init.etcd);
       await rm(this.dir, { recursive: true, force: true });

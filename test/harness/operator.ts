@@ -12,6 +12,8 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { kubeClientFor } from '@metallb-ts/lib/k8s/kube-client.ts';
+import { kubeTargetOf } from '@metallb-ts/lib/k8s/kube-target.ts';
 import { systemClock, type Clock } from '@metallb-ts/lib/time/clock.ts';
 import { pollUntil } from '@metallb-ts/lib/time/poll.ts';
 import { createLogger, type LogLevel } from '@metallb-ts/lib/log.ts';
@@ -69,7 +71,7 @@ export async function startOperator(o: TestOperatorOptions): Promise<TestOperato
   });
   let fatal: FatalReason | undefined;
   const replica = await startReplica({
-    kubeConfig: o.kubeConfig, namespace: o.namespace, identity: o.identity ?? 'operator-test', clock: o.clock ?? systemClock,
+    kube: kubeClientFor(kubeTargetOf(o.kubeConfig)), namespace: o.namespace, identity: o.identity ?? 'operator-test', clock: o.clock ?? systemClock,
     logger: createLogger({ level: o.logLevel ?? 'debug', component: 'controller', stream }),
     mlSecretName: o.mlSecretName ?? 'memberlist', leaseName: o.leaseName ?? 'metallb-ts-controller', lease: LEASE,
     randomBytes: (n) => randomBytes(n), retryBaseMs: 50, retryMaxMs: 1000,

@@ -9,7 +9,7 @@ import {
   AppsV1Api, CoordinationV1Api, CoreV1Api, CustomObjectsApi, DiscoveryV1Api, EventsV1Api,
   V1MicroTime, type KubeConfig,
 } from '@kubernetes/client-node';
-import { mergePatch } from '@metallb-ts/lib/k8s/api-errors.ts';
+import { mergePatch } from '@metallb-ts/lib/k8s/client-node-options.ts';
 import { nodePlanFor } from '../../operator/src/plan/node-plan.ts';
 import { statusOf } from '../harness/api-status.ts';
 import { ControlPlane } from '../harness/control-plane.ts';

@@ -53,7 +53,7 @@ describe('events and status on a real apiserver', () => {
   it('an event appears in kubectl describe service, and a repeat becomes a series', async () => {
     const svc = await core.createNamespacedService({ namespace: NS, body: service('web') });
     const subject: EventSubject = { apiVersion: 'v1', kind: 'Service', namespace: NS, name: 'web', uid: svc.metadata?.uid ?? '' };
-    const rec = new EventRecorder({ sink: eventSinkFor(cp.kubeConfig), reportingController: 'metallb.io/controller', reportingInstance: 'controller-0' });
+    const rec = new EventRecorder({ sink: eventSinkFor(cp.kube), reportingController: 'metallb.io/controller', reportingInstance: 'controller-0' });
     const input = { type: 'Normal' as const, reason: 'IPAllocated', note: 'Assigned IP ["192.0.2.10"]' };
     const first = await rec.record(subject, input);
     assert.ok(first.ok, `create failed: ${JSON.stringify(first)}`);
@@ -74,7 +74,7 @@ describe('events and status on a real apiserver', () => {
     await core.createNamespacedService({ namespace: NS, body: service('burst') });
     const registry = createRegistry();
     const metrics = k8sClientMetrics(registry);
-    const writer = new StatusWriter({ port: serviceStatusPort(cp.kubeConfig), metrics, concurrency: 4 });
+    const writer = new StatusWriter({ port: serviceStatusPort(cp.kube), metrics, concurrency: 4 });
     const setIp = (ip: string) => (fresh: V1Service): V1Service | undefined =>
       ingressIps(fresh).join() === ip ? undefined : { ...fresh, status: { loadBalancer: { ingress: [{ ip }] } } };
     const results = await Promise.all(Array.from({ length: 50 }, (_, i) => writer.write(`${NS}/burst`, setIp(`192.0.2.${i + 1}`))));

@@ -32,11 +32,7 @@ describe('supervised informer on a real apiserver', () => {
     await cp.ensureNamespace(NS);
     await core.createNamespacedConfigMap({ namespace: NS, body: cm('a', { v: '1' }) });
     await core.createNamespacedConfigMap({ namespace: NS, body: cm('unlabelled', {}, {}) });
-    inf = informerFor(cp.kubeConfig, {
-      path: `/api/v1/namespaces/${NS}/configmaps`,
-      labelSelector: 'app=metallb-test',
-      list: (q) => core.listNamespacedConfigMap({ namespace: NS, ...q }),
-    });
+    inf = informerFor(cp.kube, { path: `/api/v1/namespaces/${NS}/configmaps`, labelSelector: 'app=metallb-test' });
     for (const ev of ['add', 'update', 'delete'] as const) inf.on(ev, (o) => events.push(`${ev} ${objectKey(o)}`));
     inf.on('resync', () => events.push('resync'));
     inf.on('error', (e) => errors.push(String(e)));

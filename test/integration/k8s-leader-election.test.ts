@@ -31,7 +31,7 @@ describe('leader election on a real Lease', () => {
   it('exactly one of two candidates leads, then the other takes over when it stops', async () => {
     for (const identity of ['c0', 'c1']) {
       const e = new LeaderElector({
-        store: leaseStoreFor(cp.kubeConfig, ref), ref, identity,
+        store: leaseStoreFor(cp.kube, ref), ref, identity,
         leaseDurationMs: 3_000, renewDeadlineMs: 2_000, retryPeriodMs: 200,
         onStartedLeading: () => log.push(`${identity} leads`), onStoppedLeading: () => log.push(`${identity} stops`),
       });

@@ -27,7 +27,7 @@ describe('allocation under create/delete churn with an operator restart', () => 
   before(async () => {
     cp = await ControlPlane.start();
     await prepareLoadCluster(cp, { metallbNamespace: METALLB_NS, serviceNamespace: NS, pool: { name: 'churn-v6', cidr: '2001:db8:100::/112' } });
-    audit = new ServiceAudit(cp.kubeConfig, NS);
+    audit = new ServiceAudit(cp.kube, NS);
     await audit.start();
   });
   after(async () => {

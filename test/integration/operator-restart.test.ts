@@ -72,7 +72,7 @@ describe('operator restarts never change an allocated IP', () => {
   before(async () => {
     cp = await ControlPlane.start();
     await prepareLoadCluster(cp, { metallbNamespace: METALLB_NS, serviceNamespace: NS, pool: { name: 'restart-v6', cidr: '2001:db8:100::/112' } });
-    tracker = new IngressTracker(cp.kubeConfig, NS);
+    tracker = new IngressTracker(cp.kube, NS);
     await tracker.start();
   });
   after(async () => {

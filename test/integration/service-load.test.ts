@@ -30,7 +30,7 @@ describe('service load generator and ingress tracker (bare apiserver)', () => {
     cp = await ControlPlane.start();
     core = cp.kubeConfig.makeApiClient(CoreV1Api);
     await cp.ensureNamespace(NS);
-    tracker = new IngressTracker(cp.kubeConfig, NS);
+    tracker = new IngressTracker(cp.kube, NS);
     await tracker.start();
   });
   after(async () => {

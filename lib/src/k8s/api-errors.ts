@@ -1,11 +1,13 @@
 /**
  * The one place that turns Kubernetes API failures into values: the HTTP status of a failed
  * call, 404 → `undefined` / `'not-found'`, 409 → `'conflict'`, 422 → `'invalid'` as
- * {@link Result} errors, and the merge-patch request option. Every real port (leases, status,
- * events, the controller's writers) maps errors through here so they agree.
+ * {@link Result} errors. Every real port (leases, status, events, the controller's writers)
+ * maps errors through here so they agree. It knows both clients' errors: the raw client's
+ * {@link KubeApiError} and client-node's `ApiException` (the speaker and the tests still use
+ * client-node), the latter by its shape so that this module loads nothing of client-node.
  */
-import { ApiException, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { err, ok, type Result } from '../result.ts';
+import { KubeApiError } from './kube-client.ts';
 
 /** The API failures callers handle as values. */
 export type ApiFailure = 'not-found' | 'conflict' | 'invalid';
@@ -14,7 +16,10 @@ const FAILURE_BY_STATUS: ReadonlyMap<number, ApiFailure> = new Map([[404, 'not-f
 
 /** HTTP status of a failed API call, or undefined when `e` is no API answer (network, bug). */
 export function apiStatusOf(e: unknown): number | undefined {
-  return e instanceof ApiException ? e.code : undefined;
+  if (e instanceof KubeApiError) return e.status;
+  // client-node's ApiException: an Error with a numeric `code` (the HTTP status) and `headers`.
+  const shaped = e as { code?: unknown; headers?: unknown };
+  return e instanceof Error && typeof shaped.code === 'number' && typeof shaped.headers === 'object' ? shaped.code : undefined;
 }
 
 /** The {@link ApiFailure} `e` stands for, or undefined for any other error. */
@@ -46,6 +51,3 @@ export async function orMissing<T, M>(p: Promise<T>, onMissing: M): Promise<T | 
     throw e;
   }
 }
-
-/** Request option of the generated client that sends a body as a JSON merge patch. */
-export const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);

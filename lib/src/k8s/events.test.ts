@@ -1,26 +1,25 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { EventsV1Event, EventsV1EventSeries } from '@kubernetes/client-node';
 import { err, ok } from '../result.ts';
-import { EventRecorder, eventName, type EventSink } from './events.ts';
+import { EventRecorder, eventName, type EventSeries, type EventSink, type KubeEvent } from './events.ts';
 import { FakeClock } from '../testing/fake-clock.ts';
 import { captureLogger, FakeCounter } from '../testing/capture-logger.ts';
 
 /** Records calls; events can be "expired" to exercise the not-found path; `fail` makes create throw. */
 class FakeSink implements EventSink {
-  created: EventsV1Event[] = [];
-  series = new Map<string, EventsV1EventSeries>();
+  created: KubeEvent[] = [];
+  series = new Map<string, EventSeries>();
   fail = false;
-  async create(namespace: string, event: EventsV1Event): Promise<EventsV1Event> {
+  async create(namespace: string, event: KubeEvent): Promise<KubeEvent> {
     if (this.fail) throw new Error('apiserver down');
     const stored = { ...event, metadata: { ...event.metadata, namespace } };
     this.created.push(stored);
     return stored;
   }
-  async patchSeries(_ns: string, name: string, series: EventsV1EventSeries) {
+  async patchSeries(_ns: string, name: string, series: EventSeries) {
     if (!this.created.some((e) => e.metadata?.name === name)) return err('not-found' as const);
     this.series.set(name, series);
-    return ok(this.created.find((e) => e.metadata?.name === name) as EventsV1Event);
+    return ok(this.created.find((e) => e.metadata?.name === name) as KubeEvent);
   }
 }
 

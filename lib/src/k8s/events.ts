@@ -13,28 +13,42 @@
  * requests at once, each holding its request body, promise chain and, in undici, a connection
  * of its own (the pool has no per-origin limit).
  */
-import { EventsV1Api, V1MicroTime, type EventsV1Event, type EventsV1EventSeries, type KubeConfig } from '@kubernetes/client-node';
+import type { EventsV1Event } from '@kubernetes/client-node';
 import type { Logger } from '../log.ts';
 import type { CounterPort } from '../metrics.ts';
 import { err, ok, type Result } from '../result.ts';
 import { systemClock, type Clock } from '../time/clock.ts';
-import { apiResult, mergePatch } from './api-errors.ts';
+import { apiResult } from './api-errors.ts';
+import { MERGE_PATCH, type KubeClient } from './kube-client.ts';
+import { microTime, type MicroTime } from './micro-time.ts';
+
+/** An Event's `series` (times as MicroTime strings). */
+export interface EventSeries {
+  count: number;
+  lastObservedTime: MicroTime;
+}
+
+/** An events.k8s.io/v1 Event as plain JSON (times as MicroTime strings). */
+export interface KubeEvent extends Omit<EventsV1Event, 'eventTime' | 'series' | 'deprecatedFirstTimestamp' | 'deprecatedLastTimestamp'> {
+  eventTime: MicroTime;
+  series?: EventSeries;
+}
 
 /** The narrow Events port (a fake in unit tests). */
 export interface EventSink {
   /** Creates an Event (named by the caller); returns it as stored. */
-  create(namespace: string, event: EventsV1Event): Promise<EventsV1Event>;
+  create(namespace: string, event: KubeEvent): Promise<KubeEvent>;
   /** Sets `series` on an existing Event; `'not-found'` when it no longer exists. */
-  patchSeries(namespace: string, name: string, series: EventsV1EventSeries): Promise<Result<EventsV1Event, 'not-found'>>;
+  patchSeries(namespace: string, name: string, series: EventSeries): Promise<Result<KubeEvent, 'not-found'>>;
 }
 
-/** An {@link EventSink} on the real API. */
-export function eventSinkFor(kc: KubeConfig): EventSink {
-  const api = kc.makeApiClient(EventsV1Api);
+/** An {@link EventSink} on the real API (the raw client). */
+export function eventSinkFor(kube: KubeClient): EventSink {
+  const events = (namespace: string): string => `/apis/events.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/events`;
   return {
-    create: (namespace, body) => api.createNamespacedEvent({ namespace, body }),
+    create: (namespace, body) => kube.request<KubeEvent>({ method: 'POST', path: events(namespace), body }),
     patchSeries: (namespace, name, series) =>
-      apiResult(() => api.patchNamespacedEvent({ namespace, name, body: { series } }, mergePatch), ['not-found']),
+      apiResult(() => kube.request<KubeEvent>({ method: 'PATCH', path: `${events(namespace)}/${encodeURIComponent(name)}`, body: { series }, contentType: MERGE_PATCH }), ['not-found']),
   };
 }
 
@@ -100,10 +114,10 @@ export function eventName(subjectName: string, now: number, seq: number): string
 }
 
 /** The Event object for a first occurrence. */
-export function eventFor(o: EventRecorderOptions, subject: EventSubject, input: EventInput, name: string, now: number): EventsV1Event {
+export function eventFor(o: EventRecorderOptions, subject: EventSubject, input: EventInput, name: string, now: number): KubeEvent {
   return {
     metadata: { name, namespace: subject.namespace },
-    eventTime: new V1MicroTime(now),
+    eventTime: microTime(now),
     reportingController: o.reportingController,
     reportingInstance: o.reportingInstance,
     action: input.action ?? input.reason,
@@ -170,7 +184,7 @@ export class EventRecorder {
     const now = this.#clock.now();
     const seen = this.#recent.get(key);
     if (seen !== undefined && now - seen.firstAt < (this.#o.windowMs ?? 360_000)) {
-      const series = { count: seen.count + 1, lastObservedTime: new V1MicroTime(now) };
+      const series = { count: seen.count + 1, lastObservedTime: microTime(now) };
       const patched = await this.#o.sink.patchSeries(seen.namespace, seen.name, series);
       if (patched.ok) {
         seen.count++;

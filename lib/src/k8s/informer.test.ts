@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { backoffMs } from '../time/backoff.ts';
 import { FakeClock, flushPromises } from '../testing/fake-clock.ts';
-import { dropManagedFields, InformerStoppedError, listAllPages, objectKey, SupervisedInformer, type InnerHandlers, type InnerInformer, type ListPageQuery } from './informer.ts';
+import { dropManagedFields, InformerStoppedError, listAllPages, objectKey, RawListWatch, SupervisedInformer, type InnerHandlers, type InnerInformer, type ListPageQuery } from './informer.ts';
+import { KubeApiError, type KubeClient, type KubeRequest, type WatchEvent, type WatchRequest } from './kube-client.ts';
 
 const obj = (name: string, rv: string, namespace = 'ns'): KubernetesObject => ({ metadata: { name, namespace, resourceVersion: rv } });
 
@@ -153,16 +154,177 @@ describe('informer edge: projection and paginated lists', () => {
     const calls: ListPageQuery[] = [];
     const list = async (q: ListPageQuery) => {
       calls.push(q);
-      const from = q._continue === undefined ? 0 : Number(q._continue);
+      const from = q.continue === undefined ? 0 : Number(q.continue);
       const to = from + (q.limit ?? all.length);
-      return { items: all.slice(from, to), metadata: { resourceVersion: '42', ...(to < all.length ? { _continue: String(to) } : {}) } };
+      return { items: all.slice(from, to), metadata: { resourceVersion: '42', ...(to < all.length ? { continue: String(to) } : {}) } };
     };
     const res = await listAllPages(list, { labelSelector: 'a=b' }, dropManagedFields, 2);
     assert.deepEqual(res.items.map(objectKey), ['ns/o0', 'ns/o1', 'ns/o2', 'ns/o3', 'ns/o4']);
     assert.ok(res.items.every((o) => o.metadata?.managedFields === undefined));
-    assert.equal(res.metadata?.resourceVersion, '42');
+    assert.equal(res.resourceVersion, '42');
     assert.deepEqual(calls, [
-      { labelSelector: 'a=b', limit: 2 }, { labelSelector: 'a=b', limit: 2, _continue: '2' }, { labelSelector: 'a=b', limit: 2, _continue: '4' },
+      { labelSelector: 'a=b', limit: 2 }, { labelSelector: 'a=b', limit: 2, continue: '2' }, { labelSelector: 'a=b', limit: 2, continue: '4' },
     ]);
+  });
+});
+
+/** One watch call the fake client is serving: the test emits events and ends or fails it. */
+interface OpenWatch {
+  readonly req: WatchRequest;
+  emit(type: string, object: unknown): void;
+  end(): void;
+  fail(e: unknown): void;
+}
+
+/** A hand-written {@link KubeClient}: list pages from `pages(query)`, watches handed to the test. */
+class FakeKube implements KubeClient {
+  readonly requests: KubeRequest[] = [];
+  readonly watches: OpenWatch[] = [];
+  pages: (req: KubeRequest) => unknown = () => ({ items: [], metadata: { resourceVersion: '1' } });
+
+  async request<T>(req: KubeRequest): Promise<T> {
+    this.requests.push(req);
+    return this.pages(req) as T;
+  }
+
+  watch(req: WatchRequest): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const w: OpenWatch = {
+        req, end: resolve, fail: reject,
+        emit: (type, object) => {
+          try {
+            req.onEvent({ type, object } as WatchEvent);
+          } catch (e) {
+            reject(e);
+          }
+        },
+      };
+      req.signal.addEventListener('abort', () => reject(req.signal.reason));
+      this.watches.push(w);
+    });
+  }
+
+  async close(): Promise<void> {}
+}
+
+const svc = (name: string, rv: string, extra: Record<string, unknown> = {}): KubernetesObject =>
+  ({ metadata: { name, namespace: 'ns', resourceVersion: rv, managedFields: [{ manager: 'm' }] }, ...extra });
+
+/** A RawListWatch on a FakeKube, recording handler calls as text. */
+function rawHarness(pageSize = 2) {
+  const kube = new FakeKube();
+  const clock = new FakeClock();
+  const calls: string[] = [];
+  const handlers: InnerHandlers<KubernetesObject> = {
+    add: (o) => calls.push(`add ${objectKey(o)}@${o.metadata?.resourceVersion}${o.metadata?.managedFields === undefined ? '' : ' MANAGED'}`),
+    update: (o) => calls.push(`update ${objectKey(o)}@${o.metadata?.resourceVersion}`),
+    delete: (o) => calls.push(`delete ${objectKey(o)}`),
+    error: (e) => calls.push(`error ${String(e)}`),
+  };
+  const lw = new RawListWatch({ client: kube, source: { path: '/api/v1/services', labelSelector: 'a=b', pageSize }, handlers, clock, rng: () => 0 });
+  return { kube, clock, calls, lw };
+}
+
+/** Pages of `items`, `size` per page, at list resourceVersion `rv`. */
+const paged = (items: KubernetesObject[], rv: string) => (req: KubeRequest) => {
+  const q = req.query ?? {};
+  const from = q['continue'] === undefined ? 0 : Number(q['continue']);
+  const to = from + Number(q['limit']);
+  return { items: items.slice(from, to), metadata: { resourceVersion: rv, ...(to < items.length ? { continue: String(to) } : {}) } };
+};
+
+describe('RawListWatch (list + watch on the raw client, against a fake of our KubeClient)', () => {
+  it('lists page by page, projects, then watches from the list resourceVersion with the same selector', async () => {
+    const h = rawHarness();
+    h.kube.pages = paged([svc('a', '5'), svc('b', '6'), svc('c', '7')], '10');
+    await h.lw.start();
+    await flushPromises();
+    assert.deepEqual(h.kube.requests.map((r) => [r.method, r.path, r.query]), [
+      ['GET', '/api/v1/services', { labelSelector: 'a=b', limit: 2 }],
+      ['GET', '/api/v1/services', { labelSelector: 'a=b', limit: 2, continue: '2' }],
+    ]);
+    assert.deepEqual(h.calls, ['add ns/a@5', 'add ns/b@6', 'add ns/c@7'], 'managedFields dropped by the default projection');
+    const q = h.kube.watches[0]?.req.query;
+    assert.equal(q?.['resourceVersion'], '10');
+    assert.equal(q?.['labelSelector'], 'a=b');
+    assert.equal(q?.['allowWatchBookmarks'], true);
+    assert.equal(q?.['timeoutSeconds'], 300);
+    assert.deepEqual(h.lw.list().map(objectKey), ['ns/a', 'ns/b', 'ns/c']);
+  });
+
+  it('watch events reach the handlers projected; a normal end re-watches from the last resourceVersion (bookmarks included)', async () => {
+    const h = rawHarness();
+    await h.lw.start();
+    await flushPromises();
+    const w = h.kube.watches[0];
+    w?.emit('ADDED', svc('x', '11'));
+    w?.emit('MODIFIED', svc('x', '12'));
+    w?.emit('DELETED', svc('x', '13'));
+    w?.emit('BOOKMARK', { metadata: { resourceVersion: '20' } });
+    w?.end();
+    await flushPromises();
+    assert.deepEqual(h.calls, ['add ns/x@11', 'update ns/x@12', 'delete ns/x']);
+    assert.equal(h.kube.watches.length, 2, 'a watch that delivered events is re-opened at once');
+    assert.equal(h.kube.watches[1]?.req.query['resourceVersion'], '20');
+    assert.deepEqual(h.lw.list(), []);
+  });
+
+  it('a watch that ends without events is re-opened after 1 s, then 2 s', async () => {
+    const h = rawHarness();
+    await h.lw.start();
+    await flushPromises();
+    h.kube.watches[0]?.end();
+    await h.clock.advance(999);
+    assert.equal(h.kube.watches.length, 1);
+    await h.clock.advance(1);
+    assert.equal(h.kube.watches.length, 2);
+    h.kube.watches[1]?.end();
+    await h.clock.advance(1999);
+    assert.equal(h.kube.watches.length, 2);
+    await h.clock.advance(1);
+    assert.equal(h.kube.watches.length, 3);
+  });
+
+  for (const how of ['ERROR event', 'HTTP status'] as const) {
+    it(`410 Gone (${how}) relists in place: vanished objects deleted, changed ones updated, watch from the new list`, async () => {
+      const h = rawHarness(10);
+      h.kube.pages = paged([svc('keep', '1'), svc('gone', '2'), svc('change', '3')], '5');
+      await h.lw.start();
+      await flushPromises();
+      h.calls.length = 0;
+      h.kube.pages = paged([svc('keep', '1'), svc('change', '8'), svc('new', '9')], '30');
+      if (how === 'ERROR event') h.kube.watches[0]?.emit('ERROR', { kind: 'Status', code: 410, reason: 'Expired', message: 'too old resource version' });
+      else h.kube.watches[0]?.fail(new KubeApiError('GET', '/api/v1/services', 410, '{"kind":"Status","code":410}'));
+      await flushPromises();
+      assert.deepEqual(h.calls, ['add ns/keep@1', 'add ns/change@8', 'add ns/new@9', 'delete ns/gone']);
+      assert.equal(h.kube.watches.at(-1)?.req.query['resourceVersion'], '30');
+      assert.deepEqual(h.lw.list().map(objectKey).sort(), ['ns/change', 'ns/keep', 'ns/new']);
+    });
+  }
+
+  it('any other failure is reported once and ends the run (the supervisor relists)', async () => {
+    const h = rawHarness();
+    await h.lw.start();
+    await flushPromises();
+    h.kube.watches[0]?.emit('ERROR', { kind: 'Status', code: 500, message: 'etcd down' });
+    await h.clock.advance(60_000);
+    assert.deepEqual(h.calls, ['error WatchErrorEvent: watch ERROR event 500: etcd down']);
+    assert.equal(h.kube.watches.length, 1);
+  });
+
+  it('a failing list rejects start; stop aborts the watch and reports nothing', async () => {
+    const h = rawHarness();
+    h.kube.pages = () => {
+      throw new KubeApiError('GET', '/api/v1/services', 403, '{"kind":"Status","message":"forbidden"}');
+    };
+    await assert.rejects(h.lw.start(), /403 forbidden/);
+    const ok = rawHarness();
+    await ok.lw.start();
+    await flushPromises();
+    await ok.lw.stop();
+    await flushPromises();
+    assert.equal(ok.kube.watches[0]?.req.signal.aborted, true);
+    assert.deepEqual(ok.calls, []);
+    assert.equal(ok.kube.watches.length, 1);
   });
 });

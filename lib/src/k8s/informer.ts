@@ -2,63 +2,72 @@
  * A supervised informer: a cache of one collection kept current by list + watch, which restarts
  * itself after failures and then tells consumers to reconcile everything.
  *
- * What @kubernetes/client-node 2.0.1's `ListWatch` (cache.js) handles itself:
- * - a watch that ends normally is re-opened from the last resourceVersion, with a reconnect delay
- *   of 1 s doubling to 30 s (reset by any received event);
- * - `410 Gone` (as HTTP status or as a watch ERROR event) clears the resourceVersion and relists,
- *   emitting `delete` for objects that vanished;
- * - a silent watch: `Watch` aborts after 30 s without data (`TimeoutError`) and the informer
- *   re-watches at once from the last resourceVersion.
+ * One run ({@link RawListWatch}, on the raw client of kube-client.ts):
+ * - lists the collection in pages (`limit` + `continue`, {@link LIST_PAGE_SIZE} per page), so a
+ *   list response is parsed and projected one page at a time, never as one whole document;
+ * - then watches from the list's resourceVersion (with bookmarks, and a server-side timeout of
+ *   5–10 min as client-go picks it); a watch that ends normally is re-opened from the last
+ *   resourceVersion seen (at once when it delivered events, else after 1 s doubling to 30 s);
+ * - `410 Gone` (as HTTP status or as a watch ERROR event) relists in place, emitting `delete`
+ *   for objects that vanished;
+ * - any other failure (the list failing, the watch refused or answered non-200, the stream
+ *   erroring or silent for the timeout plus a minute, e.g. while the apiserver restarts) is
+ *   reported as `error` and the run stops.
  *
- * What it does not, and this supervisor adds:
- * - any other error (the initial list failing, the watch request refused or answered non-200,
- *   the stream erroring, e.g. while the apiserver restarts) emits `error` and the ListWatch STOPS
- *   for good; `start()` even resolves normally in that case;
- * - restarting it would re-watch from the stale resourceVersion, so instead a fresh ListWatch is
- *   built (full relist) after a jittered backoff (200 ms doubling to 10 s), the supervisor's own
- *   cache is diffed against the new list (`add`/`update`/`delete` for what changed while down)
- *   and `resync` is emitted so consumers reconcile every object.
+ * The supervisor then builds a fresh run (full relist) after a jittered backoff (200 ms doubling
+ * to 10 s), diffs its own cache against the new list (`add`/`update`/`delete` for what changed
+ * while down) and emits `resync` so consumers reconcile every object.
  *
- * Memory (measured on the IPAM bench, see test/bench/ipam-backlog.ts): what the cache holds is
- * what the process holds. So, at the edge, before anything is cached or emitted:
- * - every object goes through the source's `project` (keep only the fields the consumer reads;
- *   `metadata.managedFields` never survives, see {@link dropManagedFields});
- * - lists are paginated (`limit` + `continue`, {@link LIST_PAGE_SIZE} per page), so a list
- *   response is parsed and projected one page at a time instead of as one whole document.
+ * Memory (measured on the IPAM bench, see docs/operator-memory.md): what the cache holds is what
+ * the process holds. So, at the edge, before anything is cached or emitted, every listed and
+ * watched object (plain parsed JSON) goes through the source's `project`: keep only the fields
+ * the consumer reads; `metadata.managedFields` never survives ({@link dropManagedFields}).
  */
-import { ListWatch, Watch, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from '../log.ts';
 import { systemRng, type Rng } from '../random/rng.ts';
 import { backoffMs } from '../time/backoff.ts';
 import { systemClock, type Clock, type TimerHandle } from '../time/clock.ts';
+import { apiStatusOf } from './api-errors.ts';
+import type { KubeClient, WatchEvent } from './kube-client.ts';
 
 /** Selectors passed both to the list call and to the watch. */
-export interface ListQuery {
+export type ListQuery = {
   /** e.g. `app=metallb` */
   readonly labelSelector?: string;
   /** e.g. `metadata.name=node-1` */
   readonly fieldSelector?: string;
-}
+};
 
 /** One page of a list call: {@link ListQuery} plus `limit` and the previous page's `continue` token. */
-export interface ListPageQuery extends ListQuery {
+export type ListPageQuery = ListQuery & {
   readonly limit?: number;
-  readonly _continue?: string;
+  readonly continue?: string;
+};
+
+/** One page as the apiserver answers it (plain JSON). */
+export interface ListPage {
+  readonly items?: readonly unknown[];
+  readonly metadata?: { readonly resourceVersion?: string; readonly continue?: string };
+}
+
+/** Every page of a list: the projected items and the list's resourceVersion. */
+export interface ListedItems<T> {
+  readonly items: T[];
+  readonly resourceVersion: string | undefined;
 }
 
 /** Objects per list page. */
 export const LIST_PAGE_SIZE = 500;
 
-/** What to watch: the collection URL and the matching list call. */
+/** What to watch: the collection URL, its selectors and the projection. */
 export interface InformerSource<T extends KubernetesObject> extends ListQuery {
   /** Collection URL, e.g. `/api/v1/services` or `/apis/metallb.io/v1beta1/namespaces/ns/ipaddresspools`. */
   readonly path: string;
-  /** Lists the same collection; receives the selectors (and the page) so list and watch agree. */
-  readonly list: (query: ListPageQuery) => Promise<KubernetesListObject<T>>;
   /**
    * What of each object is kept (default {@link dropManagedFields}). Runs on every listed and
-   * watched object before it is cached or emitted; must keep `metadata.name`, `namespace` and
-   * `resourceVersion`, and must not return the input's big parts by reference if it means to drop them.
+   * watched object (plain parsed JSON) before it is cached or emitted; must keep
+   * `metadata.name`, `namespace` and `resourceVersion`.
    */
   readonly project?: (obj: T) => T;
   /** Objects per list page (default {@link LIST_PAGE_SIZE}). */
@@ -77,21 +86,21 @@ export function dropManagedFields<T extends KubernetesObject>(obj: T): T {
  * the result carries the list's resourceVersion (the snapshot every page was served from).
  */
 export async function listAllPages<T extends KubernetesObject>(
-  list: (q: ListPageQuery) => Promise<KubernetesListObject<T>>, query: ListQuery, project: (obj: T) => T, pageSize = LIST_PAGE_SIZE,
-): Promise<KubernetesListObject<T>> {
+  list: (q: ListPageQuery) => Promise<ListPage>, query: ListQuery, project: (obj: T) => T, pageSize = LIST_PAGE_SIZE,
+): Promise<ListedItems<T>> {
   const items: T[] = [];
   let cont: string | undefined;
   let resourceVersion: string | undefined;
   for (let page = 0; ; page++) {
-    const res = await list({ ...query, limit: pageSize, ...(cont === undefined ? {} : { _continue: cont }) });
-    for (const item of res.items) items.push(project(item));
+    const res = await list({ ...query, limit: pageSize, ...(cont === undefined ? {} : { continue: cont }) });
+    for (const item of res.items ?? []) items.push(project(item as T));
     resourceVersion = res.metadata?.resourceVersion ?? resourceVersion;
-    cont = res.metadata?._continue;
+    cont = res.metadata?.continue;
     if (cont === undefined || cont === '') break;
     // A continue token that never ends would be an apiserver bug; a bound keeps the loop finite.
     if (page > 1_000_000) throw new Error('list: too many pages');
   }
-  return { items, metadata: resourceVersion === undefined ? {} : { resourceVersion } };
+  return { items, resourceVersion };
 }
 
 /** Callbacks an inner informer run reports to. */
@@ -102,9 +111,9 @@ export interface InnerHandlers<T> {
   readonly error: (err: unknown) => void;
 }
 
-/** One run of an underlying list+watch (client-node's ListWatch in production, a fake in tests). */
+/** One run of an underlying list+watch ({@link RawListWatch} in production, a fake in tests). */
 export interface InnerInformer<T> {
-  /** Lists, fills the cache and opens the watch. */
+  /** Lists and fills the cache; the watch then runs until `stop()` or a failure. */
   start(): Promise<void>;
   /** Aborts the watch. */
   stop(): Promise<void>;
@@ -122,38 +131,189 @@ export function objectKey(obj: KubernetesObject): string {
   return ns === undefined || ns === '' ? name : `${ns}/${name}`;
 }
 
-/** client-node's Watch, with every ADDED/MODIFIED/DELETED object projected before the callback sees it. */
-class ProjectingWatch<T extends KubernetesObject> extends Watch {
-  readonly #project: (obj: T) => T;
-  constructor(kc: KubeConfig, project: (obj: T) => T) {
-    super(kc);
-    this.#project = project;
-  }
-  override watch(path: string, queryParams: Record<string, string | number | boolean | undefined>, callback: (phase: string, apiObj: unknown, watchObj?: unknown) => void, done: (err: unknown) => void): Promise<AbortController> {
-    return super.watch(path, queryParams, (phase, obj) => {
-      const object = phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED' ? this.#project(obj as T) : obj;
-      // The raw event (third argument) is not passed on: nothing downstream reads it.
-      callback(phase, object);
-    }, done);
+/** The watch said the resourceVersion is too old (410 Gone): relist. */
+export class WatchGoneError extends Error {
+  /** Stable code. */
+  readonly code = 'watch-gone';
+  /** `message` is the Status message. */
+  constructor(message: string) {
+    super(message);
+    this.name = 'WatchGoneError';
   }
 }
 
-/** An {@link InnerFactory} over client-node 2.0.1's `ListWatch` (no autostart), projecting and paginating. */
-export function listWatchFactory<T extends KubernetesObject>(kc: KubeConfig, src: InformerSource<T>): InnerFactory<T> {
-  const query: ListQuery = {
-    ...(src.labelSelector === undefined ? {} : { labelSelector: src.labelSelector }),
-    ...(src.fieldSelector === undefined ? {} : { fieldSelector: src.fieldSelector }),
-  };
-  const project = src.project ?? dropManagedFields;
-  return (h) => {
-    const list = (): Promise<KubernetesListObject<T>> => listAllPages(src.list, query, project, src.pageSize);
-    const lw = new ListWatch<T>(src.path, new ProjectingWatch(kc, project), list, false, src.labelSelector, src.fieldSelector);
-    lw.on('add', h.add);
-    lw.on('update', h.update);
-    lw.on('delete', h.delete);
-    lw.on('error', h.error);
-    return { start: () => lw.start(), stop: () => lw.stop(), list: () => lw.list() };
-  };
+/** A watch ERROR event that is not 410. */
+export class WatchErrorEvent extends Error {
+  /** Stable code. */
+  readonly code = 'watch-error-event';
+  /** The Status code in the event. */
+  readonly status: number | undefined;
+  /** `status` is the Status code in the event. */
+  constructor(status: number | undefined, message: string) {
+    super(`watch ERROR event ${String(status)}: ${message}`);
+    this.name = 'WatchErrorEvent';
+    this.status = status;
+  }
+}
+
+/** Options of {@link RawListWatch}. */
+export interface RawListWatchOptions<T extends KubernetesObject> {
+  readonly client: KubeClient;
+  readonly source: InformerSource<T>;
+  readonly handlers: InnerHandlers<T>;
+  readonly clock: Clock;
+  readonly rng: Rng;
+}
+
+/** Server-side watch timeout: 5 to 10 minutes, as client-go spreads them. */
+const watchTimeoutS = (rng: Rng): number => Math.floor(300 * (1 + rng()));
+
+/** One list + watch run on the raw client; see the module comment. */
+export class RawListWatch<T extends KubernetesObject> implements InnerInformer<T> {
+  readonly #o: RawListWatchOptions<T>;
+  readonly #query: ListQuery;
+  readonly #project: (obj: T) => T;
+  readonly #cache = new Map<string, T>();
+  #resourceVersion: string | undefined;
+  #abort: AbortController | undefined;
+  #timer: TimerHandle | undefined;
+  #wake: (() => void) | undefined;
+  #stopped = false;
+
+  /** A run that starts with `start()`. */
+  constructor(o: RawListWatchOptions<T>) {
+    this.#o = o;
+    const s = o.source;
+    this.#query = { ...(s.labelSelector === undefined ? {} : { labelSelector: s.labelSelector }), ...(s.fieldSelector === undefined ? {} : { fieldSelector: s.fieldSelector }) };
+    this.#project = s.project ?? dropManagedFields;
+  }
+
+  /** {@link InnerInformer.start}: the first list; the watch loop then runs on its own. */
+  async start(): Promise<void> {
+    await this.#list();
+    void this.#watchLoop();
+  }
+
+  /** {@link InnerInformer.stop}. */
+  stop(): Promise<void> {
+    this.#stopped = true;
+    this.#abort?.abort(new Error('informer stopped'));
+    if (this.#timer !== undefined) this.#o.clock.clearTimeout(this.#timer);
+    this.#wake?.();
+    return Promise.resolve();
+  }
+
+  /** {@link InnerInformer.list}. */
+  list(): readonly T[] {
+    return [...this.#cache.values()];
+  }
+
+  /** Lists every page; objects that vanished since the last list are deleted. */
+  async #list(): Promise<void> {
+    const { client, source } = this.#o;
+    const page = (q: ListPageQuery): Promise<ListPage> => client.request<ListPage>({ method: 'GET', path: source.path, query: q });
+    const listed = await listAllPages(page, this.#query, this.#project, source.pageSize);
+    if (this.#stopped) return;
+    const live = new Set<string>();
+    for (const obj of listed.items) {
+      const key = objectKey(obj);
+      live.add(key);
+      this.#cache.set(key, obj);
+      this.#o.handlers.add(obj);
+    }
+    for (const [key, obj] of [...this.#cache]) {
+      if (live.has(key)) continue;
+      this.#cache.delete(key);
+      this.#o.handlers.delete(obj);
+    }
+    this.#resourceVersion = listed.resourceVersion;
+  }
+
+  async #watchLoop(): Promise<void> {
+    for (let quiet = 0; !this.#stopped;) {
+      let events = 0;
+      try {
+        await this.#watchOnce(() => events++);
+      } catch (e) {
+        if (this.#stopped) return;
+        if (!(e instanceof WatchGoneError) && apiStatusOf(e) !== 410) return this.#fail(e);
+        try {
+          await this.#list();
+        } catch (listError) {
+          return this.#fail(listError);
+        }
+        continue;
+      }
+      // A watch that ended without delivering anything: back off (1 s doubling to 30 s).
+      quiet = events > 0 ? 0 : quiet + 1;
+      if (quiet > 0) await this.#pause(Math.min(30_000, 1000 * 2 ** (quiet - 1)));
+    }
+  }
+
+  #watchOnce(counted: () => void): Promise<void> {
+    const timeoutS = watchTimeoutS(this.#o.rng);
+    this.#abort = new AbortController();
+    return this.#o.client.watch({
+      path: this.#o.source.path,
+      query: { ...this.#query, allowWatchBookmarks: true, timeoutSeconds: timeoutS, ...(this.#resourceVersion === undefined ? {} : { resourceVersion: this.#resourceVersion }) },
+      signal: this.#abort.signal,
+      idleTimeoutMs: (timeoutS + 60) * 1000,
+      onEvent: (e) => {
+        counted();
+        this.#onEvent(e);
+      },
+    });
+  }
+
+  #onEvent(e: WatchEvent): void {
+    if (this.#stopped) return;
+    if (e.type === 'ERROR') throw watchError(e.object);
+    const raw = e.object as T;
+    const rv = raw.metadata?.resourceVersion;
+    if (e.type === 'BOOKMARK') {
+      if (rv !== undefined) this.#resourceVersion = rv;
+      return;
+    }
+    const obj = this.#project(raw);
+    const key = objectKey(obj);
+    if (e.type === 'DELETED') {
+      this.#cache.delete(key);
+      this.#o.handlers.delete(obj);
+    } else if (e.type === 'ADDED' || e.type === 'MODIFIED') {
+      this.#cache.set(key, obj);
+      if (e.type === 'ADDED') this.#o.handlers.add(obj);
+      else this.#o.handlers.update(obj);
+    }
+    if (rv !== undefined) this.#resourceVersion = rv;
+  }
+
+  #pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.#wake = resolve;
+      this.#timer = this.#o.clock.setTimeout(() => {
+        this.#timer = undefined;
+        resolve();
+      }, ms);
+    });
+  }
+
+  #fail(e: unknown): void {
+    this.#stopped = true;
+    this.#o.handlers.error(e);
+  }
+}
+
+/** The error an ERROR watch event stands for. */
+function watchError(status: unknown): Error {
+  const s = (typeof status === 'object' && status !== null ? status : {}) as { code?: unknown; message?: unknown };
+  const code = typeof s.code === 'number' ? s.code : undefined;
+  const message = typeof s.message === 'string' ? s.message : 'no message';
+  return code === 410 ? new WatchGoneError(message) : new WatchErrorEvent(code, message);
+}
+
+/** An {@link InnerFactory} of {@link RawListWatch} runs for `src`. */
+export function listWatchFactory<T extends KubernetesObject>(client: KubeClient, src: InformerSource<T>, clock: Clock = systemClock, rng: Rng = systemRng): InnerFactory<T> {
+  return (handlers) => new RawListWatch({ client, source: src, handlers, clock, rng });
 }
 
 /** Options of {@link SupervisedInformer}. */
@@ -295,8 +455,8 @@ export class SupervisedInformer<T extends KubernetesObject> {
       add: live((o) => this.#upsert(o)),
       update: live((o) => this.#upsert(o)),
       delete: live((o) => this.#remove(o)),
-      // While the run starts, an error only marks it failed (start() still resolves in 2.0.1);
-      // afterwards it means the ListWatch has stopped for good.
+      // While the run starts, an error only marks it failed; afterwards it means the run has
+      // stopped for good.
       error: (err) => {
         if (gen !== this.#generation) return;
         if (this.#starting) this.#startError ??= err;
@@ -344,9 +504,9 @@ function errorText(err: unknown): string {
   return String(err);
 }
 
-/** A {@link SupervisedInformer} over client-node's ListWatch for `src`. */
+/** A {@link SupervisedInformer} of `src` over the raw client. */
 export function informerFor<T extends KubernetesObject>(
-  kc: KubeConfig, src: InformerSource<T>, opts: Omit<SupervisedInformerOptions<T>, 'factory'> = {},
+  client: KubeClient, src: InformerSource<T>, opts: Omit<SupervisedInformerOptions<T>, 'factory'> = {},
 ): SupervisedInformer<T> {
-  return new SupervisedInformer({ ...opts, factory: listWatchFactory(kc, src) });
+  return new SupervisedInformer({ ...opts, factory: listWatchFactory(client, src, opts.clock ?? systemClock, opts.rng ?? systemRng) });
 }

@@ -1,5 +1,7 @@
 /**
- * A KubeConfig whose API clients share one connection pool.
+ * A KubeConfig whose API clients share one connection pool — for the code that still uses
+ * @kubernetes/client-node (the speaker, the benches' load generators). The operator does not: it
+ * uses the raw client (kube-client.ts, kube-target.ts).
  *
  * client-node 2.0.1 builds a new undici Agent for every API request
  * (`KubeConfig.applySecurityAuthentication` → `createDispatcher`), so every call pays a fresh TLS

@@ -1,31 +1,30 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { V1Lease } from '@kubernetes/client-node';
 import { err, ok } from '../result.ts';
 import { FakeClock, flushPromises } from '../testing/fake-clock.ts';
 import { captureLogger, FakeCounter } from '../testing/capture-logger.ts';
 import { LeaderElector } from './leader-election.ts';
-import type { LeaseStore } from './lease.ts';
+import type { Lease, LeaseStore } from './lease.ts';
 
 /** An in-memory lease with resourceVersion checks, like the apiserver; `down` makes calls fail. */
 class FakeLeaseStore implements LeaseStore {
-  lease: V1Lease | undefined;
+  lease: Lease | undefined;
   down = new Set<string>();
   #rv = 0;
-  async get(): Promise<V1Lease | undefined> {
+  async get(): Promise<Lease | undefined> {
     return this.lease === undefined ? undefined : structuredClone(this.lease);
   }
-  async create(l: V1Lease) {
+  async create(l: Lease) {
     if (this.lease !== undefined) return err('conflict' as const);
     return ok(this.#store(l));
   }
-  async update(l: V1Lease) {
+  async update(l: Lease) {
     if (this.down.has(l.spec?.holderIdentity ?? '')) throw new Error('connection refused');
     if (l.metadata?.resourceVersion !== this.lease?.metadata?.resourceVersion) return err('conflict' as const);
     return ok(this.#store(l));
   }
-  #store(l: V1Lease): V1Lease {
-    this.lease = JSON.parse(JSON.stringify({ ...l, metadata: { ...l.metadata, resourceVersion: String(++this.#rv) } })) as V1Lease;
+  #store(l: Lease): Lease {
+    this.lease = JSON.parse(JSON.stringify({ ...l, metadata: { ...l.metadata, resourceVersion: String(++this.#rv) } })) as Lease;
     return structuredClone(this.lease);
   }
 }

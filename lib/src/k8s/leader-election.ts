@@ -11,11 +11,11 @@
  * - a 409 on create/update means another candidate won the race;
  * - `stop()` releases the lease (empty holder, 1 s duration) so a successor takes over at once.
  */
-import { V1MicroTime, type V1Lease } from '@kubernetes/client-node';
 import type { Logger } from '../log.ts';
 import type { CounterPort } from '../metrics.ts';
 import { systemClock, type Clock, type TimerHandle } from '../time/clock.ts';
-import { decideLease, type LeaseRef, type LeaseStore } from './lease.ts';
+import { decideLease, type Lease, type LeaseRef, type LeaseStore } from './lease.ts';
+import { microTime, timeMs } from './micro-time.ts';
 
 /** Options of {@link LeaderElector}. Durations as in client-go: 15 s / 10 s / 2 s. */
 export interface LeaderElectorOptions {
@@ -46,11 +46,6 @@ export interface LeaderElectorOptions {
 }
 
 type Round = 'leading' | 'following' | 'failed';
-
-/** Milliseconds of a lease time field, which the client may hand back as a string or a Date. */
-function timeMs(v: unknown): number {
-  return v instanceof Date ? v.getTime() : typeof v === 'string' ? Date.parse(v) : 0;
-}
 
 /** One candidate; see the module comment. */
 export class LeaderElector {
@@ -132,7 +127,7 @@ export class LeaderElector {
   }
 
   /** Tracks when the holder/renewTime record last changed, on our own clock. */
-  #observe(lease: V1Lease | undefined): void {
+  #observe(lease: Lease | undefined): void {
     const holder = lease?.spec?.holderIdentity ?? '';
     const record = `${holder}@${timeMs(lease?.spec?.renewTime)}`;
     if (record !== this.#observedRecord) {
@@ -148,7 +143,7 @@ export class LeaderElector {
   async #release(): Promise<void> {
     const current = await this.#o.store.get();
     if (current?.spec?.holderIdentity !== this.#o.identity) return;
-    const spec = { ...current.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: new V1MicroTime(this.#clock.now()) };
+    const spec = { ...current.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: microTime(this.#clock.now()) };
     const r = await this.#o.store.update({ ...current, spec });
     if (!r.ok) this.#failed('lease changed while releasing it', r.error);
   }

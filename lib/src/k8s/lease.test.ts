@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { V1Lease } from '@kubernetes/client-node';
-import { decideLease, type LeaseDecision } from './lease.ts';
+import { decideLease, type Lease, type LeaseDecision } from './lease.ts';
 
 const NOW = 1_700_000_100_000;
 const ref = { namespace: 'metallb-system', name: 'metallb-controller' };
-const lease = (holder: string, transitions: number, acquireTime = '2023-11-14T22:13:20.000000Z'): V1Lease => ({
+const lease = (holder: string, transitions: number, acquireTime = '2023-11-14T22:13:20.000000Z'): Lease => ({
   metadata: { ...ref, resourceVersion: '7' },
-  spec: { holderIdentity: holder, leaseDurationSeconds: 15, leaseTransitions: transitions, acquireTime: acquireTime as never, renewTime: acquireTime as never },
+  spec: { holderIdentity: holder, leaseDurationSeconds: 15, leaseTransitions: transitions, acquireTime, renewTime: acquireTime },
 });
 
 /** The parts of a decision a case checks. */

@@ -2,18 +2,31 @@
  * The Lease side of leader election: the narrow store port, its real implementation, and the
  * pure per-round decision (see leader-election.ts for the algorithm).
  */
-import { CoordinationV1Api, V1MicroTime, type KubeConfig, type V1Lease, type V1LeaseSpec } from '@kubernetes/client-node';
+import type { V1Lease, V1LeaseSpec } from '@kubernetes/client-node';
 import type { Result } from '../result.ts';
 import { apiResult, orMissing } from './api-errors.ts';
+import type { KubeClient } from './kube-client.ts';
+import { microTime, type MicroTime } from './micro-time.ts';
+
+/** A Lease's spec as the API stores it (times as MicroTime strings). */
+export interface LeaseSpec extends Omit<V1LeaseSpec, 'acquireTime' | 'renewTime'> {
+  acquireTime?: MicroTime;
+  renewTime?: MicroTime;
+}
+
+/** A coordination.k8s.io/v1 Lease as plain JSON. */
+export interface Lease extends Omit<V1Lease, 'spec'> {
+  spec?: LeaseSpec;
+}
 
 /** The narrow Lease port the elector needs (a fake in unit tests). */
 export interface LeaseStore {
   /** The lease, or undefined when it does not exist. */
-  get(): Promise<V1Lease | undefined>;
+  get(): Promise<Lease | undefined>;
   /** Creates it; `'conflict'` when someone else created it first. */
-  create(lease: V1Lease): Promise<Result<V1Lease, 'conflict'>>;
+  create(lease: Lease): Promise<Result<Lease, 'conflict'>>;
   /** Replaces it (optimistic concurrency on resourceVersion); `'conflict'` when it changed. */
-  update(lease: V1Lease): Promise<Result<V1Lease, 'conflict'>>;
+  update(lease: Lease): Promise<Result<Lease, 'conflict'>>;
 }
 
 /** Identifies the Lease object. */
@@ -23,19 +36,20 @@ export interface LeaseRef {
 }
 
 /** A {@link LeaseStore} on the real API (coordination.k8s.io/v1). */
-export function leaseStoreFor(kc: KubeConfig, ref: LeaseRef): LeaseStore {
-  const api = kc.makeApiClient(CoordinationV1Api);
+export function leaseStoreFor(kube: KubeClient, ref: LeaseRef): LeaseStore {
+  const leases = `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(ref.namespace)}/leases`;
+  const one = `${leases}/${encodeURIComponent(ref.name)}`;
   return {
-    get: () => orMissing(api.readNamespacedLease(ref), undefined),
-    create: (body) => apiResult(() => api.createNamespacedLease({ namespace: ref.namespace, body }), ['conflict']),
-    update: (body) => apiResult(() => api.replaceNamespacedLease({ ...ref, body }), ['conflict']),
+    get: () => orMissing(kube.request<Lease>({ method: 'GET', path: one }), undefined),
+    create: (body) => apiResult(() => kube.request<Lease>({ method: 'POST', path: leases, body }), ['conflict']),
+    update: (body) => apiResult(() => kube.request<Lease>({ method: 'PUT', path: one, body }), ['conflict']),
   };
 }
 
 /** Inputs of {@link decideLease}. */
 export interface LeaseInput {
   /** The lease as read, or undefined. */
-  readonly current: V1Lease | undefined;
+  readonly current: Lease | undefined;
   /** Our identity. */
   readonly identity: string;
   /** Now, in ms. */
@@ -50,17 +64,17 @@ export interface LeaseInput {
 
 /** What to do with the lease this round. */
 export type LeaseDecision =
-  | { readonly kind: 'create'; readonly lease: V1Lease }
-  | { readonly kind: 'update'; readonly lease: V1Lease }
+  | { readonly kind: 'create'; readonly lease: Lease }
+  | { readonly kind: 'update'; readonly lease: Lease }
   | { readonly kind: 'follow'; readonly holder: string };
 
 /** The lease record we write: ourselves, renewed `now`. */
-function ownSpec(input: LeaseInput, acquireTime: V1MicroTime, transitions: number): V1LeaseSpec {
+function ownSpec(input: LeaseInput, acquireTime: MicroTime, transitions: number): LeaseSpec {
   return {
     holderIdentity: input.identity,
     leaseDurationSeconds: Math.ceil(input.leaseDurationMs / 1000),
     acquireTime,
-    renewTime: new V1MicroTime(input.now),
+    renewTime: microTime(input.now),
     leaseTransitions: transitions,
   };
 }
@@ -69,7 +83,7 @@ function ownSpec(input: LeaseInput, acquireTime: V1MicroTime, transitions: numbe
 export function decideLease(input: LeaseInput): LeaseDecision {
   const { current, identity, now } = input;
   if (current === undefined) {
-    return { kind: 'create', lease: { metadata: { ...input.ref }, spec: ownSpec(input, new V1MicroTime(now), 0) } };
+    return { kind: 'create', lease: { metadata: { ...input.ref }, spec: ownSpec(input, microTime(now), 0) } };
   }
   const spec = current.spec ?? {};
   const holder = spec.holderIdentity ?? '';
@@ -77,6 +91,6 @@ export function decideLease(input: LeaseInput): LeaseDecision {
   if (holder !== identity && holder !== '' && input.observedAt + durationMs > now) return { kind: 'follow', holder };
   const mine = holder === identity;
   const transitions = (spec.leaseTransitions ?? 0) + (mine ? 0 : 1);
-  const acquireTime = mine && spec.acquireTime !== undefined ? spec.acquireTime : new V1MicroTime(now);
+  const acquireTime = mine && spec.acquireTime !== undefined ? spec.acquireTime : microTime(now);
   return { kind: 'update', lease: { ...current, spec: ownSpec(input, acquireTime, transitions) } };
 }

@@ -15,11 +15,12 @@
  * - counts successful writes in `metallb_k8s_client_updates_total` and failed ones in
  *   `metallb_k8s_client_update_errors_total`.
  */
-import { CoreV1Api, type KubeConfig, type V1Service } from '@kubernetes/client-node';
+import type { V1Service } from '@kubernetes/client-node';
 import type { Logger } from '../log.ts';
 import type { K8sClientMetrics } from '../metrics.ts';
 import { err, ok, type Result } from '../result.ts';
-import { apiResult, mergePatch, orMissing } from './api-errors.ts';
+import { apiResult, orMissing } from './api-errors.ts';
+import { MERGE_PATCH, type KubeClient } from './kube-client.ts';
 import { guardedMergePatch } from './merge-patch.ts';
 
 /** The narrow port a status writer needs (a fake in unit tests). */
@@ -187,18 +188,26 @@ export function apiStatusPort<T>(api: {
   };
 }
 
-/** A {@link StatusPort} for Services (`namespace/name` keys). */
-export function serviceStatusPort(kc: KubeConfig): StatusPort<V1Service> {
-  const core = kc.makeApiClient(CoreV1Api);
+/** `/api/v1/namespaces/<ns>/services/<name>`. */
+const servicePath = (ref: { namespace: string; name: string }): string =>
+  `/api/v1/namespaces/${encodeURIComponent(ref.namespace)}/services/${encodeURIComponent(ref.name)}`;
+
+/**
+ * A {@link StatusPort} for Services (`namespace/name` keys) on the raw client. A read is the
+ * whole object (it is mutated and sent back whole by the fallback path).
+ */
+export function serviceStatusPort(kube: KubeClient): StatusPort<V1Service> {
+  const call = (method: 'PUT' | 'PATCH', path: string, body: unknown): Promise<V1Service> =>
+    kube.request<V1Service>({ method, path, body, ...(method === 'PATCH' ? { contentType: MERGE_PATCH } : {}) });
   return {
     ...apiStatusPort<V1Service>({
-      read: (ref) => core.readNamespacedService(ref),
-      replaceStatus: (ref, body) => core.replaceNamespacedServiceStatus({ ...ref, body }),
+      read: (ref) => kube.request<V1Service>({ method: 'GET', path: servicePath(ref) }),
+      replaceStatus: (ref, body) => call('PUT', `${servicePath(ref)}/status`, body),
     }),
     patchStatus: async (key, base, next) => {
       const body = guardedMergePatch(base, next);
       if (body === undefined) return err('conflict');
-      return apiResult(() => core.patchNamespacedServiceStatus({ ...splitKey(key), body }, mergePatch), ['conflict', 'not-found']);
+      return apiResult(() => call('PATCH', `${servicePath(splitKey(key))}/status`, body), ['conflict', 'not-found']);
     },
   };
 }

@@ -4,17 +4,15 @@
  * cluster. Every one is supervised (restart + relist + resync), lists in pages and keeps only
  * what the operator reads of each object (projections.ts).
  */
-import {
-  CoreV1Api, CustomObjectsApi, DiscoveryV1Api, type KubeConfig, type KubernetesListObject, type KubernetesObject,
-  type V1EndpointSlice, type V1Namespace, type V1Node, type V1Secret, type V1Service,
-} from '@kubernetes/client-node';
+import type { KubernetesObject, V1EndpointSlice, V1Namespace, V1Node, V1Secret, V1Service } from '@kubernetes/client-node';
 import {
   BFDPROFILE, BGPADVERTISEMENT, BGPPEER, COMMUNITY, CONFIGURATIONSTATE, IPADDRESSPOOL, L2ADVERTISEMENT, NODEPLAN,
   type BFDProfile, type BGPAdvertisement, type BGPPeer, type Community, type ConfigurationState,
   type IPAddressPool, type L2Advertisement, type NodePlan,
 } from '@metallb-ts/lib/api/types.generated.ts';
 import type { Clock } from '@metallb-ts/lib/time/clock.ts';
-import { informerFor, type ListPageQuery, type SupervisedInformer } from '@metallb-ts/lib/k8s/informer.ts';
+import { informerFor, type SupervisedInformer } from '@metallb-ts/lib/k8s/informer.ts';
+import type { KubeClient } from '@metallb-ts/lib/k8s/kube-client.ts';
 import type { Logger } from '@metallb-ts/lib/log.ts';
 import type { ClusterResources } from '../config/resources.ts';
 import { projectLabelled, projectNode, projectService, projectWhole } from './projections.ts';
@@ -54,26 +52,14 @@ interface Kind {
   readonly plural: string;
 }
 
-/** Selectors and page as the generated list calls take them (undefined keys left out). */
-const selectors = (q: ListPageQuery): ListPageQuery => ({
-  ...(q.labelSelector === undefined ? {} : { labelSelector: q.labelSelector }),
-  ...(q.fieldSelector === undefined ? {} : { fieldSelector: q.fieldSelector }),
-  ...(q.limit === undefined ? {} : { limit: q.limit }),
-  ...(q._continue === undefined ? {} : { _continue: q._continue }),
-});
-
 /** Creates (does not start) every informer. */
-export function clusterCacheFor(kc: KubeConfig, o: ClusterCacheOptions): ClusterCache {
-  const core = kc.makeApiClient(CoreV1Api);
-  const custom = kc.makeApiClient(CustomObjectsApi);
-  const discovery = kc.makeApiClient(DiscoveryV1Api);
+export function clusterCacheFor(kube: KubeClient, o: ClusterCacheOptions): ClusterCache {
   const inf = { ...(o.clock === undefined ? {} : { clock: o.clock }), ...(o.logger === undefined ? {} : { logger: o.logger }) };
   const ns = o.namespace;
-  const cr = <T extends KubernetesObject>(k: Kind, fieldSelector?: string): SupervisedInformer<T> => informerFor<T>(kc, {
+  const cr = <T extends KubernetesObject>(k: Kind, fieldSelector?: string): SupervisedInformer<T> => informerFor<T>(kube, {
     path: `/apis/${k.group}/${k.version}/namespaces/${ns}/${k.plural}`,
     ...(fieldSelector === undefined ? {} : { fieldSelector }),
     project: projectWhole,
-    list: (q) => custom.listNamespacedCustomObject({ ...k, namespace: ns, ...selectors(q) }) as Promise<KubernetesListObject<T>>,
   }, inf);
   return {
     pools: cr(IPADDRESSPOOL),
@@ -83,13 +69,11 @@ export function clusterCacheFor(kc: KubeConfig, o: ClusterCacheOptions): Cluster
     l2Advertisements: cr(L2ADVERTISEMENT),
     bgpAdvertisements: cr(BGPADVERTISEMENT),
     configState: cr(CONFIGURATIONSTATE, `metadata.name=${o.configStateName}`),
-    secrets: informerFor<V1Secret>(kc, { path: `/api/v1/namespaces/${ns}/secrets`, project: projectWhole, list: (q) => core.listNamespacedSecret({ namespace: ns, ...selectors(q) }) }, inf),
-    nodes: informerFor<V1Node>(kc, { path: '/api/v1/nodes', project: projectNode, list: (q) => core.listNode(selectors(q)) }, inf),
-    namespaces: informerFor<V1Namespace>(kc, { path: '/api/v1/namespaces', project: projectLabelled, list: (q) => core.listNamespace(selectors(q)) }, inf),
-    services: informerFor<V1Service>(kc, { path: '/api/v1/services', project: projectService, list: (q) => core.listServiceForAllNamespaces(selectors(q)) }, inf),
-    endpointSlices: informerFor<V1EndpointSlice>(kc, {
-      path: '/apis/discovery.k8s.io/v1/endpointslices', project: projectWhole, list: (q) => discovery.listEndpointSliceForAllNamespaces(selectors(q)),
-    }, inf),
+    secrets: informerFor<V1Secret>(kube, { path: `/api/v1/namespaces/${ns}/secrets`, project: projectWhole }, inf),
+    nodes: informerFor<V1Node>(kube, { path: '/api/v1/nodes', project: projectNode }, inf),
+    namespaces: informerFor<V1Namespace>(kube, { path: '/api/v1/namespaces', project: projectLabelled }, inf),
+    services: informerFor<V1Service>(kube, { path: '/api/v1/services', project: projectService }, inf),
+    endpointSlices: informerFor<V1EndpointSlice>(kube, { path: '/apis/discovery.k8s.io/v1/endpointslices', project: projectWhole }, inf),
     nodePlans: cr(NODEPLAN),
   };
 }

@@ -12,7 +12,8 @@
  *
  * This file is the composition: it builds the real ports and hands them to the reconcilers.
  */
-import type { KubeConfig, V1Service } from '@kubernetes/client-node';
+import type { V1Service } from '@kubernetes/client-node';
+import type { KubeClient } from '@metallb-ts/lib/k8s/kube-client.ts';
 import type { Clock } from '@metallb-ts/lib/time/clock.ts';
 import { EventRecorder, eventSinkFor } from '@metallb-ts/lib/k8s/events.ts';
 import { serviceStatusPort, splitKey, StatusWriter } from '@metallb-ts/lib/k8s/status-writer.ts';
@@ -44,7 +45,8 @@ export const CONFIG_STATE_NAME = 'controller';
 
 /** Options of {@link Controller}. */
 export interface ControllerOptions {
-  readonly kubeConfig: KubeConfig;
+  /** The API client every informer and writer uses (the raw client: one keep-alive pool). */
+  readonly kube: KubeClient;
   readonly namespace: string;
   readonly lbClass?: string;
   readonly mlSecretName: string;
@@ -84,14 +86,14 @@ export class Controller {
   /** Builds everything; nothing runs before `start()`. */
   constructor(o: ControllerOptions) {
     const log = (component: string): Logger => o.logger.child({ component });
-    const cache = clusterCacheFor(o.kubeConfig, { namespace: o.namespace, configStateName: CONFIG_STATE_NAME, clock: o.clock, logger: log('informer') });
+    const cache = clusterCacheFor(o.kube, { namespace: o.namespace, configStateName: CONFIG_STATE_NAME, clock: o.clock, logger: log('informer') });
     const allocator = new Allocator();
     const events = new EventRecorder({
-      sink: eventSinkFor(o.kubeConfig), reportingController: 'metallb.io/controller', reportingInstance: o.identity, clock: o.clock, logger: log('events'), errors: o.eventErrors,
+      sink: eventSinkFor(o.kube), reportingController: 'metallb.io/controller', reportingInstance: o.identity, clock: o.clock, logger: log('events'), errors: o.eventErrors,
     });
     const cachedService = (key: string): V1Service | undefined => cache.services.get(splitKey(key).name, splitKey(key).namespace);
     // `cached`: one guarded merge patch per write instead of a read and a write.
-    const status = new StatusWriter({ port: serviceStatusPort(o.kubeConfig), concurrency: 8, metrics: o.clientMetrics, logger: log('status'), cached: cachedService });
+    const status = new StatusWriter({ port: serviceStatusPort(o.kube), concurrency: 8, metrics: o.clientMetrics, logger: log('status'), cached: cachedService });
     const settings: QueueSettings = {
       clock: o.clock, logger: o.logger, updateErrors: o.clientMetrics.updateErrors,
       ...(o.retryBaseMs === undefined ? {} : { retryBaseMs: o.retryBaseMs }), ...(o.retryMaxMs === undefined ? {} : { retryMaxMs: o.retryMaxMs }),
@@ -99,7 +101,7 @@ export class Controller {
     const pools = new PoolStatusPipeline({
       settings, pools: cache.pools,
       reconciler: new PoolStatusReconciler({
-        allocator, pool: (name) => cache.pools.get(name, o.namespace), port: poolStatusPortFor(o.kubeConfig, o.namespace),
+        allocator, pool: (name) => cache.pools.get(name, o.namespace), port: poolStatusPortFor(o.kube, o.namespace),
         metrics: o.allocatorMetrics, updateErrors: o.clientMetrics.updateErrors, logger: log('pool-status'),
       }),
     });
@@ -116,7 +118,7 @@ export class Controller {
     this.#config = new ConfigReconciler({
       resources: () => resourcesOf(cache), metrics: o.clientMetrics, logger: log('config'),
       verdicts: new ConfigStateWriter({
-        port: configStatePortFor(o.kubeConfig, o.namespace, CONFIG_STATE_NAME), namespace: o.namespace, name: CONFIG_STATE_NAME,
+        port: configStatePortFor(o.kube, o.namespace, CONFIG_STATE_NAME), namespace: o.namespace, name: CONFIG_STATE_NAME,
         events, clock: o.clock, metrics: o.clientMetrics, logger: log('config-state'),
       }),
       consumers: [allocatorConsumer({
@@ -131,7 +133,7 @@ export class Controller {
     const memberlist = new MemberlistPipeline({
       settings, name: o.mlSecretName, secrets: cache.secrets,
       reconciler: new MemberlistSecretReconciler({
-        port: secretPortFor(o.kubeConfig, o.namespace), namespace: o.namespace, name: o.mlSecretName, randomBytes: o.randomBytes,
+        port: secretPortFor(o.kube, o.namespace), namespace: o.namespace, name: o.mlSecretName, randomBytes: o.randomBytes,
         updateErrors: o.clientMetrics.updateErrors, logger: log('memberlist'), ...(o.deployment === undefined ? {} : { deployment: o.deployment }),
       }),
     });
@@ -179,8 +181,8 @@ function nodePlanPipelineFor(o: ControllerOptions, cache: ClusterCache, settings
   });
   const reconciler = new NodePlanReconciler({
     namespace: o.namespace, node: (name) => cache.nodes.get(name), snapshot: () => inputs.snapshot(),
-    plans: { get: (name) => cache.nodePlans.get(name, o.namespace), writer: nodePlanWriterFor(o.kubeConfig, o.namespace) },
-    secrets: { get: (name) => cache.secrets.get(name, o.namespace), writer: secretWriterFor(o.kubeConfig, o.namespace) },
+    plans: { get: (name) => cache.nodePlans.get(name, o.namespace), writer: nodePlanWriterFor(o.kube, o.namespace) },
+    secrets: { get: (name) => cache.secrets.get(name, o.namespace), writer: secretWriterFor(o.kube, o.namespace) },
     render: createFrrRenderer(loadFrrTemplates()), metrics: o.planMetrics, logger,
     ...(o.ignoreExcludeLb === undefined ? {} : { ignoreExcludeLb: o.ignoreExcludeLb }),
   });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { KubeConfig } from '@kubernetes/client-node';
+import { kubeClientFor, type KubeClient } from '@metallb-ts/lib/k8s/kube-client.ts';
 import { poolStatusPortFor } from './kube-ports.ts';
 
 interface Seen { method: string; url: string; contentType: string; body: string }
@@ -11,7 +11,7 @@ describe('poolStatusPortFor (against a local HTTP server)', () => {
   const seen: Seen[] = [];
   let status = 200;
   let server: Server;
-  const kc = new KubeConfig();
+  let kc: KubeClient;
   before(async () => {
     server = createServer((req, res) => {
       const chunks: Buffer[] = [];
@@ -23,12 +23,12 @@ describe('poolStatusPortFor (against a local HTTP server)', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    kc.loadFromOptions({
-      clusters: [{ name: 'c', server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
-      users: [{ name: 'u', token: 't' }], contexts: [{ name: 'x', cluster: 'c', user: 'u' }], currentContext: 'x',
-    });
+    kc = kubeClientFor({ server: `http://127.0.0.1:${port}`, token: 't' });
   });
-  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  after(async () => {
+    await kc.close();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
 
   const MAX = (1n << 63n) - 1n;
   const counters = { assignedIPv4: 2n, assignedIPv6: 1n, availableIPv4: 0n, availableIPv6: MAX };

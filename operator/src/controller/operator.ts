@@ -7,7 +7,6 @@
  * that a new leader recomputes from Service status. See leadership.ts.
  */
 import { LeaderElector } from '@metallb-ts/lib/k8s/leader-election.ts';
-import { pooledKubeConfig } from '@metallb-ts/lib/k8s/kube-config.ts';
 import { leaseStoreFor } from '@metallb-ts/lib/k8s/lease.ts';
 import { createRegistry, k8sClientMetrics, serveMetrics, shellFailureMetrics, type MetricsServer, type ShellFailureMetrics } from '@metallb-ts/lib/metrics.ts';
 import { allocatorMetrics } from '../metrics/allocator-metrics.ts';
@@ -51,21 +50,19 @@ export interface RunningOperator {
   isLeader(): boolean;
   /** The controller (exists from the start; runs only while leading). */
   readonly controller: Controller;
-  /** Releases the lease, stops the controller and the servers. */
+  /** Releases the lease, stops the controller and the servers, and closes the API client's connections. */
   stop(): Promise<void>;
 }
 
 /** Starts the servers and the election; the controller starts when leadership is won. */
 export async function startOperator(opts: OperatorRunOptions): Promise<RunningOperator> {
-  // Every API client below shares one connection pool (see PooledKubeConfig).
-  const kubeConfig = pooledKubeConfig(opts.kubeConfig);
-  const o = { ...opts, kubeConfig };
+  const o = opts;
   const registry = createRegistry();
   const failures = shellFailureMetrics(registry);
   const controller = new Controller({ ...o, clientMetrics: k8sClientMetrics(registry), allocatorMetrics: allocatorMetrics(registry), planMetrics: nodePlanMetrics(registry), eventErrors: failures.eventWriteErrors });
   const servers = await startServers(o, registry, failures, () => controller.ready());
   const elector: LeaderElector = new LeaderElector({
-    store: leaseStoreFor(o.kubeConfig, { namespace: o.namespace, name: o.leaseName }),
+    store: leaseStoreFor(o.kube, { namespace: o.namespace, name: o.leaseName }),
     ref: { namespace: o.namespace, name: o.leaseName }, identity: o.identity, clock: o.clock, logger: o.logger.child({ component: 'leader-election' }),
     errors: failures.leaderElectionErrors, ...(o.lease ?? {}),
     onStartedLeading: () => leadership.started(),
@@ -83,7 +80,7 @@ export async function startOperator(opts: OperatorRunOptions): Promise<RunningOp
       await controller.stop();
       await elector.stop();
       await Promise.all([servers.metrics?.close(), servers.health?.close()]);
-      await kubeConfig.closeConnections();
+      await o.kube.close();
     },
   };
 }

@@ -67,10 +67,7 @@ export function projectService(svc: V1Service): V1Service {
   return out;
 }
 
-/**
- * A copy without the keys whose value is undefined: list responses are deserialized into
- * client-node's model classes, which carry every field of the type as an own property.
- */
+/** A copy without the keys whose value is undefined (so nothing else of the parsed response is kept). */
 function definedOnly<T extends object>(o: T): T {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;

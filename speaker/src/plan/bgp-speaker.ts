@@ -23,6 +23,8 @@ import { readFrrState } from '../frr/frr-state-reader.ts';
 import { parsePlan, type ParsedPlan } from './core/plan-model.ts';
 import { desiredStatus, statusChanged, type ApplyOutcome } from './core/plan-status.ts';
 import { serviceStatusChanges } from './core/service-bgp.ts';
+import { kubeClientFor } from '@metallb-ts/lib/k8s/kube-client.ts';
+import { kubeTargetOf } from '@metallb-ts/lib/k8s/kube-target.ts';
 import { planInformerFor, planStatusPortFor, secretInformerFor, serviceStatusPortFor } from './plan-ports.ts';
 
 /** Where the node's FRR is and how often its state is read. */
@@ -64,6 +66,8 @@ export function startBgpSpeaker(o: BgpSpeakerOptions): RunningBgpSpeaker {
   mkdirSync(o.frr.workDir, { recursive: true, mode: 0o700 });
   const cli = createFrrCli(o.frr);
   const statusPort = planStatusPortFor(o.kubeConfig, o.namespace);
+  // The informers watch through the raw client (one keep-alive pool, closed on stop).
+  const kube = kubeClientFor(kubeTargetOf(o.kubeConfig));
   const sbsPort = serviceStatusPortFor(o.kubeConfig, o.namespace, o.nodeName);
   let plan: ParsedPlan | undefined;
   let config: string | undefined;
@@ -171,7 +175,7 @@ export function startBgpSpeaker(o: BgpSpeakerOptions): RunningBgpSpeaker {
     secret = undefined;
     void old?.informer.stop();
     if (name === undefined) return;
-    const informer = secretInformerFor(o.kubeConfig, o.namespace, name, log);
+    const informer = secretInformerFor(kube, o.namespace, name, log);
     // A changed password is applied although the config text is the same (the applier compares filled text).
     const reapply = (): void => void (config === undefined ? undefined : applier.apply(config));
     informer.on('add', reapply);
@@ -180,7 +184,7 @@ export function startBgpSpeaker(o: BgpSpeakerOptions): RunningBgpSpeaker {
     void informer.start().catch(() => undefined);
   }
 
-  const planInformer = planInformerFor(o.kubeConfig, o.namespace, o.nodeName, log);
+  const planInformer = planInformerFor(kube, o.namespace, o.nodeName, log);
   planInformer.on('add', onPlan);
   planInformer.on('update', onPlan);
   planInformer.on('resync', () => {
@@ -211,6 +215,7 @@ export function startBgpSpeaker(o: BgpSpeakerOptions): RunningBgpSpeaker {
       if (pollTimer !== undefined) o.clock.clearTimeout(pollTimer);
       applier.stop();
       await Promise.all([planInformer.stop(), secret?.informer.stop()]);
+      await kube.close();
     },
   };
 }

@@ -1,12 +1,14 @@
 /**
  * The Kubernetes side of the speaker's BGP work, on client-node: the ports bgp-speaker.ts owns
  * (patch its NodePlan's status; list, create, patch and delete its ServiceBGPStatus objects)
- * and the two informers (its own NodePlan, its password Secret), each selected by name.
+ * and the two informers (its own NodePlan, its password Secret, on the raw client), each selected by name.
  */
-import { CoreV1Api, CustomObjectsApi, type KubeConfig, type KubernetesListObject, type V1Secret } from '@kubernetes/client-node';
+import { CustomObjectsApi, type KubeConfig, type KubernetesListObject, type V1Secret } from '@kubernetes/client-node';
 import { NODEPLAN, SERVICEBGPSTATUS, type NodePlan, type NodePlanStatus, type ServiceBGPStatus } from '@metallb-ts/lib/api/types.generated.ts';
-import { mergePatch, orMissing } from '@metallb-ts/lib/k8s/api-errors.ts';
+import { orMissing } from '@metallb-ts/lib/k8s/api-errors.ts';
+import { mergePatch } from '@metallb-ts/lib/k8s/client-node-options.ts';
 import { informerFor, type SupervisedInformer } from '@metallb-ts/lib/k8s/informer.ts';
+import type { KubeClient } from '@metallb-ts/lib/k8s/kube-client.ts';
 import type { Logger } from '@metallb-ts/lib/log.ts';
 import { SBS_LABELS, splitServiceKey, type ExistingServiceStatus } from './core/service-bgp.ts';
 
@@ -76,22 +78,17 @@ export function serviceStatusPortFor(kc: KubeConfig, namespace: string, node: st
 }
 
 /** An informer on the NodePlan named `node` only (field selector). */
-export function planInformerFor(kc: KubeConfig, namespace: string, node: string, logger: Logger): SupervisedInformer<NodePlan> {
-  const api = kc.makeApiClient(CustomObjectsApi);
-  const ref = { group: NODEPLAN.group, version: NODEPLAN.version, plural: NODEPLAN.plural, namespace };
-  return informerFor<NodePlan>(kc, {
+export function planInformerFor(kube: KubeClient, namespace: string, node: string, logger: Logger): SupervisedInformer<NodePlan> {
+  return informerFor<NodePlan>(kube, {
     path: `/apis/${NODEPLAN.group}/${NODEPLAN.version}/namespaces/${namespace}/${NODEPLAN.plural}`,
     fieldSelector: `metadata.name=${node}`,
-    list: async (q) => (await api.listNamespacedCustomObject({ ...ref, ...q })) as KubernetesListObject<NodePlan>,
   }, { logger });
 }
 
 /** An informer on one Secret, by name (field selector). */
-export function secretInformerFor(kc: KubeConfig, namespace: string, name: string, logger: Logger): SupervisedInformer<V1Secret> {
-  const core = kc.makeApiClient(CoreV1Api);
-  return informerFor<V1Secret>(kc, {
+export function secretInformerFor(kube: KubeClient, namespace: string, name: string, logger: Logger): SupervisedInformer<V1Secret> {
+  return informerFor<V1Secret>(kube, {
     path: `/api/v1/namespaces/${namespace}/secrets`,
     fieldSelector: `metadata.name=${name}`,
-    list: (q) => core.listNamespacedSecret({ namespace, ...q }),
   }, { logger });
 }
