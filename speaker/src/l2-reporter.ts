@@ -7,7 +7,9 @@
  */
 import { CoreV1Api, CustomObjectsApi, type KubeConfig, type KubernetesListObject } from '@kubernetes/client-node';
 import { SERVICEL2STATUS, type ServiceL2Status } from '@metallb-ts/lib/api/types.generated.ts';
-import { mergePatch, orMissing } from '@metallb-ts/lib/k8s/api-errors.ts';
+import { orMissing } from '@metallb-ts/lib/k8s/api-errors.ts';
+import { mergePatch } from '@metallb-ts/lib/k8s/client-node-options.ts';
+import type { KubeClient } from '@metallb-ts/lib/k8s/kube-client.ts';
 import { EventRecorder, eventSinkFor } from '@metallb-ts/lib/k8s/events.ts';
 import type { Logger } from '@metallb-ts/lib/log.ts';
 import type { CounterPort } from '@metallb-ts/lib/metrics.ts';
@@ -67,10 +69,10 @@ export function serviceL2PortFor(kc: KubeConfig, namespace: string, node: string
 }
 
 /** {@link ServiceEventPort} on the real API: the Service is read for its uid (events name it). */
-export function serviceEventPortFor(kc: KubeConfig, node: string, logger: Logger, errors?: CounterPort): ServiceEventPort {
+export function serviceEventPortFor(kc: KubeConfig, kube: KubeClient, node: string, logger: Logger, errors?: CounterPort): ServiceEventPort {
   const core = kc.makeApiClient(CoreV1Api);
   const recorder = new EventRecorder({
-    sink: eventSinkFor(kc), reportingController: 'metallb.io/speaker', reportingInstance: node, logger, ...(errors === undefined ? {} : { errors }),
+    sink: eventSinkFor(kube), reportingController: 'metallb.io/speaker', reportingInstance: node, logger, ...(errors === undefined ? {} : { errors }),
   });
   return {
     record: async (e) => {
