@@ -61,8 +61,11 @@ describe('speaker BGP side: NodePlan → FRR → router (real apiserver, separat
     assert.deepEqual(list[0]?.status, { node: 'node-0', serviceName: 'web', serviceNamespace: 'default', peers: ['router-v4'] });
     assert.equal(list[0]?.metadata?.labels?.['metallb.io/node'], 'node-0');
 
-    const metrics = await eventually('FRR-mode metrics', () => l.speakers[0]!.metrics(), (m) => m.includes('metallb_bgp_session_up{peer="192.0.2.1:179",vrf="default"} 1'));
-    assert.match(metrics, /metallb_bgp_announced_prefixes_total\{peer="192.0.2.1:179",vrf="default"\} 1/);
+    // Like MetalLB's frr-metrics, `peer` is ip:portForeign: 179 when node-0 opened the TCP session,
+    // the router's ephemeral port when the router's connection won the collision.
+    const metrics = await eventually('FRR-mode metrics', () => l.speakers[0]!.metrics(),
+      (m) => /metallb_bgp_session_up\{peer="192\.0\.2\.1:\d+",vrf="default"\} 1/.test(m));
+    assert.match(metrics, /metallb_bgp_announced_prefixes_total\{peer="192\.0\.2\.1:\d+",vrf="default"\} 1/);
     assert.match(metrics, /metallb_bfd_session_up\{peer="192.0.2.1",vrf="default"\} 1/);
   });
 
