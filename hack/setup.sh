@@ -10,9 +10,10 @@ cd "$repo_root"
 
 # Debian packages the harness uses: FRR daemons and frr-reload.py, namespaces and veths, nftables
 # for silent-failure injection, arping/ndisc6 as the kernel-side L2 checks, libpcap for the raw
-# socket addon, openssl for the control plane's certificates, python3 for frr-reload.py.
+# socket addon, openssl for the control plane's certificates, python3 for frr-reload.py;
+# mmdebstrap, podman and runc build and run the images (hack/build-images.sh).
 APT_PACKAGES=(frr frr-pythontools iproute2 nftables iputils-arping iputils-ping ndisc6 libpcap-dev
-  openssl python3 procps tcpdump build-essential)
+  openssl python3 procps tcpdump build-essential mmdebstrap podman runc)
 
 phase() {
   local name=$1; shift

@@ -15,3 +15,9 @@ ETCD_BIN="$TOOLS_CACHE/etcd-$ETCD_VERSION"
 HELM_BIN="$TOOLS_CACHE/helm-$HELM_VERSION"
 NODE_DIR="$TOOLS_CACHE/node-$NODE_VERSION"
 export KUBE_VERSION ETCD_VERSION HELM_VERSION NODE_VERSION TOOLS_CACHE KUBE_BIN ETCD_BIN HELM_BIN NODE_DIR
+# npm CLI inside the image build stages (the npm registry's `npm` package), so `npm ci` there
+# does not depend on whatever npm the machine has.
+NPM_VERSION=11.19.1
+# Container images (hack/build-images.sh): podman's store and the build caches, gitignored.
+IMAGES_CACHE=${METALLB_TS_IMAGES_CACHE:-$repo_root/.cache/images}
+export NPM_VERSION IMAGES_CACHE

@@ -7,12 +7,12 @@ describe('layer2EnvOptions', () => {
     { desc: 'off without a bind address', env: {}, want: { ok: true, value: undefined } },
     {
       desc: 'defaults', env: { METALLB_ML_BIND_ADDR: '192.0.2.10' },
-      want: { ok: true, value: { bindAddr: '192.0.2.10', port: 7946, seeds: [], secretName: 'memberlist', insecure: false, interfaces: undefined } },
+      want: { ok: true, value: { bindAddr: '192.0.2.10', port: 7946, seeds: [], podLabels: undefined, secretName: 'memberlist', insecure: false, interfaces: undefined } },
     },
     {
       desc: 'seeds get the port; v6 in brackets; interfaces; insecure',
       env: { METALLB_ML_BIND_ADDR: '2001:db8::1', METALLB_ML_BIND_PORT: '7000', METALLB_ML_SEEDS: '192.0.2.11, 2001:db8::2,192.0.2.12:7001', METALLB_L2_INTERFACES: 'eth0,eth1', METALLB_ML_INSECURE: 'true', METALLB_ML_SECRET_NAME: 'ml' },
-      want: { ok: true, value: { bindAddr: '2001:db8::1', port: 7000, seeds: ['192.0.2.11:7000', '[2001:db8::2]:7000', '192.0.2.12:7001'], secretName: 'ml', insecure: true, interfaces: ['eth0', 'eth1'] } },
+      want: { ok: true, value: { bindAddr: '2001:db8::1', port: 7000, seeds: ['192.0.2.11:7000', '[2001:db8::2]:7000', '192.0.2.12:7001'], podLabels: undefined, secretName: 'ml', insecure: true, interfaces: ['eth0', 'eth1'] } },
     },
     { desc: 'bad bind address', env: { METALLB_ML_BIND_ADDR: 'node-a' }, want: { ok: false, error: 'METALLB_ML_BIND_ADDR: not an IP address: "node-a"' } },
     { desc: 'bad port', env: { METALLB_ML_BIND_ADDR: '192.0.2.1', METALLB_ML_BIND_PORT: '70000' }, want: { ok: false, error: 'METALLB_ML_BIND_PORT: not a port: "70000"' } },

@@ -1,7 +1,9 @@
 /**
  * The speaker's layer-2 settings from the environment (pure), MetalLB-style: gossip runs only when
  * METALLB_ML_BIND_ADDR is set (the pod IP). METALLB_ML_BIND_PORT (default 7946),
- * METALLB_ML_SEEDS (comma-separated peer IPs or host:port, for now; later the speaker pods' IPs),
+ * METALLB_ML_LABELS (label selector of the speaker pods: their IPs, read from the API at start
+ * and every 5 minutes, are the gossip seeds), METALLB_ML_SEEDS (comma-separated peer IPs or
+ * host:port, joined as well: for a lab without pods),
  * METALLB_ML_SECRET_NAME (default `memberlist`, key `secretkey`, in the speaker namespace),
  * METALLB_ML_INSECURE=true (gossip in plaintext when there is no key), METALLB_L2_INTERFACES
  * (comma-separated; default: every interface the layer-2 rules accept).
@@ -16,6 +18,8 @@ export interface Layer2EnvOptions {
   readonly port: number;
   /** `host:port` each. */
   readonly seeds: readonly string[];
+  /** Label selector of the speaker pods (seeds from their IPs); undefined = explicit seeds only. */
+  readonly podLabels: string | undefined;
   readonly secretName: string;
   readonly insecure: boolean;
   /** Undefined: scan. */
@@ -40,7 +44,7 @@ export function layer2EnvOptions(env: Env): Result<Layer2EnvOptions | undefined,
   }
   const ifaces = list(env['METALLB_L2_INTERFACES']);
   return ok({
-    bindAddr: bind, port, seeds, secretName: env['METALLB_ML_SECRET_NAME'] || 'memberlist',
+    bindAddr: bind, port, seeds, podLabels: env['METALLB_ML_LABELS'] || undefined, secretName: env['METALLB_ML_SECRET_NAME'] || 'memberlist',
     insecure: env['METALLB_ML_INSECURE'] === 'true', interfaces: ifaces.length === 0 ? undefined : ifaces,
   });
 }

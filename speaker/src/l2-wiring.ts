@@ -20,7 +20,8 @@ import { layer2Metrics } from './layer2/layer2-metrics.ts';
 import { openMulticastGroups } from './layer2/multicast-groups.ts';
 import { openPcapFrameIo } from './layer2/pcap-frame-io.ts';
 import { Layer2Responder } from './layer2/responder.ts';
-import type { GratuitousOptions, ProbeOptions } from './layer2/responder-types.ts';
+import type { AddressConflict, GratuitousOptions, ProbeOptions } from './layer2/responder-types.ts';
+import type { AnnouncedVip } from './layer2/core/l2-reports.ts';
 
 /** Options of {@link startLayer2}. */
 export interface Layer2Options {
@@ -52,6 +53,8 @@ export interface Layer2Options {
   readonly onAnnounce?: (ip: string, state: 'announced' | 'withdrawn' | 'conflict', services: readonly string[]) => void;
   /** The plan status condition to write (changes only). */
   readonly onCondition?: (c: ConflictCondition) => void;
+  /** Every change of the set of known conflicts (Warning events). */
+  readonly onConflicts?: (conflicts: readonly AddressConflict[]) => void;
 }
 
 /** The running layer-2 part. */
@@ -59,8 +62,14 @@ export interface RunningLayer2 {
   /** The gossip address bound. */
   readonly gossipAddr: string;
   setDuties(l2: NodePlanSpecL2 | undefined): void;
+  /** Peers to join from now on (`host:port`; the explicit seeds stay); new ones are joined at once. */
+  setSeeds(seeds: readonly string[]): void;
   /** VIPs held now. */
   held(): string[];
+  /** VIPs announced now, with their Services and restricted interfaces. */
+  announced(): AnnouncedVip[];
+  /** The Services of a VIP in the duties. */
+  servicesOf(ip: string): readonly string[];
   /** The gossip view. */
   members(): ReturnType<GossipMember['members']>;
   /**
@@ -97,6 +106,7 @@ export async function startLayer2(o: Layer2Options): Promise<Result<RunningLayer
     ...(o.onAnnounce === undefined ? {} : { onAnnounce: o.onAnnounce }),
     onConflicts: (cs) => {
       conflictsGauge.set(cs.length);
+      o.onConflicts?.(cs);
       const c = conflictCondition(cs);
       if (JSON.stringify(c) !== lastCondition) o.onCondition?.(c);
       lastCondition = JSON.stringify(c);
@@ -117,10 +127,14 @@ export async function startLayer2(o: Layer2Options): Promise<Result<RunningLayer
     settled = true;
     announcer?.setMembers(gossip.members());
   }, o.settleMs ?? 1000));
-  const rejoin = (): void => {
+  let seeds: readonly string[] = [...o.seeds];
+  const joinMissing = (): void => {
     const known = new Set(gossip.members().filter((m) => m.status === 'alive' || m.status === 'suspect').map((m) => m.addr));
-    const missing = o.seeds.filter((s) => s !== gossipAddr && !known.has(s));
+    const missing = seeds.filter((s) => s !== gossipAddr && !known.has(s));
     if (missing.length > 0) gossip.join(missing);
+  };
+  const rejoin = (): void => {
+    joinMissing();
     announcer?.retryConflicts();
     timers[1] = o.clock.setTimeout(rejoin, o.rejoinMs ?? 10_000);
   };
@@ -129,7 +143,13 @@ export async function startLayer2(o: Layer2Options): Promise<Result<RunningLayer
   return ok({
     gossipAddr,
     setDuties: (l2) => announcer?.setDuties(l2),
+    setSeeds: (more) => {
+      seeds = [...new Set([...o.seeds, ...more])];
+      joinMissing();
+    },
     held: () => announcer?.held() ?? [],
+    announced: () => announcer?.announced() ?? [],
+    servicesOf: (ip) => announcer?.servicesOf(ip) ?? [],
     members: () => gossip.members(),
     stop: async ({ graceful, handoverMs }) => {
       if (stopped) return;

@@ -4,19 +4,27 @@
  * IPv4 and IPv6 sessions, optional TCP-MD5 password and BFD), and one speaker process per node
  * inside the node's namespace. Tests write NodePlans and password Secrets by hand and read the
  * router's tables. Used by test/e2e/bgp-speaker.test.ts and test/bench/bgp.bench.ts.
+ *
+ * With `chart: true` the Helm chart is installed instead of the bare CRDs (`helm install` into
+ * the apiserver), and the speakers — and the operator, {@link BgpSpeakerLab.startOperator} —
+ * authenticate with TokenRequest tokens of the chart's own ServiceAccounts, so they run under
+ * exactly the RBAC the chart grants (test/e2e/bgp-operator-speaker.test.ts and the demo).
  */
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { NODEPLAN, type NodePlan, type NodePlanSpec } from '@metallb-ts/lib/api/types.generated.ts';
 import { orMissing } from '@metallb-ts/lib/k8s/api-errors.ts';
 import { mergePatch } from '@metallb-ts/lib/k8s/client-node-options.ts';
 import { encodeFrrConfig } from '@metallb-ts/lib/plan/frr-config-codec.ts';
 import { placeholderKeysOf, passwordPlaceholder } from '@metallb-ts/lib/plan/password-placeholder.ts';
 import { pollUntil } from '@metallb-ts/lib/time/poll.ts';
+import { CHART_NAMES, installChart } from './chart.ts';
 import { ControlPlane } from './control-plane.ts';
 import { installCrds } from './crds.ts';
 import type { FrrInstance } from './frr.ts';
 import { Lab } from './lab.ts';
+import { OperatorProcess, type OperatorProcessOptions } from './operator-process.ts';
 import { SpeakerProcess } from './speaker-process.ts';
 
 /** The namespace of plans and Secrets. */
@@ -87,6 +95,53 @@ export function speakerRouterConf(nodes: number, o: { readonly password?: string
   ].join('\n');
 }
 
+/** FRR's `show ip route <prefix> json`, the fields read here. */
+export type RouteJson = Record<string, Array<{ selected?: boolean; nexthops?: Array<{ ip?: string; active?: boolean }> }>>;
+
+/** The active next hops of the selected routes for `prefix` in `show ip route <prefix> json`, sorted. */
+export function activeNextHops(j: RouteJson, prefix: string): string[] {
+  const routes = j[prefix] ?? [];
+  return routes.filter((r) => r.selected === true).flatMap((r) => (r.nexthops ?? []).filter((n) => n.active === true).map((n) => n.ip ?? '')).sort();
+}
+
+/** Options of {@link BgpSpeakerLab.start}. */
+export interface BgpSpeakerLabOptions {
+  readonly nodes: number;
+  /** TCP-MD5 password of the router's session with node-0 (default router config only). */
+  readonly routerPassword?: string;
+  /** BFD 100 ms × 3 on the router's sessions (default router config only). */
+  readonly bfd?: boolean;
+  /** The speakers' FRR state poll interval. */
+  readonly stateIntervalMs?: number;
+  /** The router's frr.conf instead of {@link speakerRouterConf}. */
+  readonly routerConf?: string;
+  /** Extra topology (links, loopback addresses), run before any FRR starts. */
+  readonly prepare?: (lab: Lab) => Promise<void>;
+  /** Install the Helm chart and run the binaries with its ServiceAccounts' tokens (see the module comment). */
+  readonly chart?: boolean;
+  /** Lifetime of those tokens (default 1 h; the demo runs longer). */
+  readonly tokenSeconds?: number;
+  /** Told what is being started or waited for, before each step (the demo prints it). */
+  readonly progress?: (what: string) => void;
+}
+
+/** One path of a prefix in an FRR BGP table (`show bgp ipv4 unicast <prefix> json`), fields as FRR 8.4 names them. */
+export interface BgpPath {
+  readonly locPrf?: number;
+  readonly stale?: boolean;
+  readonly valid?: boolean;
+  readonly community?: { readonly string: string };
+  readonly largeCommunity?: { readonly string: string };
+  readonly nexthops?: ReadonlyArray<{ readonly ip?: string; readonly interface?: string }>;
+  readonly peer?: { readonly peerId?: string; readonly interface?: string; readonly type?: string };
+}
+
+/** The paths `frr` holds for an IPv4 prefix (none when the prefix is absent). */
+export async function bgpPaths(frr: FrrInstance, prefix: string): Promise<BgpPath[]> {
+  const j = await frr.vtyshJson<{ paths?: BgpPath[] }>(`show bgp ipv4 unicast ${prefix} json`);
+  return j.paths ?? [];
+}
+
 /** Optional plan fields. */
 export type PlanExtras = Pick<NodePlanSpec, 'passwordSecretName' | 'bgpPeers' | 'bgpServices'>;
 
@@ -97,41 +152,63 @@ export class BgpSpeakerLab {
   readonly router: FrrInstance;
   readonly nodes: FrrInstance[];
   readonly speakers: SpeakerProcess[];
+  /** The kubeconfig the operator runs with: the chart controller's token, or the admin's. */
+  readonly operatorKubeconfigPath: string;
+  #operator: OperatorProcess | undefined;
 
-  private constructor(cp: ControlPlane, lab: Lab, router: FrrInstance, nodes: FrrInstance[], speakers: SpeakerProcess[]) {
+  private constructor(cp: ControlPlane, lab: Lab, router: FrrInstance, nodes: FrrInstance[], speakers: SpeakerProcess[], operatorKubeconfigPath: string) {
     this.cp = cp;
     this.lab = lab;
     this.router = router;
     this.nodes = nodes;
     this.speakers = speakers;
+    this.operatorKubeconfigPath = operatorKubeconfigPath;
   }
 
   /** Starts everything; node FRRs start empty (the speakers configure them). */
-  static async start(o: { readonly nodes: number; readonly routerPassword?: string; readonly bfd?: boolean; readonly stateIntervalMs?: number }): Promise<BgpSpeakerLab> {
+  static async start(o: BgpSpeakerLabOptions): Promise<BgpSpeakerLab> {
+    const progress = o.progress ?? (() => undefined);
+    progress('starting etcd and kube-apiserver');
     const cp = await ControlPlane.start();
     let lab: Lab | undefined;
+    const speakers: SpeakerProcess[] = [];
     try {
-      await installCrds(cp.kubeConfig);
-      await cp.ensureNamespace(PLAN_NS);
+      const tokens = { expirationSeconds: o.tokenSeconds ?? 3600 };
+      let speakerKubeconfig = cp.kubeconfigPath;
+      let operatorKubeconfig = cp.kubeconfigPath;
+      if (o.chart === true) {
+        progress(`helm install ${PLAN_NS} chart (CRDs, RBAC, ServiceAccounts) and waiting for the CRDs to be Established`);
+        await installChart(cp, PLAN_NS);
+        progress('minting ServiceAccount tokens (TokenRequest) for the chart\'s controller and speaker');
+        speakerKubeconfig = await cp.kubeconfigFileFor(PLAN_NS, CHART_NAMES.speakerServiceAccount, tokens);
+        operatorKubeconfig = await cp.kubeconfigFileFor(PLAN_NS, CHART_NAMES.controllerServiceAccount, tokens);
+      } else {
+        await installCrds(cp.kubeConfig);
+        await cp.ensureNamespace(PLAN_NS);
+      }
+      progress(`building the namespace lab (${String(o.nodes)} nodes, router, clients)`);
       lab = await Lab.create({ nodes: o.nodes });
+      await o.prepare?.(lab);
+      progress('starting FRR on the router');
       // Configured after start: bgpd starts before bfdd, and a BFD profile named in the startup
       // file is not applied to sessions bgpd registered before bfdd read it.
       const router = await lab.startFrr('router', 'frr defaults traditional\n');
-      await router.reload(speakerRouterConf(o.nodes, {
+      await router.reload(o.routerConf ?? speakerRouterConf(o.nodes, {
         ...(o.routerPassword === undefined ? {} : { password: o.routerPassword }), ...(o.bfd === undefined ? {} : { bfd: o.bfd }),
       }));
       const nodes: FrrInstance[] = [];
-      const speakers: SpeakerProcess[] = [];
       for (const role of lab.nodes) {
+        progress(`starting FRR and the speaker on ${role}`);
         const frr = await lab.startFrr(role, 'frr defaults traditional\n');
         nodes.push(frr);
         speakers.push(await SpeakerProcess.start({
-          lab, role, frr, kubeconfigPath: cp.kubeconfigPath, server: cp.server, namespace: PLAN_NS,
+          lab, role, frr, kubeconfigPath: speakerKubeconfig, server: cp.server, namespace: PLAN_NS,
           ...(o.stateIntervalMs === undefined ? {} : { stateIntervalMs: o.stateIntervalMs }),
         }));
       }
-      return new BgpSpeakerLab(cp, lab, router, nodes, speakers);
+      return new BgpSpeakerLab(cp, lab, router, nodes, speakers, operatorKubeconfig);
     } catch (e) {
+      await Promise.all(speakers.map((s) => s.stop()));
       await lab?.destroy();
       await cp.stop();
       throw e;
@@ -172,15 +249,40 @@ export class BgpSpeakerLab {
     else await core.replaceNamespacedSecret({ namespace: PLAN_NS, name, body: { ...body, data: {} } });
   }
 
-  /** The router's installed next hops for an IPv4 prefix (zebra's view: what ECMP forwards to). */
-  async nextHops(prefix: string): Promise<string[]> {
-    const j = await this.router.vtyshJson<Record<string, Array<{ selected?: boolean; nexthops?: Array<{ ip?: string; active?: boolean }> }>>>(`show ip route ${prefix} json`);
-    const routes = j[prefix] ?? [];
-    return routes.filter((r) => r.selected === true).flatMap((r) => (r.nexthops ?? []).filter((n) => n.active === true).map((n) => n.ip ?? '')).sort();
+  /** The router's (or `at`'s) installed next hops for an IPv4 prefix (zebra's view: what ECMP forwards to). */
+  async nextHops(prefix: string, at: FrrInstance = this.router): Promise<string[]> {
+    return activeNextHops(await at.vtyshJson<RouteJson>(`show ip route ${prefix} json`), prefix);
   }
 
-  /** Stops speakers, the lab and the control plane. */
+  /** The operator once {@link startOperator} started it. */
+  get operator(): OperatorProcess | undefined {
+    return this.#operator;
+  }
+
+  /** Creates one Node per lab node (a bare apiserver has no kubelet to register them). */
+  async createNodes(): Promise<void> {
+    const core = this.cp.kubeConfig.makeApiClient(CoreV1Api);
+    for (const name of this.lab.nodes) await core.createNode({ body: { metadata: { name, labels: { 'kubernetes.io/hostname': name } } } });
+  }
+
+  /**
+   * Starts the operator as a child process with {@link operatorKubeconfigPath} (the chart's
+   * controller token under `chart: true`), its lease and Deployment named as the chart names
+   * them, and waits until it is ready. Stopped by {@link stop}.
+   */
+  async startOperator(o: Partial<Omit<OperatorProcessOptions, 'kubeconfigPath' | 'namespace'>> = {}): Promise<OperatorProcess> {
+    if (this.#operator !== undefined) throw new Error('the operator is already running');
+    this.#operator = await OperatorProcess.start({
+      kubeconfigPath: this.operatorKubeconfigPath, namespace: PLAN_NS, leaseName: CHART_NAMES.lease, logFile: join(this.lab.dir, 'operator.log'),
+      ...o, extraArgs: ['--deployment', CHART_NAMES.deployment, ...(o.extraArgs ?? [])],
+    });
+    await this.#operator.waitReady();
+    return this.#operator;
+  }
+
+  /** Stops the operator, the speakers, the lab and the control plane. */
   async stop(): Promise<void> {
+    await this.#operator?.stop();
     await Promise.all(this.speakers.map((s) => s.stop()));
     await this.lab.destroy();
     await this.cp.stop();

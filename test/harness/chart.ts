@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { CommandResult, ControlPlane } from './control-plane.ts';
+import { waitCrdsEstablished } from './crds.ts';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
 
@@ -17,6 +18,25 @@ export const FIXTURES = join(repoRoot, 'test', 'fixtures', 'chart');
 export async function helmOk(cp: ControlPlane, args: readonly string[]): Promise<CommandResult> {
   const r = await cp.helm(args);
   assert.equal(r.exitCode, 0, `helm ${args.join(' ')}:\n${r.stdout}\n${r.stderr}`);
+  return r;
+}
+
+/** The chart's release name in the tests and the demo (its objects are named `metallb-ts-…`). */
+export const RELEASE = 'metallb-ts';
+/** What the chart names for release {@link RELEASE}: ServiceAccounts, the operator's Deployment and Lease. */
+export const CHART_NAMES = {
+  controllerServiceAccount: 'metallb-ts-controller', speakerServiceAccount: 'metallb-ts-speaker',
+  deployment: 'metallb-ts-controller', lease: 'metallb-ts-controller',
+} as const;
+
+/**
+ * `helm install` of the chart into `namespace` (created first; a bare apiserver has no
+ * namespace controller), then waits until its CRDs are Established so CRs can be applied.
+ */
+export async function installChart(cp: ControlPlane, namespace: string, args: readonly string[] = []): Promise<CommandResult> {
+  await cp.ensureNamespace(namespace);
+  const r = await helmOk(cp, ['install', RELEASE, CHART, '-n', namespace, ...args]);
+  await waitCrdsEstablished(cp.kubeConfig);
   return r;
 }
 

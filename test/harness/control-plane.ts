@@ -134,16 +134,26 @@ export class ControlPlane {
    * Mints a TokenRequest token for namespace/serviceAccount (creating the namespace and the
    * ServiceAccount if missing) and returns a KubeConfig that authenticates with it.
    */
-  async kubeConfigFor(namespace: string, serviceAccount: string): Promise<KubeConfig> {
+  async kubeConfigFor(namespace: string, serviceAccount: string, o: { readonly expirationSeconds?: number } = {}): Promise<KubeConfig> {
     const core = this.kubeConfig.makeApiClient(CoreV1Api);
     await this.ensureNamespace(namespace);
     await ignoreConflict(core.createNamespacedServiceAccount({ namespace, body: { metadata: { name: serviceAccount } } }));
     const tr = await core.createNamespacedServiceAccountToken({
-      name: serviceAccount, namespace, body: { spec: { audiences: [], expirationSeconds: 3600 } },
+      name: serviceAccount, namespace, body: { spec: { audiences: [], expirationSeconds: o.expirationSeconds ?? 3600 } },
     });
     const token = tr.status?.token;
     if (token === undefined) throw new Error(`TokenRequest for ${namespace}/${serviceAccount} returned no token`);
     return kubeConfigWith(this.server, this.#init.pki.caPem, `${namespace}-${serviceAccount}`, { token });
+  }
+
+  /**
+   * {@link kubeConfigFor} written to a file in `dir` (mode 0600), for a child process's
+   * `--kubeconfig`: the binaries then run with that ServiceAccount's token and its RBAC only.
+   */
+  async kubeconfigFileFor(namespace: string, serviceAccount: string, o: { readonly expirationSeconds?: number } = {}): Promise<string> {
+    const path = join(this.dir, `kubeconfig-${namespace}-${serviceAccount}`);
+    await writeFile(path, (await this.kubeConfigFor(namespace, serviceAccount, o)).exportConfig(), { mode: 0o600 });
+    return path;
   }
 
   /** Runs the pinned kubectl against this control plane; never throws on a non-zero exit. */

@@ -44,6 +44,12 @@ export async function installCrds(kubeConfig: KubeConfig, dir: string = CRDS_DIR
   await Promise.all(crds.map((crd) => waitEstablished(api, crd.metadata?.name ?? '')));
 }
 
+/** Waits (bounded) until every CRD of `dir` is Established, e.g. after `helm install` created them. */
+export async function waitCrdsEstablished(kubeConfig: KubeConfig, dir: string = CRDS_DIR): Promise<void> {
+  const api = kubeConfig.makeApiClient(ApiextensionsV1Api);
+  await Promise.all(loadCrds(dir).map((crd) => waitEstablished(api, crd.metadata?.name ?? '')));
+}
+
 async function createOrReplace(api: ApiextensionsV1Api, crd: V1CustomResourceDefinition): Promise<void> {
   try {
     await api.createCustomResourceDefinition({ body: crd });

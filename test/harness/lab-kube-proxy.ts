@@ -25,9 +25,17 @@ export async function addKubeProxyVips(lab: Lab, role: HostRole, vips: readonly 
   await runOk('ip', ['-n', ns, '-batch', '-'], { input: lines.join('\n') + '\n' });
 }
 
-/** A TCP server on port `port` (all addresses) in `role`'s namespace that writes `role` and closes. */
-export async function startWhoAmIServer(lab: Lab, role: HostRole, port: number): Promise<{ stop(): Promise<void> }> {
-  const script = `const s=require('node:net').createServer((c)=>c.end(${JSON.stringify(role)}));` +
+/**
+ * A server on port `port` (all addresses) in `role`'s namespace that says which node answered:
+ * over plain TCP it writes `role` and closes; with `http` it answers every HTTP request with
+ * 200 and the body `role` (what a Service's pods would serve).
+ */
+export async function startWhoAmIServer(lab: Lab, role: HostRole, port: number, o: { readonly http?: boolean } = {}): Promise<{ stop(): Promise<void> }> {
+  const name = JSON.stringify(role);
+  // The lab's prefix on the command line: what a leftover check (and the lab's cleanup) can find it by.
+  const script = `/*${lab.prefix}*/` + (o.http === true
+    ? `const s=require('node:http').createServer((q,r)=>{r.setHeader('content-type','text/plain');r.end(${name}+'\\n');});`
+    : `const s=require('node:net').createServer((c)=>c.end(${name}));`) +
     `s.listen(${port},'::',()=>console.log('listening'));`;
   const child = execa('ip', ['netns', 'exec', lab.ns(role), process.execPath, '-e', script], SERVER_OPTS);
   const lines = createInterface({ input: child.stdout });
@@ -45,4 +53,12 @@ export async function tcpWhoAmI(lab: Lab, role: HostRole, ip: string, port: numb
     `c.on('error',(e)=>{console.error(e.message);process.exit(1)});setTimeout(()=>process.exit(2),4000);`;
   const r = await lab.exec(role, process.execPath, ['-e', script], { timeoutMs: 5_000 });
   return r.exitCode === 0 ? r.stdout : '';
+}
+
+/** An HTTP GET from `role`'s namespace (5 s cap): status and body, or undefined when nothing answered. */
+export async function httpGet(lab: Lab, role: HostRole, url: string): Promise<{ status: number; body: string } | undefined> {
+  const script = `fetch(${JSON.stringify(url)},{signal:AbortSignal.timeout(4000)}).then(async(r)=>` +
+    `process.stdout.write(JSON.stringify({status:r.status,body:await r.text()})),(e)=>{console.error(String(e));process.exit(1)});`;
+  const r = await lab.exec(role, process.execPath, ['-e', script], { timeoutMs: 5_000 });
+  return r.exitCode === 0 ? (JSON.parse(r.stdout) as { status: number; body: string }) : undefined;
 }

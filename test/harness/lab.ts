@@ -19,6 +19,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { startFrr, type FrrInstance } from './frr.ts';
 import { buildLab, type MacTable } from './lab-build.ts';
 import { cleanupLab, cleanupLeftoverLabs } from './lab-leftovers.ts';
@@ -123,6 +124,22 @@ export class Lab {
     return frr;
   }
 
+  /**
+   * Adds a point-to-point veth between two hosts (`aIface` in `a`, `bIface` in `b`), both up,
+   * with only their IPv6 link-local addresses (what an unnumbered BGP session needs). It is
+   * created inside `a`'s namespace with its peer placed directly into `b`'s, like the lab's links.
+   */
+  async link(a: HostRole, aIface: string, b: HostRole, bIface: string): Promise<void> {
+    await runOk('ip', ['-n', this.ns(a), 'link', 'add', aIface, 'type', 'veth', 'peer', 'name', bIface, 'netns', this.ns(b)]);
+    await runOk('ip', ['-n', this.ns(a), 'link', 'set', aIface, 'up']);
+    await runOk('ip', ['-n', this.ns(b), 'link', 'set', bIface, 'up']);
+  }
+
+  /** Adds `cidr` to a host's loopback (a router's loopback address, a multihop peering target). */
+  async addLoopback(role: HostRole, cidr: string): Promise<void> {
+    await runOk('ip', ['-n', this.ns(role), 'addr', 'add', cidr, 'dev', 'lo']);
+  }
+
   /** The kernel neighbour entry (ARP/NDP) for `ip` in a role's namespace, if it has a MAC. */
   neighbor(role: HostRole, ip: string): Promise<NeighborEntry | undefined> {
     return neighborOf(this.ns(role), ip);
@@ -133,11 +150,17 @@ export class Lab {
     return resolveNeighbor(this.ns(role), ip, timeoutMs);
   }
 
-  /** Silently drops every frame on the host's interfaces (no RST, no ICMP): a dead node. */
-  async dropTraffic(role: HostRole): Promise<void> {
+  /**
+   * Silently drops every frame on the host's interfaces (no RST, no ICMP): a dead node. Returns
+   * when (performance.now()) the `nft` that installs the drop was started and when it returned:
+   * the drop took effect in between, just before the return (nft commits, then exits).
+   */
+  async dropTraffic(role: HostRole): Promise<{ readonly startedMs: number; readonly inPlaceMs: number }> {
     await this.restoreTraffic(role);
     const ifaces = this.plan.hosts.find((h) => h.role === role)?.ifaces.map((i) => i.iface) ?? [];
+    const startedMs = performance.now();
     await runOk('ip', ['netns', 'exec', this.ns(role), 'nft', '-f', '-'], { input: dropRulesetFor(ifaces) });
+    return { startedMs, inPlaceMs: performance.now() };
   }
 
   /** Undoes {@link dropTraffic}; a no-op when traffic is not dropped. */

@@ -4,6 +4,7 @@
  * MetalLB-style node config, an eBGP router config, and bounded reads of the router's table.
  */
 import { mkdirSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createLogger } from '@metallb-ts/lib/log.ts';
@@ -108,6 +109,15 @@ export async function routesAt(router: FrrInstance, family: 'ipv4' | 'ipv6'): Pr
 }
 
 /** Router-side view of one neighbor: established count and uptime. */
+/** FRR reports a session's uptime (`bgpTimerUpMsec`) in whole seconds. */
+export const UPTIME_RESOLUTION_MS = 1_000;
+
+/** Waits until `UPTIME_RESOLUTION_MS` (+10 %) have passed since `sinceMs` (performance.now()), so a kept session's uptime has grown. */
+export async function uptimeTick(sinceMs: number): Promise<void> {
+  const left = sinceMs + UPTIME_RESOLUTION_MS * 1.1 - performance.now();
+  if (left > 0) await new Promise((resolve) => setTimeout(resolve, left));
+}
+
 export async function neighborAt(router: FrrInstance, addr: string): Promise<{ state: string; established: number; upMs: number }> {
   const j = await router.vtyshJson<Record<string, { bgpState?: string; connectionsEstablished?: number; bgpTimerUpMsec?: number }>>(`show bgp neighbors ${addr} json`);
   const n = j[addr] ?? {};

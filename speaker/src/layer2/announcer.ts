@@ -8,6 +8,7 @@
 import type { NodePlanSpecL2 } from '@metallb-ts/lib/api/types.generated.ts';
 import type { MemberSnapshot } from '../membership/messages.ts';
 import { owners, rankDuties, type RankedVip } from './core/election.ts';
+import type { AnnouncedVip } from './core/l2-reports.ts';
 import type { AddressConflict, AnnounceOptions, AnnounceOutcome } from './responder-types.ts';
 
 /** What the announcer needs of the responder (Layer2Responder implements it). */
@@ -49,6 +50,8 @@ export class L2Announcer {
   #alive = new Set<string>();
   #lastOwner = new Map<string, string>();
   readonly #held = new Map<string, Held>();
+  /** Held VIPs whose announce went through (probe passed or skipped). */
+  readonly #announced = new Set<string>();
   /** Probe found the address in use: not announced until {@link retryConflicts}. */
   readonly #refused = new Map<string, AddressConflict>();
   readonly #seen = new Map<string, AddressConflict>();
@@ -101,6 +104,19 @@ export class L2Announcer {
     return [...this.#held.keys()].sort();
   }
 
+  /** VIPs announced now (not those still being probed), sorted, with their Services and restricted interfaces. */
+  announced(): AnnouncedVip[] {
+    return [...this.#announced].sort().flatMap((ip) => {
+      const h = this.#held.get(ip);
+      return h === undefined ? [] : [{ ip, services: h.vip.services, interfaces: h.vip.interfaces === undefined ? undefined : h.ifaces.split(' ') }];
+    });
+  }
+
+  /** The Services of a VIP in the current duties ([] when it is not in them). */
+  servicesOf(ip: string): readonly string[] {
+    return this.#vips.find((v) => v.ip === ip)?.services ?? [];
+  }
+
   /** Stops answering for everything (after gossip has left: the next node already answers). */
   stop(): void {
     this.#stopped = true;
@@ -114,6 +130,7 @@ export class L2Announcer {
     for (const [ip, held] of [...this.#held]) {
       const v = byIp.get(ip);
       if (own.get(ip) !== this.#o.self || v === undefined || this.#ifacesOf(v)?.join(' ') !== held.ifaces) this.#withdraw(ip);
+      else this.#held.set(ip, { vip: v, ifaces: held.ifaces }); // its Services may have changed
     }
     for (const v of this.#vips) {
       const owner = own.get(v.ip);
@@ -142,7 +159,10 @@ export class L2Announcer {
     this.#held.set(v.ip, { vip: v, ifaces: ifaces.join(' ') });
     this.#o.log.info('announcing', { ip: v.ip, takeover, services: v.services });
     void this.#o.responder.announce(v.ip, { interfaces: ifaces, probe: !takeover }).then((out) => {
-      if (out.kind === 'announced') this.#o.onAnnounce?.(v.ip, 'announced', v.services);
+      if (out.kind === 'announced' && this.#held.has(v.ip)) {
+        this.#announced.add(v.ip);
+        this.#o.onAnnounce?.(v.ip, 'announced', v.services);
+      }
       if (out.kind !== 'conflict') return;
       this.#held.delete(v.ip);
       this.#refused.set(v.ip, out.conflict);
@@ -155,6 +175,7 @@ export class L2Announcer {
   #withdraw(ip: string): void {
     const held = this.#held.get(ip);
     this.#held.delete(ip);
+    this.#announced.delete(ip);
     this.#o.responder.withdraw(ip);
     const before = this.#seen.size;
     for (const k of [...this.#seen.keys()]) if (k.startsWith(`${ip}|`)) this.#seen.delete(k);

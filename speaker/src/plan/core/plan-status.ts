@@ -33,6 +33,16 @@ export interface StatusInput {
   /** RFC 3339 time used for a condition whose status changes. */
   readonly now: string;
   readonly previous: NodePlanStatus | undefined;
+  /** Further conditions (layer 2's address-conflict condition), appended after the BGP ones. */
+  readonly extra?: readonly ConditionInput[];
+}
+
+/** A condition without its generation and transition time (those are kept or set here). */
+export interface ConditionInput {
+  readonly type: string;
+  readonly status: 'True' | 'False' | 'Unknown';
+  readonly reason: string;
+  readonly message: string;
 }
 
 const BGP_STATES = new Set(['Idle', 'Connect', 'Active', 'OpenSent', 'OpenConfirm', 'Established']);
@@ -53,6 +63,7 @@ export function desiredStatus(i: StatusInput): NodePlanStatus {
       i.bgp === undefined ? 'Unknown' : up === peers.length && peers.length > 0 ? 'True' : 'False',
       i.bgp === undefined ? 'StateUnreadable' : peers.length === 0 ? 'NoSessions' : up === peers.length ? 'AllEstablished' : 'NotAllEstablished',
       `${up}/${peers.length} BGP sessions established`),
+    ...(i.extra ?? []).map((c) => condition(i, c.type, c.status, c.reason, c.message)),
   ];
   return {
     observedGeneration: i.generation,
@@ -85,7 +96,15 @@ function peerStatus(s: BgpSessionState, bfd: readonly BfdSessionState[], plan: r
   };
 }
 
-function condition(i: StatusInput, type: string, status: 'True' | 'False' | 'Unknown', reason: string, message: string): V1Condition {
+/**
+ * The status of a plan whose node runs no FRR (layer 2 only): the generation and the given
+ * conditions, transition times kept while a condition's status stays.
+ */
+export function conditionsOnlyStatus(i: Pick<StatusInput, 'generation' | 'now' | 'previous'> & { readonly extra: readonly ConditionInput[] }): NodePlanStatus {
+  return { observedGeneration: i.generation, conditions: i.extra.map((c) => condition(i, c.type, c.status, c.reason, c.message)) };
+}
+
+function condition(i: Pick<StatusInput, 'generation' | 'now' | 'previous'>, type: string, status: 'True' | 'False' | 'Unknown', reason: string, message: string): V1Condition {
   const prev = i.previous?.conditions?.find((c) => c.type === type);
   // Custom-object JSON carries the time as an RFC 3339 string (client-node types it as Date).
   const since = prev !== undefined && prev.status === status ? String(prev.lastTransitionTime as unknown) : i.now;

@@ -1,0 +1,17 @@
+#!/bin/bash
+# Entrypoint of the FRR sidecar image: runs watchfrr in the foreground with the daemons that
+# /etc/frr/daemons enables; watchfrr starts them (each loads the integrated /etc/frr/frr.conf
+# through vtysh -b) and restarts any that dies. /etc/frr comes from the pod (the chart's
+# cp-frr-files init container); /var/run/frr holds the vty sockets the speaker container uses.
+set -euo pipefail
+if [[ ! -r /etc/frr/daemons ]]; then
+  echo "frr-entrypoint: /etc/frr/daemons is missing (the chart's cp-frr-files init container puts it there)" >&2
+  exit 1
+fi
+log_success_msg() { echo "$@"; }
+log_warning_msg() { echo "$@" >&2; }
+log_failure_msg() { echo "$@" >&2; }
+# shellcheck source=/dev/null
+source /usr/lib/frr/frrcommon.sh
+# shellcheck disable=SC2046,SC2086,SC2154  # word lists from frrcommon.sh / the daemons file
+exec /usr/lib/frr/watchfrr $watchfrr_options $(daemon_list)
