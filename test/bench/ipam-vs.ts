@@ -57,6 +57,7 @@ function summarize(runs: readonly BacklogResult[], a: CompareArgs): Record<strin
     backlog_services: a.services, steady_rate_per_s: a.rate, steady_s: a.steadyS, rounds: a.rounds,
     rss_10k_mib: of('metallb-ts', 'peak_rss_mib'), idle_rss_mib: of('metallb-ts', 'idle_rss_mib'),
     backlog_10k_s: of('metallb-ts', 'backlog_s'), steady_p99_ms: of('metallb-ts', 'steady_p99_ms'),
+    steady_create_failures: runs.reduce((n, r) => n + r.steady_create_failures, 0),
   };
   if (a.vsMetallb) {
     Object.assign(out, {
