@@ -129,6 +129,54 @@ describe('EventRecorder', () => {
   });
 });
 
+/** A sink whose creates wait until `release()`; counts the creates that reached it. */
+class GatedSink extends FakeSink {
+  #open: Array<() => void> = [];
+  override async create(namespace: string, event: KubeEvent): Promise<KubeEvent> {
+    await new Promise<void>((resolve) => this.#open.push(resolve));
+    return super.create(namespace, event);
+  }
+  release(): void {
+    for (const r of this.#open.splice(0)) r();
+  }
+  get waiting(): number {
+    return this.#open.length;
+  }
+}
+
+describe('EventRecorder.flush (a stopping replica keeps its events)', () => {
+  const subjects = Array.from({ length: 10 }, (_, i) => ({ ...svc, name: `web-${String(i)}`, uid: `u-${String(i)}` }));
+
+  it('resolves only after every queued occurrence is written, beyond maxInFlight', async () => {
+    const sink = new GatedSink();
+    const rec = new EventRecorder({ sink, maxInFlight: 2, reportingController: 'metallb.io/controller', reportingInstance: 'controller-0' });
+    for (const s of subjects) void rec.record(s, allocated);
+    let flushed: number | undefined;
+    const done = rec.flush(60_000).then((n) => (flushed = n));
+    for (let round = 0; round < 20 && flushed === undefined; round++) {
+      await new Promise((r) => setImmediate(r));
+      assert.ok(sink.waiting <= 2, `at most maxInFlight writes at once, saw ${String(sink.waiting)}`);
+      sink.release();
+    }
+    await done;
+    assert.equal(flushed, 0);
+    assert.deepEqual(sink.created.map((e) => e.regarding?.uid).sort(), subjects.map((s) => s.uid).sort());
+  });
+
+  it('gives up after its timeout and says how many were not written', async () => {
+    const sink = new GatedSink();
+    const rec = new EventRecorder({ sink, maxInFlight: 2, reportingController: 'metallb.io/controller', reportingInstance: 'controller-0' });
+    for (const s of subjects.slice(0, 3)) void rec.record(s, allocated);
+    assert.equal(await rec.flush(20), 3);
+    sink.release();
+  });
+
+  it('returns 0 at once when nothing is queued', async () => {
+    const { rec } = recorder();
+    assert.equal(await rec.flush(10), 0);
+  });
+});
+
 describe('EventRecorder failures', () => {
   it('a failed write is returned, logged with its reason and counted', async () => {
     const sink = new FakeSink();

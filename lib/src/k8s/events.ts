@@ -157,6 +157,29 @@ export class EventRecorder {
     return next;
   }
 
+  /**
+   * Resolves once every occurrence recorded so far is written (or has failed and been counted),
+   * or after `timeoutMs`: a stopping replica must not drop the Events of allocations it made.
+   * Returns how many writes were still queued or running at the timeout (0 when all landed).
+   */
+  async flush(timeoutMs: number): Promise<number> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    try {
+      while (this.#chains.size > 0) {
+        const r = await Promise.race([Promise.allSettled([...this.#chains.values()]), timedOut]);
+        if (r === 'timeout') return this.#chains.size;
+        // The chains' own clean-up runs in a later microtask; let it.
+        await Promise.resolve();
+      }
+      return 0;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** Runs `fn` once fewer than `maxInFlight` writes are running. */
   async #limited<T>(fn: () => Promise<T>): Promise<T> {
     const max = Math.max(1, this.#o.maxInFlight ?? 4);

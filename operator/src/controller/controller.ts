@@ -40,6 +40,9 @@ import { PoolStatusReconciler } from './pool-status.ts';
 import { ServicePipeline } from './service-pipeline.ts';
 import { ServiceReconciler } from './service-reconciler.ts';
 
+/** How long a stopping controller waits for its queued Events to be written. */
+const EVENT_FLUSH_MS = 10_000;
+
 /** Name of the controller's ConfigurationState. */
 export const CONFIG_STATE_NAME = 'controller';
 
@@ -76,6 +79,8 @@ export interface ControllerOptions {
 export class Controller {
   readonly #cache: ClusterCache;
   readonly #status: StatusWriter<V1Service>;
+  readonly #events: EventRecorder;
+  readonly #logger: Logger;
   readonly #config: ConfigReconciler;
   readonly #pipelines: {
     readonly memberlist: MemberlistPipeline; readonly config: ConfigPipeline; readonly services: ServicePipeline; readonly pools: PoolStatusPipeline;
@@ -140,6 +145,8 @@ export class Controller {
     const config = new ConfigPipeline({ settings, reconciler: this.#config, inputs: configInputs(cache), configState: cache.configState });
     this.#cache = cache;
     this.#status = status;
+    this.#events = events;
+    this.#logger = o.logger;
     this.#pipelines = { memberlist, config, services, pools, plans };
   }
 
@@ -155,6 +162,8 @@ export class Controller {
     await Promise.all(this.#all().map((p) => p.shutdown()));
     await Promise.all(allInformers(this.#cache).map((i) => i.stop()));
     await this.#status.flush();
+    const unwritten = await this.#events.flush(EVENT_FLUSH_MS);
+    if (unwritten > 0) this.#logger.warn('stopping with events not yet written', { events: unwritten });
   }
 
   /** Caches synced and a configuration loaded. */
