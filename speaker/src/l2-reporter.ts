@@ -12,6 +12,7 @@ import { mergePatch } from '@metallb-ts/lib/k8s/client-node-options.ts';
 import type { KubeClient } from '@metallb-ts/lib/k8s/kube-client.ts';
 import { EventRecorder, eventSinkFor } from '@metallb-ts/lib/k8s/events.ts';
 import type { Logger } from '@metallb-ts/lib/log.ts';
+import type { Clock, TimerHandle } from '@metallb-ts/lib/time/clock.ts';
 import type { CounterPort } from '@metallb-ts/lib/metrics.ts';
 import {
   assignedEvents, conflictEvents, conflictKey, serviceL2Changes, wantedServiceL2,
@@ -91,6 +92,8 @@ export interface L2ReporterOptions {
   readonly statuses: ServiceL2Port;
   readonly events: ServiceEventPort;
   readonly logger: Logger;
+  /** Schedules the retry of a failed pass (with backoff up to 30 s). */
+  readonly clock: Clock;
 }
 
 /** See the module comment. */
@@ -105,14 +108,24 @@ export class L2Reporter {
   readonly #passes: SerialPasses;
   /** Events being recorded (awaited by {@link idle}). */
   readonly #recording = new Set<Promise<void>>();
+  #failures = 0;
+  #retry: TimerHandle | undefined;
+  #stopped = false;
 
   constructor(o: L2ReporterOptions) {
     this.#o = o;
     this.#passes = serialPasses({
-      pass: () => this.#sync(),
+      pass: async () => {
+        await this.#sync();
+        this.#failures = 0;
+      },
       onError: (e) => {
-        this.#synced = undefined; // re-read and retried at the next change
-        this.#o.logger.warn('ServiceL2Status write failed', { reason: String(e) });
+        this.#synced = undefined; // re-read at the retry
+        const delay = Math.min(30_000, 1000 * 2 ** Math.min(this.#failures++, 5));
+        this.#o.logger.warn('ServiceL2Status write failed; retrying', { reason: String(e), delayMs: delay });
+        if (this.#stopped) return;
+        this.#o.clock.clearTimeout(this.#retry);
+        this.#retry = this.#o.clock.setTimeout(() => this.#passes.kick(), delay);
       },
     });
   }
@@ -128,6 +141,12 @@ export class L2Reporter {
     const events = conflictEvents(this.#o.node, this.#conflicts, now, servicesOf);
     this.#conflicts = new Set(now.map(conflictKey));
     for (const e of events) this.#record(e);
+  }
+
+  /** No more retries (the process is leaving); what runs finishes. */
+  stop(): void {
+    this.#stopped = true;
+    this.#o.clock.clearTimeout(this.#retry);
   }
 
   /** Resolves once no pass runs and every event is recorded (tests; before the process exits). */

@@ -86,7 +86,7 @@ export async function startSpeakerLayer2(i: SpeakerLayer2Inputs): Promise<Result
   const firstSeeds = await listSeeds();
   const reporter = new L2Reporter({
     node: i.nodeName, statuses: serviceL2PortFor(i.kubeConfig, i.namespace, i.nodeName),
-    events: serviceEventPortFor(i.kubeConfig, i.kube, i.nodeName, log), logger: log,
+    events: serviceEventPortFor(i.kubeConfig, i.kube, i.nodeName, log), logger: log, clock: i.clock,
   });
   let l2: RunningLayer2 | undefined;
   const started = await startLayer2({
@@ -114,6 +114,7 @@ export async function startSpeakerLayer2(i: SpeakerLayer2Inputs): Promise<Result
     stop: async ({ graceful }) => {
       if (timer !== undefined) i.clock.clearTimeout(timer);
       await running.stop({ graceful }); // withdraws everything: the reporter deletes this node's statuses
+      reporter.stop();
       await reporter.idle();
     },
   });
