@@ -28,7 +28,7 @@ import { pollUntil } from '@metallb-ts/lib/time/poll.ts';
 import { CHART_NAMES, installChart } from './chart.ts';
 import { ControlPlane } from './control-plane.ts';
 import { installCrds } from './crds.ts';
-import type { FrrInstance } from './frr.ts';
+import type { FrrInstance, FrrVersion } from './frr.ts';
 import { Lab } from './lab.ts';
 import { OperatorProcess, type OperatorProcessOptions } from './operator-process.ts';
 import { SpeakerProcess } from './speaker-process.ts';
@@ -131,6 +131,8 @@ export interface BgpSpeakerLabOptions {
   readonly progress?: (what: string) => void;
   /** Layer 2 in the speakers, gossip seeds from speaker Pods (see the module comment). */
   readonly layer2?: boolean;
+  /** The FRR build of each node by index (default the machine's 8.4 everywhere); the router runs 8.4. */
+  readonly nodeFrr?: readonly FrrVersion[];
 }
 
 /** The speaker pods' labels as the chart sets them and passes them in METALLB_ML_LABELS. */
@@ -231,9 +233,10 @@ export class BgpSpeakerLab {
         ...(o.routerPassword === undefined ? {} : { password: o.routerPassword }), ...(o.bfd === undefined ? {} : { bfd: o.bfd }),
       }));
       const nodes: FrrInstance[] = [];
-      for (const role of lab.nodes) {
-        progress(`starting FRR and the speaker on ${role}`);
-        const frr = await lab.startFrr(role, 'frr defaults traditional\n');
+      for (const [i, role] of lab.nodes.entries()) {
+        const version = o.nodeFrr?.[i] ?? '8.4';
+        progress(`starting FRR ${version} and the speaker on ${role}`);
+        const frr = await lab.startFrr(role, 'frr defaults traditional\n', version);
         nodes.push(frr);
         speakers.push(await SpeakerProcess.start({
           lab, role, frr, kubeconfigPath: speakerKubeconfig, server: cp.server, namespace: PLAN_NS,
