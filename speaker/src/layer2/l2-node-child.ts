@@ -8,8 +8,8 @@
  * "keyFile":"/tmp/x/key","insecure":false,"interfaces":["eth0"],"planFile":"/tmp/x/plan.json",
  * "settleMs":1000}`. The plan file holds a NodePlan or its `spec.l2`.
  * Commands on stdin: `{"cmd":"members"}`, `{"cmd":"metrics"}`, `{"cmd":"reload"}` (re-read the
- * plan file), `{"cmd":"stop"}` (stop at once, no handover). Events on stdout (JSON lines): `ready`, `l2` (ip, state), `condition`, `members`,
- * `metrics`, `error`, `stopped`. SIGTERM: graceful handover, then exit.
+ * plan file), `{"cmd":"stop"}` (stop at once, no handover). Events on stdout (JSON lines): `ready`, `l2` (ip, state), `condition`, `member`
+ * (node, status, incarnation: a change in this node's gossip view), `members`, `metrics`, `error`, `stopped`. SIGTERM: graceful handover, then exit.
  */
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -55,6 +55,7 @@ async function main(): Promise<void> {
     ...(o.settleMs === undefined ? {} : { settleMs: o.settleMs }), ...(o.probe === undefined ? {} : { probe: o.probe }),
     onAnnounce: (ip, state) => emit('l2', { ip, state }),
     onCondition: (condition) => emit('condition', { condition }),
+    onMemberChange: (c) => emit('member', { node: c.node, status: c.status, incarnation: c.incarnation }),
   });
   if (!started.ok) throw new Error(started.error);
   const l2 = started.value;
