@@ -1,7 +1,8 @@
 /**
- * One node's layer-2 speaker part as a standalone process, for the e2e lab and the failover
- * bench, until the speaker watches its NodePlan: the real announcer, gossip and responder
- * (startLayer2), fed a plan from a JSON file. Run it inside a node namespace:
+ * One node's layer-2 speaker part as a standalone process, for the failover e2e and bench
+ * (many trials, no apiserver): the real announcer, gossip and responder (startLayer2), fed a
+ * plan from a JSON file. The speaker binary runs the same code from its NodePlan
+ * (test/e2e/layer2-operator-speaker.test.ts). Run it inside a node namespace:
  * `ip netns exec <ns> node l2-node-child.ts '<json options>'`.
  *
  * Options: `{"node":"node-0","bindHost":"192.0.2.10","port":7946,"seeds":["192.0.2.11:7946"],
