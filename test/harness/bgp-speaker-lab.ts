@@ -22,7 +22,7 @@ import { pollUntil } from '@metallb-ts/lib/time/poll.ts';
 import { CHART_NAMES, installChart } from './chart.ts';
 import { ControlPlane } from './control-plane.ts';
 import { installCrds } from './crds.ts';
-import type { FrrInstance } from './frr.ts';
+import type { FrrInstance, FrrVersion } from './frr.ts';
 import { Lab } from './lab.ts';
 import { OperatorProcess, type OperatorProcessOptions } from './operator-process.ts';
 import { SpeakerProcess } from './speaker-process.ts';
@@ -123,6 +123,8 @@ export interface BgpSpeakerLabOptions {
   readonly tokenSeconds?: number;
   /** Told what is being started or waited for, before each step (the demo prints it). */
   readonly progress?: (what: string) => void;
+  /** The FRR build of each node by index (default the machine's 8.4 everywhere); the router runs 8.4. */
+  readonly nodeFrr?: readonly FrrVersion[];
 }
 
 /** One path of a prefix in an FRR BGP table (`show bgp ipv4 unicast <prefix> json`), fields as FRR 8.4 names them. */
@@ -197,9 +199,10 @@ export class BgpSpeakerLab {
         ...(o.routerPassword === undefined ? {} : { password: o.routerPassword }), ...(o.bfd === undefined ? {} : { bfd: o.bfd }),
       }));
       const nodes: FrrInstance[] = [];
-      for (const role of lab.nodes) {
-        progress(`starting FRR and the speaker on ${role}`);
-        const frr = await lab.startFrr(role, 'frr defaults traditional\n');
+      for (const [i, role] of lab.nodes.entries()) {
+        const version = o.nodeFrr?.[i] ?? '8.4';
+        progress(`starting FRR ${version} and the speaker on ${role}`);
+        const frr = await lab.startFrr(role, 'frr defaults traditional\n', version);
         nodes.push(frr);
         speakers.push(await SpeakerProcess.start({
           lab, role, frr, kubeconfigPath: speakerKubeconfig, server: cp.server, namespace: PLAN_NS,

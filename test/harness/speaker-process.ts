@@ -78,11 +78,12 @@ export class SpeakerProcess {
     mkdirSync(work, { recursive: true, mode: 0o700 });
     const metricsPort = 9120;
     const configPath = join(work, 'frr.conf');
+    const tools = o.frr.runtime.speakerTools(o.frr.dir);
     const speaker = spawnLogged(`speaker-${o.role}`, 'ip', ['netns', 'exec', ns, process.execPath, SPEAKER_MAIN,
       '--node-name', o.role, '--kubeconfig', o.kubeconfigPath, '--namespace', o.namespace,
       '--health-port', '0', '--metrics-port', String(metricsPort), '--log-level', o.logLevel ?? 'info',
       '--frr-vty-dir', o.frr.dir, '--frr-config-dir', o.frr.dir, '--frr-config', configPath, '--frr-work-dir', work,
-      '--frr-state-interval', String(o.stateIntervalMs ?? 500)], join(o.lab.dir, `speaker-${o.role}.log`));
+      '--frr-state-interval', String(o.stateIntervalMs ?? 500), '--frr-bin-dir', tools.bindir, '--frr-reload-script', tools.reloadScript], join(o.lab.dir, `speaker-${o.role}.log`));
     return new SpeakerProcess(speaker, bridge, forwarder, o, metricsPort, configPath);
   }
 
