@@ -17,7 +17,7 @@ import { importsOf, pureGlobalViolations, pureImportViolation } from './lint-pur
 
 export { pureImportViolation };
 
-const SOURCE_ROOTS = ['lib', 'operator', 'speaker', 'test', 'hack', 'bin'];
+const SOURCE_ROOTS = ['lib', 'operator', 'speaker', 'test', 'hack', 'bin', 'kind-e2e'];
 
 /** Test code: tests and test kits. */
 const isTestCode = (rel: string): boolean => rel.endsWith('.test.ts') || rel.split('/').includes('testing');

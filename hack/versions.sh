@@ -21,3 +21,9 @@ NPM_VERSION=11.19.1
 # Container images (hack/build-images.sh): podman's store and the build caches, gitignored.
 IMAGES_CACHE=${METALLB_TS_IMAGES_CACHE:-$repo_root/.cache/images}
 export NPM_VERSION IMAGES_CACHE
+# The real MetalLB controller for the IPAM bench's `--vs-metallb` (hack/build-metallb.sh; never
+# part of the setup, the tests or CI). Its frr-k8s requirement is built from the version below.
+METALLB_VERSION=0.16.2
+METALLB_FRRK8S_VERSION=0.0.21
+METALLB_CONTROLLER="$TOOLS_CACHE/metallb-controller-v$METALLB_VERSION/controller"
+export METALLB_VERSION METALLB_FRRK8S_VERSION METALLB_CONTROLLER

@@ -12,6 +12,7 @@ import type { Clock, TimerHandle } from '@metallb-ts/lib/time/clock.ts';
 import { Gauge, type Registry } from 'prom-client';
 import { envelopeFor, GossipMember } from './gossip/gossip-member.ts';
 import type { GossipConfig } from './membership/config.ts';
+import type { MembershipChange } from './membership/swim.ts';
 import { L2Announcer } from './layer2/announcer.ts';
 import { conflictCondition, type ConflictCondition } from './layer2/core/conflict-condition.ts';
 import { interfaceRejection } from './layer2/core/interface-rules.ts';
@@ -55,6 +56,8 @@ export interface Layer2Options {
   readonly onCondition?: (c: ConflictCondition) => void;
   /** Every change of the set of known conflicts (Warning events). */
   readonly onConflicts?: (conflicts: readonly AddressConflict[]) => void;
+  /** Every change in this node's gossip view (the soak bench counts suspicions with it). */
+  readonly onMemberChange?: (change: MembershipChange) => void;
 }
 
 /** The running layer-2 part. */
@@ -116,7 +119,8 @@ export async function startLayer2(o: Layer2Options): Promise<Result<RunningLayer
   const gossip = new GossipMember({
     name: o.nodeName, bindHost: o.bindHost, port: o.gossipPort, envelope: envelope.value, clock: o.clock, rng: o.rng,
     registry: o.registry, logger: log, ...(o.gossip === undefined ? {} : { config: o.gossip }),
-    onChange: () => {
+    onChange: (change) => {
+      o.onMemberChange?.(change);
       if (settled) announcer?.setMembers(gossip.members());
     },
   });

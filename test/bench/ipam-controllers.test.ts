@@ -1,17 +1,27 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { metallbBinaryProblem, METALLB_CONTROLLER_ENV } from './ipam-controllers.ts';
+import { metallbBinary, METALLB_CONTROLLER_ENV } from './ipam-controllers.ts';
+
+const noBuild = (): string => assert.fail('must not build when the variable names a binary');
 
 describe('--vs-metallb binary lookup', () => {
-  it('unset: names the variable and the docs that say how to build it', () => {
-    const p = metallbBinaryProblem({});
-    assert.match(p ?? '', new RegExp(`${METALLB_CONTROLLER_ENV}=/path/to/metallb/controller`));
-    assert.match(p ?? '', /docs\/metallb-side-by-side\.md/);
+  it('the variable names an existing file: that file, nothing built', () => {
+    assert.equal(metallbBinary({ [METALLB_CONTROLLER_ENV]: process.execPath }, noBuild), process.execPath);
   });
-  it('a path that does not exist is refused', () => {
-    assert.match(metallbBinaryProblem({ [METALLB_CONTROLLER_ENV]: '/nonexistent/controller' }) ?? '', /no such file/);
+  it('the variable names a missing file: refused, naming it', () => {
+    assert.throws(() => metallbBinary({ [METALLB_CONTROLLER_ENV]: '/nonexistent/controller' }, noBuild), /METALLB_TS_METALLB_CONTROLLER=\/nonexistent\/controller: no such file/);
   });
-  it('an existing file is accepted', () => {
-    assert.equal(metallbBinaryProblem({ [METALLB_CONTROLLER_ENV]: process.execPath }), undefined);
+  it('unset or empty: the build step runs and its path is used', () => {
+    for (const env of [{}, { [METALLB_CONTROLLER_ENV]: '' }]) {
+      let builds = 0;
+      const bin = metallbBinary(env, () => {
+        builds++;
+        return process.execPath;
+      });
+      assert.deepEqual({ bin, builds }, { bin: process.execPath, builds: 1 });
+    }
+  });
+  it('unset and the build step prints a path that does not exist: refused, naming the script', () => {
+    assert.throws(() => metallbBinary({}, () => '/nonexistent/built'), /build-metallb\.sh printed "\/nonexistent\/built": no such file/);
   });
 });

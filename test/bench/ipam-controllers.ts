@@ -1,9 +1,10 @@
 /**
  * The two controllers the IPAM bench compares, behind one shape: this project's operator (a child
- * `node operator/src/main.ts`) and, for `--vs-metallb`, the real MetalLB controller binary the
- * user points the bench at with `METALLB_TS_METALLB_CONTROLLER=/path/to/controller`. The bench
- * never builds MetalLB; docs/metallb-side-by-side.md says how to obtain the binary.
+ * `node operator/src/main.ts`) and, for `--vs-metallb`, the real MetalLB controller: the binary
+ * named by `METALLB_TS_METALLB_CONTROLLER=/path/to/controller`, else the one hack/build-metallb.sh
+ * builds from MetalLB's Go module (cached after the first build; docs/metallb-side-by-side.md).
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
@@ -56,13 +57,25 @@ export function oursController(o: OursOptions = {}): ControllerUnderTest {
   };
 }
 
-/** Why `--vs-metallb` cannot run: the variable is unset or names no file. */
-export function metallbBinaryProblem(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const bin = env[METALLB_CONTROLLER_ENV];
-  const howTo = 'see docs/metallb-side-by-side.md for how to build MetalLB v0.16.2\'s controller outside this repository';
-  if (bin === undefined || bin === '') return `--vs-metallb needs ${METALLB_CONTROLLER_ENV}=/path/to/metallb/controller; ${howTo}`;
-  if (!existsSync(bin)) return `${METALLB_CONTROLLER_ENV}=${bin}: no such file; ${howTo}`;
-  return undefined;
+/** The script that builds (or finds cached) the MetalLB controller; prints its path last. */
+export const BUILD_METALLB_SCRIPT = join(import.meta.dirname, '..', '..', 'hack', 'build-metallb.sh');
+
+/** Runs {@link BUILD_METALLB_SCRIPT} (progress on our stderr) and returns the path it printed. */
+export function buildMetallb(): string {
+  const stdout = execFileSync('bash', [BUILD_METALLB_SCRIPT], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  return stdout.trim().split('\n').at(-1) ?? '';
+}
+
+/**
+ * The MetalLB controller binary `--vs-metallb` runs: `METALLB_TS_METALLB_CONTROLLER` when set,
+ * else whatever `build` returns (the build script by default). Throws when the file is missing.
+ */
+export function metallbBinary(env: NodeJS.ProcessEnv = process.env, build: () => string = buildMetallb): string {
+  const named = env[METALLB_CONTROLLER_ENV];
+  const bin = named === undefined || named === '' ? build() : named;
+  const origin = bin === named ? `${METALLB_CONTROLLER_ENV}=${bin}` : `${BUILD_METALLB_SCRIPT} printed ${JSON.stringify(bin)}`;
+  if (!existsSync(bin)) throw new Error(`${origin}: no such file (see docs/metallb-side-by-side.md)`);
+  return bin;
 }
 
 /** The MetalLB controller pod name the bench creates (the controller reads its own Pod). */

@@ -6,7 +6,7 @@
  */
 import type { BacklogArgs, BacklogLayout, BacklogResult } from './ipam-backlog.ts';
 import { backlogRun, memoryLine } from './ipam-backlog.ts';
-import { metallbBinaryProblem, metallbController, METALLB_CONTROLLER_ENV, oursController, type ControllerUnderTest } from './ipam-controllers.ts';
+import { metallbBinary, metallbController, oursController } from './ipam-controllers.ts';
 
 /** Options of {@link compareControllers}. */
 export interface CompareArgs extends BacklogArgs {
@@ -23,15 +23,10 @@ const median = (xs: readonly number[]): number => {
 };
 const round = (x: number, digits = 2): number => Number(x.toFixed(digits));
 
-/** Runs the rounds; throws before starting when `--vs-metallb` has no binary to run. */
+/** Runs the rounds; with `--vs-metallb`, finds or builds MetalLB's controller first (throws when that fails). */
 export async function compareControllers(a: CompareArgs, layout: BacklogLayout): Promise<Record<string, unknown>> {
   const ours = oursController({ nodeFlags: a.nodeFlags });
-  let theirs: ControllerUnderTest | undefined;
-  if (a.vsMetallb) {
-    const problem = metallbBinaryProblem();
-    if (problem !== undefined) throw new Error(problem);
-    theirs = metallbController(process.env[METALLB_CONTROLLER_ENV] ?? '');
-  }
+  const theirs = a.vsMetallb ? metallbController(metallbBinary()) : undefined;
   const runs: BacklogResult[] = [];
   for (let r = 0; r < a.rounds; r++) {
     const order = theirs === undefined ? [ours] : r % 2 === 0 ? [ours, theirs] : [theirs, ours];

@@ -6,7 +6,8 @@
  * - the backlog + steady phases (ipam-backlog.ts, ipam-vs.ts): N pending Services (default
  *   10,000), then the controller starts (`backlog_10k_s`, `rss_10k_mib`, `idle_rss_mib`), then R
  *   creates/s for D s (default 50/s for 60 s, `steady_p99_ms`); with `--vs-metallb` the same for the
- *   real MetalLB controller named by METALLB_TS_METALLB_CONTROLLER, order alternating per round;
+ *   real MetalLB controller (METALLB_TS_METALLB_CONTROLLER, else built by hack/build-metallb.sh),
+ *   order alternating per round;
  * - the burst below (the original bench), B Services (default 5,000) created while it runs;
  * - a churn phase (service-churn.ts) in its own namespace after the burst: --churn C Services
  *   created (default 400) and 4 of 5 deleted while later creates run, the operator restarted

@@ -9,16 +9,10 @@
 import { readFileSync } from 'node:fs';
 import { CustomObjectsApi, DiscoveryV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { NODEPLAN, type NodePlan } from '@metallb-ts/lib/api/types.generated.ts';
-import type { BgpTarget } from '../e2e/suite/bgp-service.ts';
+import { REFUSED_CALL, type BgpTarget } from '../e2e/suite/bgp-service.ts';
 import { BgpSpeakerLab, PLAN_NS, ROUTER4, type BgpSpeakerLabOptions } from './bgp-speaker-lab.ts';
 import type { CommandResult } from './control-plane.ts';
 import { addKubeProxyVips, httpGet, startWhoAmIServer } from './lab-kube-proxy.ts';
-
-/**
- * A refused API call in a log line: the apiserver's RBAC message ("… is forbidden: User … cannot …"),
- * or the status as the operator's client (`GET /path: 403 …`) and client-node (`HTTP-Code: 403`) print it.
- */
-const REFUSED = /\bforbidden\b|HTTP-Code: 403\b|: 403 /i;
 
 /** The suite's VIP in the lab (BGP range, reached through the router). */
 export const NETNS_BGP_VIP = '198.51.100.5';
@@ -98,7 +92,7 @@ export class NetnsBgpTarget implements BgpTarget {
   /** Lines of the operator's and the speakers' logs that record a refused API call. */
   async refusedCalls(): Promise<readonly string[]> {
     const logs = this.lab.binaryLogs();
-    return logs.flatMap((f) => readFileSync(f, 'utf8').split('\n').filter((line) => REFUSED.test(line)).map((line) => `${f}: ${line}`));
+    return logs.flatMap((f) => readFileSync(f, 'utf8').split('\n').filter((line) => REFUSED_CALL.test(line)).map((line) => `${f}: ${line}`));
   }
 
   routerNextHops(prefix: string): Promise<string[]> {

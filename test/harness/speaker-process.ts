@@ -16,8 +16,10 @@ const SPEAKER_MAIN = join(import.meta.dirname, '..', '..', 'speaker', 'src', 'ma
 export interface SpeakerProcessOptions {
   readonly lab: Lab;
   readonly role: HostRole;
-  /** The node's FRR instance the speaker manages. */
-  readonly frr: FrrInstance;
+  /** The node's FRR instance the speaker manages; undefined = `--disable-frr` (layer 2 only). */
+  readonly frr?: FrrInstance;
+  /** Environment added to the speaker's (layer 2: METALLB_ML_*). */
+  readonly env?: Readonly<Record<string, string>>;
   readonly kubeconfigPath: string;
   /** `https://127.0.0.1:<port>` of the apiserver. */
   readonly server: string;
@@ -52,15 +54,18 @@ export class SpeakerProcess {
   static async start(o: SpeakerProcessOptions): Promise<SpeakerProcess> {
     const ns = o.lab.ns(o.role);
     const bridge = await startApiBridge({ ns, name: o.role, dir: o.lab.dir, server: o.server });
-    const work = join(o.frr.dir, 'speaker-proc');
+    const work = join(o.frr?.dir ?? join(o.lab.dir, `speaker-${o.role}`), 'speaker-proc');
     mkdirSync(work, { recursive: true, mode: 0o700 });
     const metricsPort = 9120;
     const configPath = join(work, 'frr.conf');
+    const tools = o.frr?.runtime.speakerTools(o.frr.dir);
+    const frrArgs = o.frr === undefined || tools === undefined ? ['--disable-frr'] : [
+      '--frr-vty-dir', o.frr.dir, '--frr-config-dir', o.frr.dir, '--frr-config', configPath, '--frr-work-dir', work,
+      '--frr-state-interval', String(o.stateIntervalMs ?? 500), '--frr-bin-dir', tools.bindir, '--frr-reload-script', tools.reloadScript];
     const speaker = spawnLogged(`speaker-${o.role}`, 'ip', ['netns', 'exec', ns, process.execPath, SPEAKER_MAIN,
       '--node-name', o.role, '--kubeconfig', o.kubeconfigPath, '--namespace', o.namespace,
-      '--health-port', '0', '--metrics-port', String(metricsPort), '--log-level', o.logLevel ?? 'info',
-      '--frr-vty-dir', o.frr.dir, '--frr-config-dir', o.frr.dir, '--frr-config', configPath, '--frr-work-dir', work,
-      '--frr-state-interval', String(o.stateIntervalMs ?? 500)], join(o.lab.dir, `speaker-${o.role}.log`));
+      '--health-port', '0', '--metrics-port', String(metricsPort), '--log-level', o.logLevel ?? 'info', ...frrArgs,
+    ], join(o.lab.dir, `speaker-${o.role}.log`), o.env);
     return new SpeakerProcess(speaker, bridge, o, metricsPort, configPath);
   }
 
@@ -82,7 +87,7 @@ export class SpeakerProcess {
     return r.exitCode === 0 ? r.stdout : '';
   }
 
-  /** Stops the speaker (SIGTERM, SIGKILL after the grace), the bridge and the forwarder. */
+  /** Stops the speaker (SIGTERM, SIGKILL after the grace), and its apiserver bridge. */
   async stop(): Promise<void> {
     await stopProcess(this.#speaker, 5_000);
     await this.#bridge.stop();

@@ -1,10 +1,11 @@
 /**
  * The operator + speaker BGP e2e suite, written once for two targets: the namespace lab
  * (test/e2e/bgp-operator-speaker.test.ts — what `npm test` and CI run) and a kind cluster
- * (kind-e2e/bgp.kind.ts, where Docker exists). A target brings a cluster with the chart installed,
- * the operator and one speaker per node running with the chart's ServiceAccounts, and an FRR
- * router peering with every node (eBGP, AS 64512 nodes → 64513 router, ECMP); the suite applies
- * the MetalLB configuration and asserts, against the cluster and the router:
+ * (kind-e2e/bgp.kind.ts, run by kind-e2e/run.sh where Docker exists). A target brings a cluster
+ * with the chart installed, the operator and one speaker per node running with the chart's
+ * ServiceAccounts, and an FRR router peering with every node (eBGP, AS 64512 nodes → 64513
+ * router, ECMP); the suite applies the MetalLB configuration and asserts, against the cluster
+ * and the router:
  *
  * - a LoadBalancer Service gets the pool's IP; every node's plan (written by the operator, with
  *   bgpPeers and bgpServices) is applied by its speaker with the session up (1/1); the router has
@@ -51,6 +52,13 @@ export interface BgpTarget extends Kubectl {
   backendAnswers(): Promise<readonly string[]>;
   stop(): Promise<void>;
 }
+
+/**
+ * A refused API call in a log line: the apiserver's RBAC message ("… is forbidden: User … cannot …"),
+ * or the status as the operator's client (`GET /path: 403 …`) and client-node (`HTTP-Code: 403`) print it.
+ * Both targets read their binaries' logs with it for {@link BgpTarget.refusedCalls}.
+ */
+export const REFUSED_CALL = /\bforbidden\b|HTTP-Code: 403\b|: 403 /i;
 
 export const APP_NS = 'default';
 export const PORT = 8080;
