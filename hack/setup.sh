@@ -57,6 +57,7 @@ check_only() {
     [[ -x $b ]] || { echo "missing $b (run: sudo hack/setup.sh)" >&2; bad=1; }
   done
   cmp -s package-lock.json node_modules/.metallb-ts-lock || { echo "node_modules missing or older than package-lock.json (run: hack/setup.sh)" >&2; bad=1; }
+  bash "$here/setup-frr10.sh" --check || bad=1
   return $bad
 }
 
@@ -66,3 +67,5 @@ phase apt apt_phase
 phase node bash "$here/setup-node.sh"
 phase npm npm_phase
 phase go-tools bash "$here/build-tools.sh"
+# FRR 10 (Debian trixie) in a root filesystem: the templates are checked against it too.
+phase frr10 bash "$here/setup-frr10.sh" >/dev/null

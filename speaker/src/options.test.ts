@@ -23,6 +23,11 @@ describe('parseSpeakerOptions', () => {
       argv: ['--node-name', 'node-a', '--frr-vty-dir', '/v', '--frr-config-dir', '/c', '--frr-work-dir', '/w', '--frr-state-interval', '500'],
       want: { ok: true, value: { ...DEFAULTS, frr: { vtyDir: '/v', configDir: '/c', configPath: '/c/frr.conf', workDir: '/w', stateIntervalMs: 500 } } },
     },
+    {
+      desc: 'FRR tools: vtysh directory and frr-reload.py',
+      argv: ['--node-name', 'node-a', '--frr-bin-dir', '/opt/frr/bin', '--frr-reload-script', '/opt/frr/frr-reload.py'],
+      want: { ok: true, value: { ...DEFAULTS, frr: { ...FRR, bindir: '/opt/frr/bin', reloadScript: '/opt/frr/frr-reload.py' } } },
+    },
     { desc: '--disable-frr: no BGP side', argv: ['--node-name', 'node-a', '--disable-frr'], want: { ok: true, value: { nodeName: 'node-a', namespace: 'metallb-system', logLevel: 'info', healthPort: 17472, metricsPort: 9120 } } },
     { desc: 'bad state interval', argv: ['--node-name', 'n', '--frr-state-interval', '5'], want: { ok: false, error: '--frr-state-interval must be 100..600000 ms' } },
     { desc: 'empty kubeconfig means none', argv: ['--node-name', 'node-a', '--kubeconfig', ''], want: { ok: true, value: DEFAULTS } },

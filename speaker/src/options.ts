@@ -37,6 +37,10 @@ export interface FrrOptions {
   readonly workDir: string;
   /** Session state poll interval in ms. */
   readonly stateIntervalMs: number;
+  /** Directory holding vtysh (also frr-reload.py's `--bindir`); unset = /usr/bin. */
+  readonly bindir?: string;
+  /** frr-reload.py; unset = /usr/lib/frr/frr-reload.py. */
+  readonly reloadScript?: string;
 }
 
 /** Help text printed for `--help` and after a usage error. */
@@ -52,6 +56,8 @@ export const USAGE = `usage: node speaker/src/main.ts --node-name NODE [flags]
   --frr-config PATH    full frr.conf the speaker writes (default <frr-config-dir>/frr.conf)
   --frr-work-dir DIR   private directory for batch files (default /var/run/metallb-ts/frr)
   --frr-state-interval MS  BGP/BFD state poll interval (default 2000)
+  --frr-bin-dir DIR    directory of vtysh, also frr-reload.py's --bindir (default /usr/bin)
+  --frr-reload-script PATH  frr-reload.py (default /usr/lib/frr/frr-reload.py)
   --disable-frr        no BGP side (layer 2 only)`;
 
 const FLAGS = {
@@ -59,6 +65,7 @@ const FLAGS = {
   'log-level': { type: 'string' }, 'health-port': { type: 'string' }, 'metrics-port': { type: 'string' },
   'frr-vty-dir': { type: 'string' }, 'frr-config-dir': { type: 'string' }, 'frr-config': { type: 'string' },
   'frr-work-dir': { type: 'string' }, 'frr-state-interval': { type: 'string' }, 'disable-frr': { type: 'boolean' },
+  'frr-bin-dir': { type: 'string' }, 'frr-reload-script': { type: 'string' },
   help: { type: 'boolean' },
 } as const;
 
@@ -83,6 +90,7 @@ export function parseSpeakerOptions(argv: readonly string[], env: Env): Result<S
     vtyDir: values['frr-vty-dir'] ?? '/var/run/frr', configDir,
     configPath: values['frr-config'] ?? `${configDir}/frr.conf`,
     workDir: values['frr-work-dir'] ?? '/var/run/metallb-ts/frr', stateIntervalMs: interval,
+    ...optional('bindir', values['frr-bin-dir']), ...optional('reloadScript', values['frr-reload-script']),
   };
   return ok({
     nodeName: nodeName(node),

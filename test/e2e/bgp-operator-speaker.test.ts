@@ -4,7 +4,9 @@
  * speaker as a separate process inside the node's namespace — operator and speakers both on
  * TokenRequest tokens of the chart's own ServiceAccounts, so everything below runs under exactly
  * the RBAC the chart grants — a router (FRR, AS 64513, ECMP) and a second FRR on the ext host
- * (AS 64512, iBGP; topology in test/harness/bgp-operator-lab.ts). Nodes and EndpointSlices are
+ * (AS 64512, iBGP; topology in test/harness/bgp-operator-lab.ts). node-0 runs the machine's FRR
+ * 8.4, node-1 FRR 10 (Debian trixie's, chrooted: test/harness/frr-runtime.ts), so every step
+ * below also holds for the FRR major version MetalLB's chart ships. Nodes and EndpointSlices are
  * created by hand (a bare apiserver has no kubelet and no EndpointSlice controller). Everything
  * is driven through the metallb.io CRs: the operator writes the plans, the speakers apply them.
  * Proves, in order:
@@ -26,8 +28,9 @@
  * - the suite's last steps: deleting the BGPAdvertisement withdraws the route and drops the
  *   ServiceBGPStatus; the chart's RBAC refused none of the binaries' calls.
  * Not here: a VRF peer. This lab's kernel has no VRF device (CONFIG_NET_VRF is off: `ip link add
- * x type vrf` says "Unknown device type"); the VRF rendering is checked by the goldens loaded
- * into a real FRR (test/integration/frr-golden.test.ts).
+ * x type vrf` says "Unknown device type"); test/e2e/bgp-vrf.test.ts proves one on a VRF backed by
+ * a network namespace instead, and the goldens (test/integration/frr-golden.test.ts) load the
+ * VRF rendering into FRR 8.4 and 10.
  */
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
@@ -187,7 +190,7 @@ describe('operator + speakers on the chart\'s tokens: BGPPeer/BGPAdvertisement/S
   let ext: FrrInstance;
 
   before(async () => {
-    t = await NetnsBgpTarget.start({ nodes: NODES.length, prepare: prepareOperatorLab, routerConf: operatorLabRouterConf(NODES.length) });
+    t = await NetnsBgpTarget.start({ nodes: NODES.length, nodeFrr: ['8.4', '10'], prepare: prepareOperatorLab, routerConf: operatorLabRouterConf(NODES.length) });
     l = t.lab;
     ext = await l.lab.startFrr('ext', 'frr defaults traditional\n');
     await ext.reload(extIbgpConf(NODES.length));
@@ -196,6 +199,11 @@ describe('operator + speakers on the chart\'s tokens: BGPPeer/BGPAdvertisement/S
 
   after(async () => {
     await t?.stop();
+  });
+
+  test('node-0 runs FRR 8.4, node-1 FRR 10', async () => {
+    assert.match(await l.nodes[0]!.vtysh('show version'), /^FRRouting 8\.4\./m);
+    assert.match(await l.nodes[1]!.vtysh('show version'), /^FRRouting 10\./m);
   });
 
   test(STEP_TITLES.serviceAnnounced, () => serviceAnnounced(t));

@@ -9,6 +9,12 @@
  * the apiserver), and the speakers — and the operator, {@link BgpSpeakerLab.startOperator} —
  * authenticate with TokenRequest tokens of the chart's own ServiceAccounts, so they run under
  * exactly the RBAC the chart grants (test/e2e/bgp-operator-speaker.test.ts and the demo).
+ *
+ * With `layer2: true` the speakers also run layer 2 as the chart's DaemonSet sets it up
+ * (METALLB_ML_BIND_ADDR = the node's LAN address, METALLB_ML_LABELS = the chart's speaker pod
+ * labels), and a Pod per node carries those labels and the node's address as its podIP (a bare
+ * apiserver has no kubelet): the speakers find their gossip seeds through the API
+ * (test/e2e/layer2-operator-speaker.test.ts).
  */
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import assert from 'node:assert/strict';
@@ -22,7 +28,7 @@ import { pollUntil } from '@metallb-ts/lib/time/poll.ts';
 import { CHART_NAMES, installChart } from './chart.ts';
 import { ControlPlane } from './control-plane.ts';
 import { installCrds } from './crds.ts';
-import type { FrrInstance } from './frr.ts';
+import type { FrrInstance, FrrVersion } from './frr.ts';
 import { Lab } from './lab.ts';
 import { OperatorProcess, type OperatorProcessOptions } from './operator-process.ts';
 import { SpeakerProcess } from './speaker-process.ts';
@@ -123,6 +129,35 @@ export interface BgpSpeakerLabOptions {
   readonly tokenSeconds?: number;
   /** Told what is being started or waited for, before each step (the demo prints it). */
   readonly progress?: (what: string) => void;
+  /** Layer 2 in the speakers, gossip seeds from speaker Pods (see the module comment). */
+  readonly layer2?: boolean;
+  /** The FRR build of each node by index (default the machine's 8.4 everywhere); the router runs 8.4. */
+  readonly nodeFrr?: readonly FrrVersion[];
+}
+
+/** The speaker pods' labels as the chart sets them and passes them in METALLB_ML_LABELS. */
+export const SPEAKER_POD_LABELS = { 'app.kubernetes.io/name': 'metallb-ts', 'app.kubernetes.io/component': 'speaker' } as const;
+
+/** What kubelet would do for the DaemonSet: one speaker Pod per node, Running, its podIP the node's LAN address. */
+async function createSpeakerPods(cp: ControlPlane, lab: Lab): Promise<void> {
+  const core = cp.kubeConfig.makeApiClient(CoreV1Api);
+  for (const node of lab.nodes) {
+    const name = `speaker-${node}`;
+    await core.createNamespacedPod({ namespace: PLAN_NS, body: {
+      metadata: { name, labels: { ...SPEAKER_POD_LABELS } },
+      spec: { nodeName: node, hostNetwork: true, serviceAccountName: CHART_NAMES.speakerServiceAccount, containers: [{ name: 'speaker', image: 'localhost/metallb-ts-speaker' }] },
+    } });
+    const ip = lab.addr(node).v4;
+    await core.patchNamespacedPodStatus({ namespace: PLAN_NS, name, body: { status: { phase: 'Running', podIP: ip, podIPs: [{ ip }] } } }, mergePatch);
+  }
+}
+
+/** The chart DaemonSet's layer-2 environment for a speaker on `node`. */
+function layer2Env(lab: Lab, node: string): Record<string, string> {
+  return {
+    METALLB_ML_BIND_ADDR: lab.addr(node as `node-${number}`).v4,
+    METALLB_ML_LABELS: Object.entries(SPEAKER_POD_LABELS).map(([k, v]) => `${k}=${v}`).join(','),
+  };
 }
 
 /** One path of a prefix in an FRR BGP table (`show bgp ipv4 unicast <prefix> json`), fields as FRR 8.4 names them. */
@@ -189,6 +224,7 @@ export class BgpSpeakerLab {
       progress(`building the namespace lab (${String(o.nodes)} nodes, router, clients)`);
       lab = await Lab.create({ nodes: o.nodes });
       await o.prepare?.(lab);
+      if (o.layer2 === true) await createSpeakerPods(cp, lab);
       progress('starting FRR on the router');
       // Configured after start: bgpd starts before bfdd, and a BFD profile named in the startup
       // file is not applied to sessions bgpd registered before bfdd read it.
@@ -197,12 +233,14 @@ export class BgpSpeakerLab {
         ...(o.routerPassword === undefined ? {} : { password: o.routerPassword }), ...(o.bfd === undefined ? {} : { bfd: o.bfd }),
       }));
       const nodes: FrrInstance[] = [];
-      for (const role of lab.nodes) {
-        progress(`starting FRR and the speaker on ${role}`);
-        const frr = await lab.startFrr(role, 'frr defaults traditional\n');
+      for (const [i, role] of lab.nodes.entries()) {
+        const version = o.nodeFrr?.[i] ?? '8.4';
+        progress(`starting FRR ${version} and the speaker on ${role}`);
+        const frr = await lab.startFrr(role, 'frr defaults traditional\n', version);
         nodes.push(frr);
         speakers.push(await SpeakerProcess.start({
           lab, role, frr, kubeconfigPath: speakerKubeconfig, server: cp.server, namespace: PLAN_NS,
+          ...(o.layer2 === true ? { env: layer2Env(lab, role) } : {}),
           ...(o.stateIntervalMs === undefined ? {} : { stateIntervalMs: o.stateIntervalMs }),
         }));
       }

@@ -3,10 +3,15 @@
  * ready endpoints on given nodes, reading a plan, counting the operator's plan writes, editing a
  * Node's labels, waiting for a Service's IP.
  */
-import type { CoreV1Api, CustomObjectsApi, V1EndpointSlice, V1Service } from '@kubernetes/client-node';
+import {
+  CoreV1Api as CoreV1ApiClass, CustomObjectsApi as CustomObjectsApiClass, DiscoveryV1Api as DiscoveryV1ApiClass,
+  type CoreV1Api, type CustomObjectsApi, type DiscoveryV1Api, type V1EndpointSlice, type V1Service,
+} from '@kubernetes/client-node';
 import { NODEPLAN, type NodePlan } from '@metallb-ts/lib/api/types.generated.ts';
 import { apiFailureOf } from '@metallb-ts/lib/k8s/api-errors.ts';
-import { waitFor, type TestOperator } from './operator.ts';
+import { ControlPlane } from './control-plane.ts';
+import { installCrds } from './crds.ts';
+import { applyYaml, startOperator, waitFor, type TestOperator } from './operator.ts';
 
 /** A LoadBalancer Service on port 80 as JSON (for applyYaml). */
 export const lbServiceJson = (namespace: string, name: string, local: boolean): string => JSON.stringify({
@@ -53,3 +58,34 @@ export const ingressOf = (core: CoreV1Api, namespace: string, name: string): Pro
   const svc: V1Service = await core.readNamespacedService({ namespace, name });
   return svc.status?.loadBalancer?.ingress?.[0]?.ip;
 });
+
+/** A control plane with the CRDs, two namespaces, some Nodes, a configuration and a ready operator. */
+export interface PlanCluster {
+  readonly cp: ControlPlane;
+  readonly core: CoreV1Api;
+  readonly custom: CustomObjectsApi;
+  readonly discovery: DiscoveryV1Api;
+  readonly op: TestOperator;
+  /** Stops the operator, then the control plane. */
+  stop(): Promise<void>;
+}
+
+/** Starts a {@link PlanCluster}: `config` is applied before the operator starts. */
+export async function startPlanCluster(o: { readonly namespace: string; readonly appNamespace: string; readonly nodes: readonly string[]; readonly config: string }): Promise<PlanCluster> {
+  const cp = await ControlPlane.start();
+  const core = cp.kubeConfig.makeApiClient(CoreV1ApiClass);
+  await installCrds(cp.kubeConfig);
+  await cp.ensureNamespace(o.namespace);
+  await cp.ensureNamespace(o.appNamespace);
+  for (const name of o.nodes) await core.createNode({ body: { metadata: { name } } });
+  await applyYaml(cp, o.config);
+  const op = await startOperator({ kubeConfig: cp.kubeConfig, namespace: o.namespace });
+  await op.waitReady();
+  return {
+    cp, core, op, custom: cp.kubeConfig.makeApiClient(CustomObjectsApiClass), discovery: cp.kubeConfig.makeApiClient(DiscoveryV1ApiClass),
+    stop: async () => {
+      await op.stop();
+      await cp.stop();
+    },
+  };
+}

@@ -39,7 +39,7 @@ export function labApplier(frr: FrrInstance, secrets: Readonly<Record<string, st
   const resolver: SecretResolver = {
     resolve: async (keys) => new Map(keys.flatMap((k) => (secrets[k] === undefined ? [] : [[k, secrets[k]] as const]))),
   };
-  const cli = createFrrCli({ vtyDir: frr.dir, configDir: frr.dir, timeoutMs: cliTimeoutMs });
+  const cli = createFrrCli({ vtyDir: frr.dir, configDir: frr.dir, timeoutMs: cliTimeoutMs, ...frr.runtime.speakerTools(frr.dir) });
   const configPath = join(workDir, 'frr.conf');
   const applier = new FrrApplier({
     cli, secrets: resolver, configPath, workDir, clock: systemClock, rng: Math.random,

@@ -240,6 +240,15 @@ export class Allocator {
     return r.ok ? ok(ip) : r;
   }
 
+  /**
+   * The first address per wanted family that `claim` could get from the named pool (free, or
+   * shareable with it): what every allocation path looks at, exposed for explanations.
+   */
+  firstFree(poolName: string, claim: ServiceClaim, req: FamilyRequest): Partial<Record<IpFamily, IpAddress>> {
+    const pool = this.#byName.get(poolName);
+    return pool === undefined ? {} : this.#freeIn(pool, claim, familiesWanted(req));
+  }
+
   /** Exact counters of a pool (undefined for an unknown pool). */
   counters(pool: string): PoolCounters | undefined {
     const spaces = this.#index.byPool.get(pool);

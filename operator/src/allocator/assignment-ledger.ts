@@ -16,7 +16,8 @@
  * Pure: no I/O, no clock. resourceVersions are compared as integers (Kubernetes guarantees
  * comparable resourceVersions since KEP-5504); an unparseable one counts as caught up.
  */
-import type { V1Service } from '@kubernetes/client-node';
+import type { V1Condition, V1Service } from '@kubernetes/client-node';
+import type { StoredCondition } from '../conditions/conditions.ts';
 import type { ServiceKey } from '@metallb-ts/lib/ids/ids.ts';
 import { POOL_ANNOTATION } from '../service/annotations.ts';
 import { keyOf } from '../service/parse-service.ts';
@@ -27,6 +28,8 @@ export interface WrittenAllocation {
   readonly ingress: readonly string[];
   /** `metallb.io/ip-allocated-from-pool`; null = absent. */
   readonly pool: string | null;
+  /** `status.conditions` as written; undefined = left as they are. */
+  readonly conditions?: readonly StoredCondition[];
 }
 
 /** Which Service: its key and UID (a parsed Service fits). */
@@ -56,7 +59,10 @@ export function withAllocation(svc: V1Service, alloc: WrittenAllocation): V1Serv
   else annotations[POOL_ANNOTATION] = alloc.pool;
   return {
     ...svc, metadata: { ...svc.metadata, annotations },
-    status: { ...svc.status, loadBalancer: { ingress: alloc.ingress.map((ip) => ({ ip })) } },
+    status: {
+      ...svc.status, loadBalancer: { ingress: alloc.ingress.map((ip) => ({ ip })) },
+      ...(alloc.conditions === undefined ? {} : { conditions: alloc.conditions as unknown as V1Condition[] }),
+    },
   };
 }
 
@@ -76,7 +82,8 @@ export class AssignmentLedger {
 
   /** Records a write of `svc`'s allocation that the apiserver answered with `resourceVersion`. */
   wrote(svc: ServiceIdentity, alloc: WrittenAllocation, resourceVersion: string): void {
-    this.#entries.set(svc.key, { uid: svc.uid, written: { ingress: [...alloc.ingress], pool: alloc.pool, resourceVersion } });
+    const conditions = alloc.conditions === undefined ? {} : { conditions: alloc.conditions };
+    this.#entries.set(svc.key, { uid: svc.uid, written: { ingress: [...alloc.ingress], pool: alloc.pool, ...conditions, resourceVersion } });
   }
 
   /** Forgets the key (its Service is gone or holds nothing). */

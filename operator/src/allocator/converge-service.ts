@@ -31,6 +31,17 @@ export interface ServiceEvent {
   readonly detail?: ErrorDetail;
 }
 
+/**
+ * Why a convergence failed, for the AddressAllocated condition: the allocator's error kind, or
+ * `noPools` (no pool configured), `service` (the Service's own fields or annotations are
+ * unusable), `request` (requested IPs that cannot be honoured as asked), `internal`.
+ */
+export interface ConvergeFailure {
+  readonly kind: AllocationError['kind'] | 'noPools' | 'service' | 'request' | 'internal';
+  /** MetalLB's message (as in the event). */
+  readonly message: string;
+}
+
 /** What the reconciler does next (MetalLB's SyncState). */
 export type ConvergeOutcome = 'success' | 'reprocessAll' | 'noRetry';
 
@@ -49,6 +60,8 @@ export type ConvergeDecision =
       readonly changed: boolean;
       /** Reconcile outcome. */
       readonly outcome: ConvergeOutcome;
+      /** Why the Service holds no address; undefined when it converged (or is not a LoadBalancer). */
+      readonly failure?: ConvergeFailure;
     };
 
 /** Options of {@link convergeService}. */
@@ -73,14 +86,22 @@ interface Ctx {
   readonly events: ServiceEvent[];
   /** What the written Service would hold; undefined = untouched. */
   next: { ingress: readonly string[]; pool: string | null } | undefined;
+  /** The first failure met. */
+  failure?: ConvergeFailure;
+}
+
+/** Records why the convergence failed (the first reason wins) and answers `'failed'`. */
+function fail(ctx: Ctx, kind: ConvergeFailure['kind'], message: string): 'failed' {
+  ctx.failure ??= { kind, message };
+  return 'failed';
 }
 
 const withDetail = (detail: ErrorDetail | undefined): { detail?: ErrorDetail } => (detail === undefined ? {} : { detail });
 const normal = (reason: string, message: string, detail?: ErrorDetail): ServiceEvent => ({ type: 'Normal', reason, message, ...withDetail(detail) });
 const warning = (reason: string, message: string, detail?: ErrorDetail): ServiceEvent => ({ type: 'Warning', reason, message, ...withDetail(detail) });
 
-/** A failure of allocateIps: MetalLB's message plus our detail. */
-type Failure = Pick<AllocationError, 'message' | 'detail'>;
+/** A failure of allocateIps: MetalLB's message plus our detail, and its kind. */
+type Failure = Pick<AllocationError, 'message' | 'detail'> & { readonly kind: ConvergeFailure['kind'] };
 
 /** Go's `%v` of a string slice: `[a b]`. */
 const goList = (items: readonly string[]): string => `[${items.join(' ')}]`;
@@ -88,9 +109,15 @@ const goList = (items: readonly string[]): string => `[${items.join(' ')}]`;
 const ipText = (ip: IpAddress): string => formatIp(ip.family, ip.value);
 
 /** What the allocator is told about the Service. */
-const claimOf = (svc: ParsedService): ServiceClaim => ({
+export const claimOf = (svc: ParsedService): ServiceClaim => ({
   service: svc.key, namespace: svc.namespace, labels: svc.labels, ports: svc.ports, sharingKey: svc.sharingKey, backendKey: svc.backendKey,
 });
+
+/** The families the Service asks for (ipv4 when its clusterIPs cannot tell). */
+export function familyRequestOf(svc: ParsedService): FamilyRequest {
+  const { family, policy, primary } = svc.families;
+  return { family: family.ok ? family.value : primary, policy, primary };
+}
 
 /** MetalLB's `filterByLoadBalancerClass`: true when the Service is someone else's. */
 export function ignoredByClass(svc: Pick<ParsedService, 'loadBalancerClass'>, lbClass: string | undefined): boolean {
@@ -115,11 +142,12 @@ function familyChanged(lb: ServiceFamily | undefined, cluster: ServiceFamily, po
 function preconditions(ctx: Ctx): 'done' | 'failed' | 'continue' {
   const { isLoadBalancer, families } = ctx.svc;
   if (!isLoadBalancer) return (clear(ctx), 'done');
-  if (ctx.alloc.pools.length === 0) return (clear(ctx), 'failed');
-  if (families.clusterIps.length === 0 && families.clusterIp === '') return (clear(ctx), 'failed');
+  if (ctx.alloc.pools.length === 0) return (clear(ctx), fail(ctx, 'noPools', 'no IPAddressPool is configured'));
+  if (families.clusterIps.length === 0 && families.clusterIp === '') return (clear(ctx), fail(ctx, 'service', 'the Service has no clusterIP'));
   if (families.policy === 'RequireDualStack' && families.clusterIps.length < 2) {
-    ctx.events.push(warning('not enough clusterips', `Service requires dual stack but not enough clusterips ${goList(families.clusterIps)}`));
-    return (clear(ctx), 'failed');
+    const message = `Service requires dual stack but not enough clusterips ${goList(families.clusterIps)}`;
+    ctx.events.push(warning('not enough clusterips', message));
+    return (clear(ctx), fail(ctx, 'service', message));
   }
   return 'continue';
 }
@@ -139,8 +167,9 @@ function existingIps(ctx: Ctx): Result<readonly IpAddress[], 'failed'> {
   if (!lbFamily.ok) ctx.events.push(warning('nolbIPsIPFamily', `Failed to retrieve LBIPs IPFamily for ${quoteList(ingress.shown)}: ${lbFamily.error}`));
   const { family: cluster, clusterIps, clusterIp, policy } = ctx.svc.families;
   if (!cluster.ok) {
-    ctx.events.push(warning('noclusterIPsIPFamily', `Failed to retrieve ClusterIPs IPFamily for ${quoteList(clusterIps)} ${clusterIp}: ${cluster.error}`));
-    return err('failed');
+    const message = `Failed to retrieve ClusterIPs IPFamily for ${quoteList(clusterIps)} ${clusterIp}: ${cluster.error}`;
+    ctx.events.push(warning('noclusterIPsIPFamily', message));
+    return err(fail(ctx, 'service', message));
   }
   if (familyChanged(lbFamily.ok ? lbFamily.value : undefined, cluster.value, policy)) return ok(clear(ctx));
   return ok(ingress.ips.filter((x): x is IpAddress => x !== undefined));
@@ -157,8 +186,9 @@ function readopt(ctx: Ctx, ips: readonly IpAddress[]): Result<readonly IpAddress
   }
   if (lb.length > 0 && requestedPool !== '' && ctx.alloc.poolOf(key) !== requestedPool) lb = clear(ctx);
   if (!requestedIps.ok) {
-    ctx.events.push(warning('LoadBalancerFailed', `invalid requested loadbalancer IPs: ${requestedIps.error}`));
-    return err('failed');
+    const message = `invalid requested loadbalancer IPs: ${requestedIps.error}`;
+    ctx.events.push(warning('LoadBalancerFailed', message));
+    return err(fail(ctx, 'service', message));
   }
   if (requestedIps.value === undefined) return ok(lb);
   // MetalLB compares after sorting both lists by their text, and keeps the sorted order.
@@ -183,17 +213,17 @@ function addMissingFamily(ctx: Ctx, lb: readonly IpAddress[]): readonly IpAddres
 /** MetalLB's `allocateIPs`: requested addresses, else the requested pool, else any pool. */
 function allocateIps(ctx: Ctx): Result<readonly IpAddress[], Failure> {
   const { key, families, requestedIps, requestedPool } = ctx.svc;
-  if (!families.family.ok) return err({ message: families.family.error });
-  if (!requestedIps.ok) return err({ message: requestedIps.error });
+  if (!families.family.ok) return err({ kind: 'service', message: families.family.error });
+  if (!requestedIps.ok) return err({ kind: 'service', message: requestedIps.error });
   const req: FamilyRequest = { family: families.family.value, policy: families.policy, primary: families.primary };
   if (requestedIps.value !== undefined) {
     const { ips, family: wanted } = requestedIps.value;
-    if (wanted !== req.family) return err({ message: `requested loadBalancer IP(s) ${quoteIps(ips)} does not match the ipFamily of the service` });
+    if (wanted !== req.family) return err({ kind: 'request', message: `requested loadBalancer IP(s) ${quoteIps(ips)} does not match the ipFamily of the service` });
     const r = ctx.alloc.assign(ctx.claim, ips);
     if (!r.ok) return r;
     if (requestedPool === '' || ctx.alloc.poolOf(key) === requestedPool) return ok(ips);
     ctx.alloc.unassign(key);
-    return err({ message: `requested loadBalancer IP(s) ${quoteIps(ips)} is not compatible with requested address pool ${requestedPool}` });
+    return err({ kind: 'request', message: `requested loadBalancer IP(s) ${quoteIps(ips)} is not compatible with requested address pool ${requestedPool}` });
   }
   return requestedPool !== '' ? ctx.alloc.allocateFromPool(ctx.claim, requestedPool, req) : ctx.alloc.allocate(ctx.claim, req);
 }
@@ -205,6 +235,7 @@ function finish(ctx: Ctx, held: readonly IpAddress[]): boolean {
     const r = allocateIps(ctx);
     if (!r.ok) {
       ctx.events.push(warning('AllocationFailed', `Failed to allocate IP for "${ctx.svc.key}": ${r.error.message}`, r.error.detail));
+      fail(ctx, r.error.kind, r.error.message);
       return false;
     }
     lb = r.value;
@@ -212,7 +243,9 @@ function finish(ctx: Ctx, held: readonly IpAddress[]): boolean {
   }
   const pool = ctx.alloc.poolOf(ctx.svc.key);
   if (lb.length === 0 || pool === undefined) {
-    ctx.events.push(warning('InternalError', lb.length === 0 ? "didn't allocate an IP but also did not fail" : 'allocated an IP that has no pool'));
+    const message = lb.length === 0 ? "didn't allocate an IP but also did not fail" : 'allocated an IP that has no pool';
+    ctx.events.push(warning('InternalError', message));
+    fail(ctx, 'internal', message);
     clear(ctx);
     return false;
   }
@@ -254,7 +287,8 @@ export function convergeService(svc: ParsedService, alloc: Allocator, opts: Conv
   const freedRoom = before !== undefined && alloc.ipsOf(svc.key) === undefined && alloc.poolFor(before) !== undefined;
   const outcome: ConvergeOutcome = changed && freedRoom ? 'reprocessAll' : succeeded ? 'success' : 'noRetry';
   const events = changed ? [...ctx.events, ...deprecationEvents(svc)] : ctx.events;
-  return { action: 'set', ingress: next.ingress, pool: next.pool, events, changed, outcome };
+  const failure = succeeded || ctx.failure === undefined ? {} : { failure: ctx.failure };
+  return { action: 'set', ingress: next.ingress, pool: next.pool, events, changed, outcome, ...failure };
 }
 
 /** A deleted Service (or one no longer ours): free its addresses; reprocess all if any were held. */

@@ -6,9 +6,9 @@
  */
 import type { KubernetesObject, V1EndpointSlice, V1Namespace, V1Node, V1Secret, V1Service } from '@kubernetes/client-node';
 import {
-  BFDPROFILE, BGPADVERTISEMENT, BGPPEER, COMMUNITY, CONFIGURATIONSTATE, IPADDRESSPOOL, L2ADVERTISEMENT, NODEPLAN,
+  BFDPROFILE, BGPADVERTISEMENT, BGPPEER, COMMUNITY, CONFIGURATIONSTATE, IPADDRESSPOOL, L2ADVERTISEMENT, NODEPLAN, SERVICEL2STATUS,
   type BFDProfile, type BGPAdvertisement, type BGPPeer, type Community, type ConfigurationState,
-  type IPAddressPool, type L2Advertisement, type NodePlan,
+  type IPAddressPool, type L2Advertisement, type NodePlan, type ServiceL2Status,
 } from '@metallb-ts/lib/api/types.generated.ts';
 import type { Clock } from '@metallb-ts/lib/time/clock.ts';
 import { informerFor, type SupervisedInformer } from '@metallb-ts/lib/k8s/informer.ts';
@@ -33,6 +33,8 @@ export interface ClusterCache {
   readonly endpointSlices: SupervisedInformer<V1EndpointSlice>;
   /** The NodePlans of the MetalLB namespace (what is written already: the NodePlan pipeline). */
   readonly nodePlans: SupervisedInformer<NodePlan & KubernetesObject>;
+  /** The speakers' ServiceL2Status objects (which node announces a Service: the Announced condition). */
+  readonly serviceL2Statuses: SupervisedInformer<ServiceL2Status & KubernetesObject>;
   /** Only the controller's own ConfigurationState (recreated when deleted). */
   readonly configState: SupervisedInformer<ConfigurationState & KubernetesObject>;
 }
@@ -75,6 +77,7 @@ export function clusterCacheFor(kube: KubeClient, o: ClusterCacheOptions): Clust
     services: informerFor<V1Service>(kube, { path: '/api/v1/services', project: projectService }, inf),
     endpointSlices: informerFor<V1EndpointSlice>(kube, { path: '/apis/discovery.k8s.io/v1/endpointslices', project: projectWhole }, inf),
     nodePlans: cr(NODEPLAN),
+    serviceL2Statuses: cr(SERVICEL2STATUS),
   };
 }
 
@@ -95,7 +98,7 @@ export function configInputs(c: ClusterCache): readonly Watchable[] {
 
 /** Every informer. */
 export const allInformers = (c: ClusterCache): readonly Watchable[] =>
-  [...configInputs(c), c.services, c.configState, c.endpointSlices, c.nodePlans];
+  [...configInputs(c), c.services, c.configState, c.endpointSlices, c.nodePlans, c.serviceL2Statuses];
 
 /** configFor's input, from the caches. */
 export function resourcesOf(c: ClusterCache): ClusterResources {

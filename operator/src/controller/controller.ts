@@ -38,6 +38,10 @@ import type { Pipeline, QueueSettings } from './pipeline.ts';
 import { PoolStatusPipeline } from './pool-status-pipeline.ts';
 import { PoolStatusReconciler } from './pool-status.ts';
 import { ServicePipeline } from './service-pipeline.ts';
+import { AnnounceView } from '../conditions/announce-view.ts';
+import { renderingPartOf } from './node-plan-pipeline.ts';
+import type { ConfigConsumer } from './config-reconciler.ts';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import { ServiceReconciler } from './service-reconciler.ts';
 
 /** How long a stopping controller waits for its queued Events to be written. */
@@ -110,15 +114,18 @@ export class Controller {
         metrics: o.allocatorMetrics, updateErrors: o.clientMetrics.updateErrors, logger: log('pool-status'),
       }),
     });
+    const announce = announceViewFor(o, cache);
     const serviceReconciler = new ServiceReconciler({
       service: cachedService,
       allocator, status, events, onUsageChanged: () => pools.kick(), logger: log('service'),
+      conditions: { clock: o.clock, announce: (svc, key) => announce.reportFor(svc, key) },
       ...(o.lbClass === undefined ? {} : { lbClass: o.lbClass }),
     });
     const services = new ServicePipeline({
       settings, services: cache.services, reconcile: (key) => serviceReconciler.reconcile(key), allocated: () => allocator.services(),
       active: () => this.#config.loaded, ...(o.serviceWorkers === undefined ? {} : { workers: o.serviceWorkers }),
     });
+    wireAnnounceInputs(cache, announce, services, () => this.#config.loaded);
     const plans = nodePlanPipelineFor(o, cache, settings, log('node-plan'));
     this.#config = new ConfigReconciler({
       resources: () => resourcesOf(cache), metrics: o.clientMetrics, logger: log('config'),
@@ -126,7 +133,8 @@ export class Controller {
         port: configStatePortFor(o.kube, o.namespace, CONFIG_STATE_NAME), namespace: o.namespace, name: CONFIG_STATE_NAME,
         events, clock: o.clock, metrics: o.clientMetrics, logger: log('config-state'),
       }),
-      consumers: [allocatorConsumer({
+      // First: the Announced condition must see the Config the Services are reprocessed under.
+      consumers: [announceConsumer(announce, services), allocatorConsumer({
         allocator, logger: log('config'),
         onPoolsChanged: ({ first }) => {
           if (first) o.logger.info('first configuration loaded; processing every service', { services: cache.services.list().length });
@@ -198,4 +206,46 @@ function nodePlanPipelineFor(o: ControllerOptions, cache: ClusterCache, settings
   return new NodePlanPipeline({
     settings, reconciler, inputs, nodes: cache.nodes, plans: cache.nodePlans, secrets: cache.secrets, services: cache.services, slices: cache.endpointSlices,
   });
+}
+
+/** The Announced condition's inputs over the caches. */
+function announceViewFor(o: ControllerOptions, cache: ClusterCache): AnnounceView {
+  return new AnnounceView({
+    nodes: () => cache.nodes.list(), slices: () => cache.endpointSlices.list(), plans: () => cache.nodePlans.list(),
+    l2Statuses: () => cache.serviceL2Statuses.list(),
+    ...(o.lbClass === undefined ? {} : { lbClass: o.lbClass }), ...(o.ignoreExcludeLb === undefined ? {} : { ignoreExcludeLb: o.ignoreExcludeLb }),
+  });
+}
+
+/**
+ * Re-queues the Services whose Announced stage an input change may move: all of them for a Node
+ * or BGP session change, the one of an EndpointSlice or ServiceL2Status.
+ */
+function wireAnnounceInputs(cache: ClusterCache, view: AnnounceView, services: ServicePipeline, active: () => boolean): void {
+  const on = (what: 'node' | 'plan' | 'slice' | 'l2') => (obj?: KubernetesObject): void => {
+    const keys = view.changed(what, obj);
+    if (keys === 'all') {
+      if (active()) services.reprocessAll();
+    } else for (const k of keys) services.add(k, active());
+  };
+  const sources = [[cache.nodes, 'node'], [cache.nodePlans, 'plan'], [cache.endpointSlices, 'slice'], [cache.serviceL2Statuses, 'l2']] as const;
+  for (const [src, what] of sources) {
+    for (const ev of ['add', 'update', 'delete'] as const) (src as { on(e: typeof ev, cb: (o: KubernetesObject) => void): void }).on(ev, on(what));
+    src.on('resync', () => {
+      view.invalidate();
+      if (active()) services.reprocessAll();
+    });
+  }
+}
+
+/** The Announced condition as a consumer of the validated configuration (its part: what renderings read). */
+function announceConsumer(view: AnnounceView, services: Pick<ServicePipeline, 'reprocessAll'>): ConfigConsumer {
+  return {
+    name: 'announce', partOf: renderingPartOf,
+    apply: (config, { first }) => {
+      view.setConfig(config);
+      // The first config reprocesses every Service through the allocator consumer.
+      if (!first) services.reprocessAll();
+    },
+  };
 }

@@ -28,7 +28,10 @@ const fullService = (over: Partial<V1Service['spec']> = {}): V1Service => ({
     ports: [{ name: 'http', protocol: 'TCP', port: 80, targetPort: 8080, nodePort: 30080 }],
     ...over,
   },
-  status: { loadBalancer: { ingress: [{ ip: '2001:db8:100::5', ipMode: 'VIP' }] }, conditions: [] },
+  status: {
+    loadBalancer: { ingress: [{ ip: '2001:db8:100::5', ipMode: 'VIP' }] },
+    conditions: [{ type: 'example.com/Ready', status: 'True', reason: 'Ok', message: '', lastTransitionTime: new Date(0) }],
+  },
 });
 
 describe('projectService', () => {
@@ -43,7 +46,11 @@ describe('projectService', () => {
       ipFamilies: ['IPv6'], ipFamilyPolicy: 'SingleStack', loadBalancerIP: '2001:db8:100::5', externalTrafficPolicy: 'Cluster',
       ports: [{ protocol: 'TCP', port: 80 }],
     });
-    assert.deepEqual(p.status, { loadBalancer: { ingress: [{ ip: '2001:db8:100::5', ipMode: 'VIP' }] } });
+    assert.deepEqual(p.status, {
+      loadBalancer: { ingress: [{ ip: '2001:db8:100::5', ipMode: 'VIP' }] },
+      // Every condition, not only ours: a merge patch of the list must keep the others'.
+      conditions: [{ type: 'example.com/Ready', status: 'True', reason: 'Ok', message: '', lastTransitionTime: new Date(0) }],
+    });
   });
 
   it('drops managedFields, foreign annotations and unread spec fields', () => {

@@ -9,7 +9,8 @@
  *   `metallb.io/` and `metallb.universe.tf/` annotations only, the spec fields of the allocator
  *   (type, class, cluster IPs, families, policy, loadBalancerIP, ports as protocol+port,
  *   externalTrafficPolicy, and the selector only when that policy is Local) and
- *   `status.loadBalancer.ingress`.
+ *   `status.loadBalancer.ingress`, and `status.conditions` whole (the operator's are rewritten in
+ *   a merge patch, which replaces the list: other controllers' conditions must be in it).
  * - Node, Namespace: identity and labels (node and namespace selectors).
  * - everything else (metallb.io CRs, Secrets): the whole object without `managedFields` and
  *   without kubectl's last-applied-configuration annotation.
@@ -63,7 +64,13 @@ export function projectService(svc: V1Service): V1Service {
     out.spec = spec;
   }
   const ingress = svc.status?.loadBalancer?.ingress;
-  if (ingress !== undefined) out.status = { loadBalancer: { ingress: ingress.map(definedOnly) } };
+  const conditions = svc.status?.conditions;
+  if (ingress !== undefined || conditions !== undefined) {
+    out.status = {
+      ...(ingress === undefined ? {} : { loadBalancer: { ingress: ingress.map(definedOnly) } }),
+      ...(conditions === undefined ? {} : { conditions }),
+    };
+  }
   return out;
 }
 

@@ -51,6 +51,11 @@ export class ServicePipeline extends QueuedPipeline {
   /** Nothing to queue at start: the first configuration starts the initial pass. */
   start(): void {}
 
+  /** Queues one Service (`namespace/name`), once a configuration is loaded. */
+  add(key: string, active: boolean): void {
+    if (active) this.queue.add(key);
+  }
+
   /** Queues every Service (see the module comment). */
   reprocessAll(): void {
     this.queue.reprocessAll();

@@ -32,6 +32,12 @@ import type { Result } from '@metallb-ts/lib/result.ts';
 import type { Allocator } from '../allocator/allocator.ts';
 import { AssignmentLedger, withAllocation, type WrittenAllocation } from '../allocator/assignment-ledger.ts';
 import { convergeService, releaseService, type ConvergeDecision } from '../allocator/converge-service.ts';
+import { claimOf, familyRequestOf } from '../allocator/converge-service.ts';
+import { poolReportFor } from '../allocator/pool-report.ts';
+import { allocationConditionFor } from '../conditions/allocation-stage.ts';
+import type { AnnounceReport } from '../conditions/announce-stage.ts';
+import { conditionTime, mergeConditions, type StageCondition, type StoredCondition } from '../conditions/conditions.ts';
+import type { Clock } from '@metallb-ts/lib/time/clock.ts';
 import { POOL_ANNOTATION } from '../service/annotations.ts';
 import { parseService } from '../service/parse-service.ts';
 import type { ParsedService } from '../service/parsed-service.ts';
@@ -50,6 +56,16 @@ export interface ServiceEventPort {
   record(subject: EventSubject, input: EventInput): Promise<unknown>;
 }
 
+/**
+ * What the conditions need (absent: no conditions are kept, as in MetalLB): the clock of
+ * `lastTransitionTime` and the announcement stage of a Service as it will be written.
+ */
+export interface ConditionsPort {
+  readonly clock: Clock;
+  /** The Announced report of the Service with the given ingress; undefined before a config. */
+  announce(svc: V1Service, key: string): AnnounceReport | undefined;
+}
+
 /** Options of {@link ServiceReconciler}. */
 export interface ServiceReconcilerOptions {
   /** The cached Service, undefined when deleted. */
@@ -63,6 +79,8 @@ export interface ServiceReconcilerOptions {
   /** Told after every allocator change (pool status and metrics follow). */
   readonly onUsageChanged: () => void;
   readonly logger: Logger;
+  /** Keeps the `metallb.io/` conditions in the same write (see {@link ConditionsPort}). */
+  readonly conditions?: ConditionsPort;
 }
 
 type SetDecision = Extract<ConvergeDecision, { action: 'set' }>;
@@ -71,15 +89,27 @@ type SetDecision = Extract<ConvergeDecision, { action: 'set' }>;
  * The status mutation of an allocation: the fresh object with `alloc` as ingress and pool
  * annotation; undefined when it already has both, `'gone'` when it is another Service (UID).
  */
-export function allocationMutation(uid: string, alloc: WrittenAllocation): (fresh: V1Service) => V1Service | undefined | 'gone' {
+export function allocationMutation(uid: string, alloc: WrittenAllocation, stages: Stages = NO_STAGES): (fresh: V1Service) => V1Service | undefined | 'gone' {
   return (fresh) => {
     if ((fresh.metadata?.uid ?? '') !== uid) return 'gone';
     const current = fresh.status?.loadBalancer?.ingress ?? [];
     const sameIngress = current.length === alloc.ingress.length && current.every((i, n) => i.ip === alloc.ingress[n] && i.hostname === undefined && !i.ports?.length);
     const samePool = (fresh.metadata?.annotations?.[POOL_ANNOTATION] ?? null) === alloc.pool;
-    return sameIngress && samePool ? undefined : withAllocation(fresh, alloc);
+    const existing = (fresh.status?.conditions ?? []) as unknown as StoredCondition[];
+    const conditions = mergeConditions(existing, stages.wanted, stages.now);
+    if (sameIngress && samePool && conditions === undefined) return undefined;
+    return withAllocation(fresh, conditions === undefined ? alloc : { ...alloc, conditions });
   };
 }
+
+/** The stage conditions a write sets, and the time stamped on those that change. */
+export interface Stages {
+  readonly wanted: readonly StageCondition[];
+  /** RFC 3339. */
+  readonly now: string;
+}
+
+const NO_STAGES: Stages = { wanted: [], now: '' };
 
 /** See the module comment. */
 export class ServiceReconciler {
@@ -107,7 +137,9 @@ export class ServiceReconciler {
     if (this.#o.allocator.ipsOf(svc.key) !== undefined) this.#ledger.own(svc);
     this.#o.onUsageChanged();
     await this.#emit(svc, decision);
-    if (decision.changed && !(await this.#write(svc, decision))) return 'retry';
+    const stages = this.#stages(cached, svc, decision);
+    const write = decision.changed || mergeConditions(svc.conditions, stages.wanted, stages.now) !== undefined;
+    if (write && !(await this.#write(svc, decision, stages))) return 'retry';
     return freed && decision.outcome === 'success' ? 'reprocessAll' : decision.outcome;
   }
 
@@ -123,13 +155,29 @@ export class ServiceReconciler {
    * One write of annotation + ingress; false when it failed (the port logged and counted it;
    * the allocation is kept and the queue retries).
    */
-  async #write(svc: ParsedService, d: SetDecision): Promise<boolean> {
+  async #write(svc: ParsedService, d: SetDecision, stages: Stages): Promise<boolean> {
     const alloc = { ingress: d.ingress, pool: d.pool };
-    const r = await this.#o.status.writeObject(svc.key, allocationMutation(svc.uid, alloc));
+    const r = await this.#o.status.writeObject(svc.key, allocationMutation(svc.uid, alloc, stages));
     if (!r.ok) return false;
-    const rv = r.value.object?.metadata?.resourceVersion;
-    if (rv !== undefined) this.#ledger.wrote(svc, alloc, rv);
+    const written = r.value.object;
+    const rv = written?.metadata?.resourceVersion;
+    const conditions = (written?.status?.conditions ?? []) as unknown as StoredCondition[];
+    if (rv !== undefined) this.#ledger.wrote(svc, stages.wanted.length === 0 ? alloc : { ...alloc, conditions }, rv);
     return true;
+  }
+
+  /**
+   * The AddressAllocated and Announced verdicts of the Service as it will be written (none for
+   * a Service that is not a LoadBalancer, or without a {@link ConditionsPort}).
+   */
+  #stages(cached: V1Service, svc: ParsedService, d: SetDecision): Stages {
+    const port = this.#o.conditions;
+    if (port === undefined || !svc.isLoadBalancer) return NO_STAGES;
+    const report = poolReportFor(this.#o.allocator, claimOf(svc), familyRequestOf(svc), svc.requestedPool);
+    const allocated = allocationConditionFor(svc, d, report);
+    const announced = port.announce(withAllocation(cached, { ingress: d.ingress, pool: d.pool }), svc.key)?.condition;
+    const wanted = [allocated, announced].filter((c): c is StageCondition => c !== undefined);
+    return { wanted, now: conditionTime(port.clock.now()) };
   }
 
   /** Logs and records the decision's Events (the port logs and counts its own failures). */

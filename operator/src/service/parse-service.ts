@@ -10,6 +10,7 @@ import { err, ok, type Result } from '@metallb-ts/lib/result.ts';
 import { ANNOTATION_PREFIX, annotationOf, DEPRECATED_PREFIX, POOL_ANNOTATION } from './annotations.ts';
 import { familyOfAddresses, ingressIpsOf, parseServiceIp } from './ip-family.ts';
 import type { IpFamilyPolicy, ParsedService, Port, RequestedIps, ServiceFamilies, ServiceIngress } from './parsed-service.ts';
+import type { StoredCondition } from '../conditions/conditions.ts';
 
 const EMPTY: Readonly<Record<string, string>> = Object.freeze({});
 
@@ -86,6 +87,7 @@ export function parseService(svc: V1Service): ParsedService {
     ingress: ingressOf(svc),
     allocatedPool: annotations[POOL_ANNOTATION] ?? null,
     deprecatedAnnotations: Object.keys(annotations).filter((k) => k.startsWith(DEPRECATED_PREFIX)).sort(),
+    conditions: (svc.status?.conditions ?? []) as unknown as StoredCondition[],
   };
 }
 

@@ -7,6 +7,7 @@
 import type { ServiceKey } from '@metallb-ts/lib/ids/ids.ts';
 import type { IpAddress, IpFamily } from '@metallb-ts/lib/ip/ip.ts';
 import type { Result } from '@metallb-ts/lib/result.ts';
+import type { StoredCondition } from '../conditions/conditions.ts';
 
 /** One (protocol, port) pair a Service uses; two services sharing an IP may not overlap. */
 export interface Port {
@@ -111,4 +112,6 @@ export interface ParsedService {
   readonly allocatedPool: string | null;
   /** Annotation keys with the deprecated `metallb.universe.tf` prefix, sorted. */
   readonly deprecatedAnnotations: readonly string[];
+  /** `status.conditions` as stored (every type: a write must keep other controllers' ones). */
+  readonly conditions: readonly StoredCondition[];
 }

@@ -26,8 +26,20 @@ export const BFD_DEFAULTS: Readonly<Record<string, string>> = {
   'minimum-ttl': '254',
 };
 
-/** Contexts that mean something even when empty. */
-const KEEP_EMPTY: ReadonlySet<StanzaKind> = new Set(['router-bgp', 'route-map', 'bfd-profile', 'bfd-peer', 'interface', 'vrf']);
+/**
+ * Top-level settings FRR 10 has on by default under `frr defaults traditional` (its
+ * zebra_defaults.h) and therefore prints only as `no …` when off, where FRR 8.4 (off by default)
+ * prints the line when on. The normal form is 8.4's: the line present exactly when it is on.
+ */
+export const ON_BY_DEFAULT_SINCE_10 = ['ip nht resolve-via-default', 'ipv6 nht resolve-via-default'] as const;
+
+/**
+ * Contexts that mean something even when empty. Not `vrf`: the templates never render one (a
+ * VRF's BGP is `router bgp <asn> vrf <name>`), and FRR prints an empty `vrf <name>` block for
+ * every VRF it knows (a kernel VRF device, or a network namespace under zebra `-w`), which the
+ * diff must not answer with `no vrf <name>`.
+ */
+const KEEP_EMPTY: ReadonlySet<StanzaKind> = new Set(['router-bgp', 'route-map', 'bfd-profile', 'bfd-peer', 'interface']);
 
 /** Normalises one statement in a context of `kind`; an empty list drops it. */
 export function normaliseLine(kind: StanzaKind, line: string): string[] {
@@ -54,7 +66,27 @@ function normaliseBfd(lines: readonly string[]): string[] {
 
 /** The normal form of a whole tree: rewritten lines, duplicates and empty contexts removed. */
 export function normaliseConfig(root: Stanza): Stanza {
-  return normaliseStanza(root, 'root');
+  const n = normaliseStanza(root, 'root');
+  return hidesDefaults(root) ? withDefaultsShown(n) : n;
+}
+
+/**
+ * True for FRR 10's running config (`frr version 10.…` or later, `frr defaults traditional`):
+ * a rendered config has no version line, so only FRR's own output is rewritten.
+ */
+function hidesDefaults(root: Stanza): boolean {
+  const top = root.items.flatMap((i) => (i.kind === 'line' ? [i.text] : []));
+  const major = top.map((l) => /^frr version (\d+)\./.exec(l)?.[1]).find((v) => v !== undefined);
+  return major !== undefined && Number(major) >= 10 && top.includes('frr defaults traditional');
+}
+
+/** {@link ON_BY_DEFAULT_SINCE_10} in 8.4's form: `no X` dropped, X added where FRR 10 left it out. */
+function withDefaultsShown(root: Stanza): Stanza {
+  const lines = new Set(root.items.flatMap((i) => (i.kind === 'line' ? [i.text] : [])));
+  const off = new Set(ON_BY_DEFAULT_SINCE_10.filter((l) => lines.has(`no ${l}`)).map((l) => `no ${l}`));
+  const on = ON_BY_DEFAULT_SINCE_10.filter((l) => !off.has(`no ${l}`) && !lines.has(l));
+  const items = root.items.filter((i) => i.kind !== 'line' || !off.has(i.text));
+  return { header: root.header, items: [...on.map((text) => ({ kind: 'line' as const, text })), ...items] };
 }
 
 function normaliseStanza(s: Stanza, kind: StanzaKind): Stanza {

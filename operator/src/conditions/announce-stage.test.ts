@@ -1,0 +1,75 @@
+/** The Announced stage: one case per reason, from the same code that writes plans. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { configFor } from '../config/config-for.ts';
+import type { Config } from '../config/types.ts';
+import type { NodeFacts } from '../frr/announcements.ts';
+import { svc } from '../frr/testing/golden-cases.ts';
+import { bgpAdv, l2, peer, pool, resources } from '../testing/config-test-kit.ts';
+import { announceReportFor, type AnnounceInput, type PlanReport } from './announce-stage.ts';
+
+const node = (name: string, over: Partial<NodeFacts> = {}): NodeFacts => ({ name, labels: {}, networkUnavailable: false, excludedFromLoadBalancers: false, ...over });
+
+function config(r: Parameters<typeof resources>[0]): Config {
+  const c = configFor(resources({ pools: [pool('pool-a', ['198.51.100.0/26'])], ...r }), { nodesKnown: false });
+  if (!c.ok) throw new Error(c.error.map((e) => e.message).join('; '));
+  return c.value;
+}
+
+const bgp = config({ peers: [peer('router', { myASN: 64512, peerASN: 64513, peerAddress: '192.0.2.1' })], bgpAdvertisements: [bgpAdv('ads')] });
+const layer2 = config({ l2Advertisements: [l2('l2ads')] });
+const up: PlanReport = { applied: true, sessions: new Map([['router', 'Established']]) };
+const down: PlanReport = { applied: true, sessions: new Map([['router', 'Active']]) };
+
+interface Case {
+  readonly desc: string;
+  readonly input: Partial<AnnounceInput>;
+  readonly reason: string;
+  /** A word the message must contain (the object to fix). */
+  readonly names: string;
+}
+
+const web = svc('web', ['198.51.100.10']);
+const base: AnnounceInput = { config: bgp, nodes: [node('node-0')], service: web, key: 'default/web', plan: () => up, l2Announcer: () => undefined };
+const cases: Case[] = [
+  { desc: 'BGP, session up', input: {}, reason: 'Announced', names: 'BGPPeer router' },
+  { desc: 'no address', input: { service: undefined }, reason: 'NotAllocated', names: 'metallb.io/AddressAllocated' },
+  { desc: 'no advertisement', input: { config: config({}) }, reason: 'NoAdvertisement', names: 'IPAddressPool pool-a' },
+  { desc: 'session down', input: { plan: () => down }, reason: 'BGPSessionDown', names: 'BGPPeer router on node node-0 is Active' },
+  { desc: 'speaker silent', input: { plan: () => undefined }, reason: 'PlanPending', names: 'node-0' },
+  { desc: 'no endpoint', input: { service: { ...web, servingNodes: new Set() } }, reason: 'NoServingEndpoint', names: 'default/web' },
+  { desc: 'node excluded', input: { nodes: [node('node-0', { excludedFromLoadBalancers: true })] }, reason: 'NodeExcluded', names: 'Node node-0' },
+  { desc: 'network unavailable', input: { nodes: [node('node-0', { networkUnavailable: true })] }, reason: 'NetworkUnavailable', names: 'Node node-0' },
+  {
+    desc: 'advertisement for other nodes', input: { config: config({ peers: [peer('router', { myASN: 64512, peerASN: 64513, peerAddress: '192.0.2.1' })], bgpAdvertisements: [bgpAdv('ads', { nodeSelectors: [{ matchLabels: { rack: 'b' } }] })] }) },
+    reason: 'NoEligibleNode', names: 'BGPAdvertisement ads',
+  },
+  { desc: 'no peer on the node', input: { config: config({ bgpAdvertisements: [bgpAdv('ads')] }) }, reason: 'NoPeer', names: 'BGPAdvertisement ads' },
+  { desc: 'layer 2, announced', input: { config: layer2, l2Announcer: () => 'node-0' }, reason: 'Announced', names: 'node node-0 (layer 2)' },
+  { desc: 'layer 2, nobody reports yet', input: { config: layer2 }, reason: 'PlanPending', names: 'ServiceL2Status' },
+  { desc: 'layer 2, excluded node', input: { config: layer2, nodes: [node('node-0', { labels: { 'node.kubernetes.io/exclude-from-external-load-balancers': '' } })] }, reason: 'NodeExcluded', names: 'Node node-0' },
+  {
+    desc: 'layer 2, ETP=Local endpoint on an ineligible node', input: { config: config({ l2Advertisements: [l2('l2ads', { nodeSelectors: [{ matchLabels: { rack: 'a' } }] })] }), nodes: [node('node-0'), node('node-1', { labels: { rack: 'a' } })], service: { ...web, trafficPolicyLocal: true } },
+    reason: 'NoEligibleNode', names: 'L2Advertisement l2ads',
+  },
+];
+
+describe('announceReportFor', () => {
+  for (const c of cases) {
+    it(c.desc, () => {
+      const r = announceReportFor({ ...base, ...c.input });
+      assert.equal(r.condition.reason, c.reason, r.condition.message);
+      assert.equal(r.condition.status, c.reason === 'Announced' ? 'True' : 'False');
+      assert.ok(r.condition.message.includes(c.names), r.condition.message);
+    });
+  }
+
+  it('lists every node with its verdict and sessions', () => {
+    const r = announceReportFor({ ...base, nodes: [node('node-0'), node('node-1', { excludedFromLoadBalancers: true })], plan: (n) => (n === 'node-0' ? up : undefined) });
+    assert.deepEqual(r.bgpAdvertisements, ['ads']);
+    assert.deepEqual(r.nodes.map((n) => [n.node, n.bgp]), [
+      ['node-0', { prefixes: ['198.51.100.10/32'], sessions: [{ peer: 'router', state: 'Established' }] }],
+      ['node-1', { skipped: 'nodeExcluded' }],
+    ]);
+  });
+});
