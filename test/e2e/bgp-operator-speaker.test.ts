@@ -28,8 +28,9 @@
  * - the suite's last steps: deleting the BGPAdvertisement withdraws the route and drops the
  *   ServiceBGPStatus; the chart's RBAC refused none of the binaries' calls.
  * Not here: a VRF peer. This lab's kernel has no VRF device (CONFIG_NET_VRF is off: `ip link add
- * x type vrf` says "Unknown device type"); the VRF rendering is checked by the goldens loaded
- * into a real FRR (test/integration/frr-golden.test.ts).
+ * x type vrf` says "Unknown device type"); test/e2e/bgp-vrf.test.ts proves one on a VRF backed by
+ * a network namespace instead, and the goldens (test/integration/frr-golden.test.ts) load the
+ * VRF rendering into FRR 8.4 and 10.
  */
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';

@@ -44,6 +44,8 @@ export interface FrrRuntime {
   readonly owner: string;
   /** Whether the daemons read the startup file themselves (`-f`); else `vtysh -b` applies it. */
   readonly daemonsReadConfig: boolean;
+  /** Arguments every daemon gets besides the instance paths (`-w`: network namespaces as VRFs). */
+  readonly extraDaemonArgs: readonly string[];
   /** The command that runs daemon `d` with `args`. */
   daemon(dir: string, d: FrrDaemon, args: readonly string[]): Command;
   /** The command that runs vtysh with `args`. */
@@ -63,6 +65,7 @@ export const HOST_FRR: FrrRuntime = {
   daemons: ['zebra', 'bgpd', 'bfdd', 'staticd'],
   owner: 'frr:frr',
   daemonsReadConfig: true,
+  extraDaemonArgs: [],
   daemon: (_dir, d, args) => ({ cmd: join(FRR_LIBEXEC, d), args }),
   vtysh: (_dir, args) => ({ cmd: 'vtysh', args }),
   reloadPy: (_dir, args) => ({ cmd: '/usr/bin/python3', args: [join(FRR_LIBEXEC, 'frr-reload.py'), '--bindir', '/usr/bin', ...args] }),
@@ -71,12 +74,16 @@ export const HOST_FRR: FrrRuntime = {
 
 /**
  * The mounts and the chroot, as `sh -c` script with `$1` = rootfs, `$2` = instance dir, `$3` =
- * temp dir, then the command. The tmpfs over /run gives /run/frr a mountpoint without writing
- * to the rootfs; /proc and /sys are the ones of the caller's network namespace.
+ * temp dir, `$4` = the VRF namespaces (`name=/run/netns/<lab ns>` words), then the command. The
+ * tmpfs over /run gives /run/frr a mountpoint without writing to the rootfs, and a /run/netns
+ * that holds only the VRF namespaces named in `$4`: what zebra `-w` discovers as VRFs is
+ * confined to those (never the machine's other namespaces). /proc and /sys are the ones of the
+ * caller's network namespace.
  */
 const MOUNTS = [
-  'set -e', 'r=$1 d=$2 t=$3', 'shift 3',
-  'mount -t tmpfs -o mode=0755 frr-run "$r/run"', 'mkdir "$r/run/frr"', 'mount --bind "$d" "$r/run/frr"',
+  'set -e', 'r=$1 d=$2 t=$3 v=$4', 'shift 4',
+  'mount -t tmpfs -o mode=0755 frr-run "$r/run"', 'mkdir "$r/run/frr" "$r/run/netns"', 'mount --bind "$d" "$r/run/frr"',
+  'for p in $v; do n=${p%%=*}; : >"$r/run/netns/$n"; mount --bind "${p#*=}" "$r/run/netns/$n"; done',
   'mount --bind "$d" "$r/etc/frr"', 'mount --bind "$t" "$r$t"', 'mount -t proc proc "$r/proc"', 'mount --rbind /sys "$r/sys"',
 ].join('\n');
 const ENTER = `${MOUNTS}\nexec chroot "$r" "$@"`;
@@ -86,17 +93,28 @@ const ENTER = `${MOUNTS}\nexec chroot "$r" "$@"`;
  */
 const ENTER_DAEMON = `${MOUNTS}\nexec chroot "$r" "$@" </dev/null >>"$d/daemons.out" 2>&1`;
 
-/** The FRR 10 build chrooted from `rootfs` (see the module comment). */
-export function chrootFrr(rootfs: string): FrrRuntime {
+/** VRF name → the lab network namespace that backs it. */
+export type VrfNetns = Readonly<Record<string, string>>;
+
+/**
+ * The FRR 10 build chrooted from `rootfs` (see the module comment); with `vrfNetns`, the
+ * daemons run with `-w` and see exactly those namespaces, under the VRF names, in /run/netns.
+ */
+export function chrootFrr(rootfs: string, vrfNetns: VrfNetns = {}): FrrRuntime {
   const tmp = tmpdir();
+  const vrfs = Object.entries(vrfNetns).map(([vrf, ns]) => {
+    if (!/^[a-z][a-z0-9-]{0,14}$/.test(vrf) || !/^[a-z0-9-]+$/.test(ns)) throw new RangeError(`bad VRF namespace ${vrf}=${ns}`);
+    return `${vrf}=/run/netns/${ns}`;
+  }).join(' ');
   const enter = (dir: string, cmd: string, args: readonly string[], script = ENTER): Command => ({
-    cmd: 'unshare', args: ['--mount', '--propagation', 'private', 'sh', '-c', script, 'sh', rootfs, dir, tmp, cmd, ...args],
+    cmd: 'unshare', args: ['--mount', '--propagation', 'private', 'sh', '-c', script, 'sh', rootfs, dir, tmp, vrfs, cmd, ...args],
   });
   return {
     version: '10',
     daemons: ['mgmtd', 'zebra', 'bgpd', 'staticd', 'bfdd'],
     owner: ownerIn(rootfs),
     daemonsReadConfig: false,
+    extraDaemonArgs: vrfs === '' ? [] : ['-w'],
     daemon: (dir, d, args) => enter(dir, join(FRR_LIBEXEC, d), args, ENTER_DAEMON),
     vtysh: (dir, args) => enter(dir, '/usr/bin/vtysh', args),
     reloadPy: (dir, args) => enter(dir, '/usr/bin/python3', [join(FRR_LIBEXEC, 'frr-reload.py'), '--bindir', '/usr/bin', ...args]),
@@ -122,15 +140,23 @@ function ownerIn(rootfs: string): string {
 }
 
 const SETUP_FRR10 = join(import.meta.dirname, '..', '..', 'hack', 'setup-frr10.sh');
-let frr10: FrrRuntime | undefined;
+let frr10: string | undefined;
 
 /**
  * The runtime of `version`. FRR 10 needs the rootfs of hack/setup-frr10.sh (hack/setup.sh builds
- * it); its absence is a {@link MissingPrerequisiteError} naming the fix, never a skip.
+ * it); its absence is a {@link MissingPrerequisiteError} naming the fix, never a skip. Network
+ * namespaces as VRFs (`vrfNetns`) need FRR 10 here: the machine's FRR runs unconfined, where
+ * zebra would take every namespace of the machine for a VRF.
  */
-export function frrRuntime(version: FrrVersion = '8.4'): FrrRuntime {
+export function frrRuntime(version: FrrVersion = '8.4', vrfNetns: VrfNetns = {}): FrrRuntime {
+  const withVrfs = Object.keys(vrfNetns).length > 0;
+  if (version === '8.4' && withVrfs) throw new RangeError('VRF namespaces need the chrooted FRR 10 (its /run/netns is private)');
   if (version === '8.4') return HOST_FRR;
-  if (frr10 !== undefined) return frr10;
+  frr10 ??= frr10Rootfs();
+  return chrootFrr(frr10, vrfNetns);
+}
+
+function frr10Rootfs(): string {
   const rootfs = execFileSync('bash', [SETUP_FRR10, '--path'], { encoding: 'utf8' }).trim();
   if (!existsSync(join(rootfs, FRR_LIBEXEC.slice(1), 'zebra'))) {
     throw new MissingPrerequisiteError([{ what: 'FRR 10 (trixie rootfs)', bin: rootfs, packages: ['mmdebstrap'] }]);
@@ -138,6 +164,5 @@ export function frrRuntime(version: FrrVersion = '8.4'): FrrRuntime {
   if (!statSync(join(rootfs, tmpdir().slice(1)), { throwIfNoEntry: false })?.isDirectory()) {
     throw new Error(`the temp dir ${tmpdir()} has no mountpoint in ${rootfs}`);
   }
-  frr10 = chrootFrr(rootfs);
-  return frr10;
+  return rootfs;
 }

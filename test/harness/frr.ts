@@ -10,10 +10,10 @@ import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { CodedError } from '@metallb-ts/lib/errors.ts';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { frrRuntime, type FrrDaemon, type FrrRuntime, type FrrVersion } from './frr-runtime.ts';
+import { frrRuntime, type FrrDaemon, type FrrRuntime, type FrrVersion, type VrfNetns } from './frr-runtime.ts';
 import { isAlive, ownsPid, run, runOk, signal, terminate, type ExecResult } from './netns.ts';
 
-export type { FrrDaemon, FrrVersion } from './frr-runtime.ts';
+export type { FrrDaemon, FrrVersion, VrfNetns } from './frr-runtime.ts';
 
 /** What can fail about an instance. */
 export const FRR_ERROR_CODES = ['frr-start-failed', 'vtysh-failed', 'reload-failed'] as const;
@@ -31,6 +31,8 @@ export interface FrrStartOptions {
   readonly conf: string;
   /** The FRR build (default the machine's, 8.4). */
   readonly version?: FrrVersion;
+  /** Network namespaces as VRFs (FRR 10 only): VRF name → lab namespace. */
+  readonly vrfNetns?: VrfNetns;
 }
 
 const POLL_MS = 50;
@@ -38,7 +40,7 @@ const SOCKET_WAIT_MS = 10_000;
 
 /** Starts the daemons and waits (bounded) until each answers on its vty socket. */
 export async function startFrr(opts: FrrStartOptions): Promise<FrrInstance> {
-  const rt = frrRuntime(opts.version);
+  const rt = frrRuntime(opts.version, opts.vrfNetns);
   writeFileSync(join(opts.dir, 'vtysh.conf'), '');
   writeFileSync(join(opts.dir, 'frr.conf'), opts.conf);
   await runOk('chown', ['-R', rt.owner, opts.dir]);
@@ -67,7 +69,7 @@ export function daemonArgs(dir: string, d: FrrDaemon, rt: FrrRuntime = frrRuntim
   return [
     '-d', '-u', 'frr', '-g', 'frr', '-i', join(dir, `${d}.pid`), '-z', join(dir, 'zserv.api'),
     '--vty_socket', dir, '-A', '127.0.0.1', '-P', '0', '--log', `file:${join(dir, `${d}.log`)}`,
-    ...(rt.daemonsReadConfig ? ['-f', join(dir, 'frr.conf')] : []), ...extra,
+    ...(rt.daemonsReadConfig ? ['-f', join(dir, 'frr.conf')] : []), ...rt.extraDaemonArgs, ...extra,
   ];
 }
 

@@ -20,7 +20,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { startFrr, type FrrInstance, type FrrVersion } from './frr.ts';
+import { startFrr, type FrrInstance, type FrrVersion, type VrfNetns } from './frr.ts';
 import { buildLab, type MacTable } from './lab-build.ts';
 import { cleanupLab, cleanupLeftoverLabs } from './lab-leftovers.ts';
 import { neighborOf, resolveNeighbor, type NeighborEntry } from './lab-neigh.ts';
@@ -117,12 +117,13 @@ export class Lab {
 
   /**
    * Starts zebra, bgpd, bfdd and staticd (FRR 10: and mgmtd) in a role's namespace with
-   * `frrConf` as frr.conf; `version` picks the FRR build (default the machine's 8.4).
+   * `frrConf` as frr.conf; `version` picks the FRR build (default the machine's 8.4), `vrfNetns`
+   * backs VRFs with lab namespaces (FRR 10, see frr-runtime.ts).
    */
-  async startFrr(role: LabRole, frrConf: string, version?: FrrVersion): Promise<FrrInstance> {
+  async startFrr(role: LabRole, frrConf: string, version?: FrrVersion, vrfNetns?: VrfNetns): Promise<FrrInstance> {
     const dir = join(this.dir, `frr-${role}-${this.#frrs.length}`);
     mkdirSync(dir, { mode: 0o755 });
-    const frr = await startFrr({ ns: this.ns(role), dir, conf: frrConf, ...(version === undefined ? {} : { version }) });
+    const frr = await startFrr({ ns: this.ns(role), dir, conf: frrConf, ...(version === undefined ? {} : { version }), ...(vrfNetns === undefined ? {} : { vrfNetns }) });
     this.#frrs.push(frr);
     return frr;
   }

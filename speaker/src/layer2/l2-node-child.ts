@@ -17,6 +17,7 @@ import { createInterface } from 'node:readline';
 import type { NodePlan, NodePlanSpecL2 } from '@metallb-ts/lib/api/types.generated.ts';
 import { createLogger } from '@metallb-ts/lib/log.ts';
 import { createRegistry } from '@metallb-ts/lib/metrics.ts';
+import { unpackPlanSpec } from '@metallb-ts/lib/plan/plan-sections-codec.ts';
 import { systemRng } from '@metallb-ts/lib/random/rng.ts';
 import { systemClock } from '@metallb-ts/lib/time/clock.ts';
 import { startLayer2 } from '../l2-wiring.ts';
@@ -42,7 +43,10 @@ const emit = (event: string, fields: Record<string, unknown> = {}): void => {
 
 function readPlan(file: string): NodePlanSpecL2 | undefined {
   const doc = JSON.parse(readFileSync(file, 'utf8')) as NodePlan | NodePlanSpecL2;
-  return 'spec' in doc ? doc.spec.l2 : doc;
+  if (!('spec' in doc)) return doc;
+  const spec = unpackPlanSpec(doc.spec);
+  if (!spec.ok) throw new Error(spec.error.message);
+  return spec.value.l2;
 }
 
 async function main(): Promise<void> {

@@ -32,3 +32,16 @@ describe('settings FRR 10 has on by default (nht resolve-via-default)', () => {
     assert.equal(canonicalText(normaliseConfig(parseConfig(bare))), 'router bgp 64512');
   });
 });
+
+describe('VRF blocks', () => {
+  it('an empty `vrf red` block FRR prints for a VRF it knows is not a difference, and not removed', () => {
+    const running = parseConfig(`${banner('10.3')}vrf red\nexit-vrf\nrouter bgp 64512\nexit\nrouter bgp 64600 vrf red\nexit\nend\n`);
+    const wanted = parseConfig('router bgp 64512\nexit\nrouter bgp 64600 vrf red\nexit\n');
+    assert.ok(sameConfig(parseConfig(`${banner('8.4.4')}vrf red\nexit-vrf\nrouter bgp 64512\nexit\nrouter bgp 64600 vrf red\nexit\nend\n`), wanted));
+    assert.equal(diffConfig(running, parseConfig(`${RENDERED}router bgp 64600 vrf red\nexit\n`)).batch, '');
+  });
+
+  it('a vrf block with content is kept', () => {
+    assert.equal(canonicalText(normaliseConfig(parseConfig('vrf red\n ip route 203.0.113.0/24 blackhole\nexit-vrf\n'))), 'vrf red\n ip route 203.0.113.0/24 blackhole');
+  });
+});

@@ -33,8 +33,13 @@ export const BFD_DEFAULTS: Readonly<Record<string, string>> = {
  */
 export const ON_BY_DEFAULT_SINCE_10 = ['ip nht resolve-via-default', 'ipv6 nht resolve-via-default'] as const;
 
-/** Contexts that mean something even when empty. */
-const KEEP_EMPTY: ReadonlySet<StanzaKind> = new Set(['router-bgp', 'route-map', 'bfd-profile', 'bfd-peer', 'interface', 'vrf']);
+/**
+ * Contexts that mean something even when empty. Not `vrf`: the templates never render one (a
+ * VRF's BGP is `router bgp <asn> vrf <name>`), and FRR prints an empty `vrf <name>` block for
+ * every VRF it knows (a kernel VRF device, or a network namespace under zebra `-w`), which the
+ * diff must not answer with `no vrf <name>`.
+ */
+const KEEP_EMPTY: ReadonlySet<StanzaKind> = new Set(['router-bgp', 'route-map', 'bfd-profile', 'bfd-peer', 'interface']);
 
 /** Normalises one statement in a context of `kind`; an empty list drops it. */
 export function normaliseLine(kind: StanzaKind, line: string): string[] {
