@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { layer2EnvOptions } from './l2-options.ts';
+import { layer2EnvOptions, seedsFromPods } from './l2-options.ts';
 
 describe('layer2EnvOptions', () => {
   const cases: Array<{ desc: string; env: Record<string, string>; want: unknown }> = [
@@ -19,4 +19,17 @@ describe('layer2EnvOptions', () => {
     { desc: 'bad seed', env: { METALLB_ML_BIND_ADDR: '192.0.2.1', METALLB_ML_SEEDS: 'speaker-0' }, want: { ok: false, error: 'METALLB_ML_SEEDS: not an IP or host:port: "speaker-0"' } },
   ];
   for (const c of cases) it(c.desc, () => assert.deepEqual(layer2EnvOptions(c.env), c.want));
+});
+
+describe('seedsFromPods', () => {
+  const cases = [
+    { desc: 'no pods', pods: [], want: [] },
+    {
+      desc: 'pod IPs with the port, v6 bracketed, sorted, duplicates once; pods without an IP left out',
+      pods: [{ status: { podIP: '192.0.2.12' } }, { status: {} }, {}, { status: { podIP: '2001:db8::a' } }, { status: { podIP: '192.0.2.11' } }, { status: { podIP: '192.0.2.12' } }],
+      want: ['192.0.2.11:7946', '192.0.2.12:7946', '[2001:db8::a]:7946'],
+    },
+    { desc: 'a garbage address is not a seed', pods: [{ status: { podIP: 'pending' } }], want: [] },
+  ];
+  for (const c of cases) it(c.desc, () => assert.deepEqual(seedsFromPods(c.pods, 7946), c.want));
 });

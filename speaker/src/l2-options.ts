@@ -48,3 +48,21 @@ export function layer2EnvOptions(env: Env): Result<Layer2EnvOptions | undefined,
     insecure: env['METALLB_ML_INSECURE'] === 'true', interfaces: ifaces.length === 0 ? undefined : ifaces,
   });
 }
+
+/** A speaker pod as the gossip seeds need it. */
+export interface SeedPod {
+  readonly status?: { readonly podIP?: string };
+}
+
+/**
+ * The gossip seeds from the speaker pods (MetalLB's PodIPs: every listed pod's `status.podIP`),
+ * `ip:port` (IPv6 in brackets), sorted; pods without an address yet are left out.
+ */
+export function seedsFromPods(pods: readonly SeedPod[], port: number): string[] {
+  const out = new Set<string>();
+  for (const p of pods) {
+    const ip = parseIp(p.status?.podIP ?? '');
+    if (ip !== undefined) out.add(ip.family === 'ipv6' ? `[${ip.text}]:${port}` : `${ip.text}:${port}`);
+  }
+  return [...out].sort();
+}

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { captureLogger } from '@metallb-ts/lib/testing/capture-logger.ts';
+import { FakeClock } from '@metallb-ts/lib/testing/fake-clock.ts';
 import type { ExistingServiceL2, ServiceEvent } from './layer2/core/l2-reports.ts';
 import { L2Reporter, type ServiceL2Port } from './l2-reporter.ts';
 
@@ -30,7 +31,7 @@ describe('L2Reporter', () => {
   it('one ServiceL2Status and one nodeAssigned per Service it starts announcing; nothing when nothing changed; deleted when it stops', async () => {
     const statuses = new FakeStatuses();
     const events: ServiceEvent[] = [];
-    const r = new L2Reporter({ node: 'node-1', statuses, events: { record: async (e) => void events.push(e) }, logger: captureLogger().logger });
+    const r = new L2Reporter({ node: 'node-1', statuses, events: { record: async (e) => void events.push(e) }, logger: captureLogger().logger, clock: new FakeClock() });
     const vip = { ip: '192.0.2.1', services: ['ns/web'], interfaces: undefined };
     r.update([vip]);
     await r.idle();
@@ -42,5 +43,27 @@ describe('L2Reporter', () => {
     await r.idle();
     assert.deepEqual(statuses.writes, ['create ns/web', 'delete l2-0']);
     assert.equal(events.length, 1);
+  });
+
+  it('a failed write is retried after a backoff without any further change', async () => {
+    const statuses = new FakeStatuses();
+    let failing = true;
+    const list = statuses.list.bind(statuses);
+    statuses.list = async () => {
+      if (failing) throw new Error('429 storage is (re)initializing');
+      return list();
+    };
+    const clock = new FakeClock();
+    const r = new L2Reporter({ node: 'node-1', statuses, events: { record: async () => undefined }, logger: captureLogger().logger, clock });
+    r.update([{ ip: '192.0.2.1', services: ['ns/web'], interfaces: undefined }]);
+    await r.idle();
+    assert.deepEqual(statuses.writes, []);
+    failing = false;
+    await clock.advance(1000);
+    await r.idle();
+    assert.deepEqual(statuses.writes, ['create ns/web']);
+    await clock.advance(60_000);
+    await r.idle();
+    assert.deepEqual(statuses.writes, ['create ns/web'], 'no retry once written');
   });
 });

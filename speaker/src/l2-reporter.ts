@@ -12,6 +12,7 @@ import { mergePatch } from '@metallb-ts/lib/k8s/client-node-options.ts';
 import type { KubeClient } from '@metallb-ts/lib/k8s/kube-client.ts';
 import { EventRecorder, eventSinkFor } from '@metallb-ts/lib/k8s/events.ts';
 import type { Logger } from '@metallb-ts/lib/log.ts';
+import type { Clock, TimerHandle } from '@metallb-ts/lib/time/clock.ts';
 import type { CounterPort } from '@metallb-ts/lib/metrics.ts';
 import {
   assignedEvents, conflictEvents, conflictKey, serviceL2Changes, wantedServiceL2,
@@ -19,6 +20,7 @@ import {
 } from './layer2/core/l2-reports.ts';
 import type { AddressConflict } from './layer2/responder-types.ts';
 import { SBS_LABELS, splitServiceKey } from './plan/core/service-bgp.ts';
+import { serialPasses, type SerialPasses } from './plan/serial-passes.ts';
 
 /** This node's ServiceL2Status objects. */
 export interface ServiceL2Port {
@@ -90,6 +92,8 @@ export interface L2ReporterOptions {
   readonly statuses: ServiceL2Port;
   readonly events: ServiceEventPort;
   readonly logger: Logger;
+  /** Schedules the retry of a failed pass (with backoff up to 30 s). */
+  readonly clock: Clock;
 }
 
 /** See the module comment. */
@@ -101,47 +105,54 @@ export class L2Reporter {
   /** The wanted statuses last written ({@link wantedServiceL2} as JSON); undefined = never synced. */
   #synced: string | undefined;
   #conflicts = new Set<string>();
-  #busy = false;
-  #again = false;
+  readonly #passes: SerialPasses;
+  /** Events being recorded (awaited by {@link idle}). */
+  readonly #recording = new Set<Promise<void>>();
+  #failures = 0;
+  #retry: TimerHandle | undefined;
+  #stopped = false;
 
   constructor(o: L2ReporterOptions) {
     this.#o = o;
+    this.#passes = serialPasses({
+      pass: async () => {
+        await this.#sync();
+        this.#failures = 0;
+      },
+      onError: (e) => {
+        this.#synced = undefined; // re-read at the retry
+        const delay = Math.min(30_000, 1000 * 2 ** Math.min(this.#failures++, 5));
+        this.#o.logger.warn('ServiceL2Status write failed; retrying', { reason: String(e), delayMs: delay });
+        if (this.#stopped) return;
+        this.#o.clock.clearTimeout(this.#retry);
+        this.#retry = this.#o.clock.setTimeout(() => this.#passes.kick(), delay);
+      },
+    });
   }
 
   /** The announced VIPs changed (or the first election was made): sync statuses and events. */
   update(announced: readonly AnnouncedVip[]): void {
     this.#announced = announced;
-    this.#kick();
+    this.#passes.kick();
   }
 
   /** The known conflicts changed: a Warning per Service of each new one. */
   conflicts(now: readonly AddressConflict[], servicesOf: (ip: string) => readonly string[]): void {
     const events = conflictEvents(this.#o.node, this.#conflicts, now, servicesOf);
     this.#conflicts = new Set(now.map(conflictKey));
-    for (const e of events) void this.#record(e);
+    for (const e of events) this.#record(e);
   }
 
-  /** Resolves once no pass runs (tests). */
+  /** No more retries (the process is leaving); what runs finishes. */
+  stop(): void {
+    this.#stopped = true;
+    this.#o.clock.clearTimeout(this.#retry);
+  }
+
+  /** Resolves once no pass runs and every event is recorded (tests; before the process exits). */
   async idle(): Promise<void> {
-    while (this.#busy) await new Promise((r) => setImmediate(r));
-  }
-
-  #kick(): void {
-    if (this.#busy) {
-      this.#again = true;
-      return;
-    }
-    this.#busy = true;
-    void this.#sync().catch((e: unknown) => {
-      this.#synced = undefined; // re-read and retried at the next change
-      this.#o.logger.warn('ServiceL2Status write failed', { reason: String(e) });
-    }).finally(() => {
-      this.#busy = false;
-      if (this.#again) {
-        this.#again = false;
-        this.#kick();
-      }
-    });
+    await this.#passes.idle();
+    await Promise.all([...this.#recording]);
   }
 
   async #sync(): Promise<void> {
@@ -149,7 +160,7 @@ export class L2Reporter {
     const now = new Set(wanted.keys());
     const events = assignedEvents(this.#o.node, this.#assigned, now);
     this.#assigned = now;
-    for (const e of events) void this.#record(e);
+    for (const e of events) this.#record(e);
     const key = JSON.stringify([...wanted]);
     if (key === this.#synced) return;
     const changes = serviceL2Changes(wanted, await this.#o.statuses.list());
@@ -162,11 +173,11 @@ export class L2Reporter {
     this.#synced = key;
   }
 
-  async #record(e: ServiceEvent): Promise<void> {
-    try {
-      await this.#o.events.record(e);
-    } catch (err) {
+  #record(e: ServiceEvent): void {
+    const p = this.#o.events.record(e).catch((err: unknown) => {
       this.#o.logger.warn('cannot record event', { service: e.service, reason: String(err) });
-    }
+    });
+    this.#recording.add(p);
+    void p.finally(() => this.#recording.delete(p));
   }
 }

@@ -10,13 +10,12 @@ import { loadKubeConfig, pooledKubeConfig } from '@metallb-ts/lib/k8s/kube-confi
 import { createLogger } from '@metallb-ts/lib/log.ts';
 import { systemRng } from '@metallb-ts/lib/random/rng.ts';
 import { systemClock } from '@metallb-ts/lib/time/clock.ts';
-import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '@metallb-ts/lib/log.ts';
-import type { Registry } from 'prom-client';
 import { layer2EnvOptions, type Layer2EnvOptions } from './l2-options.ts';
 import { startSpeakerLayer2 } from './l2-speaker.ts';
 import { parseSpeakerOptions, USAGE, type SpeakerOptions } from './options.ts';
-import { startSpeaker } from './speaker.ts';
+import { startSpeaker, type Layer2Context } from './speaker.ts';
 
 /** Parses, wires, runs until a signal. */
 async function main(): Promise<void> {
@@ -37,6 +36,10 @@ async function main(): Promise<void> {
     kubeConfig, nodeName: o.nodeName, logger, clock: systemClock, rng: systemRng, healthPort: o.healthPort, metricsPort: o.metricsPort,
     namespace: o.namespace, ...(o.frr === undefined ? {} : { frr: o.frr }),
     ...(l2env.value === undefined ? {} : { layer2: layer2Starter(l2env.value, o, kubeConfig, logger) }),
+    onFatal: (reason) => {
+      logger.error('cannot run; exiting', { reason });
+      process.exit(1);
+    },
   });
   logger.info('speaker started', { node: o.nodeName, namespace: o.namespace, healthPort: running.healthPort, metricsPort: o.metricsPort });
   const shutdown = (signal: string): void => {
@@ -50,14 +53,14 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => shutdown('SIGINT'));
 }
 
-/** Layer 2 for startSpeaker; a refusal (no key and not insecure) stops the speaker. */
-function layer2Starter(env: Layer2EnvOptions, o: SpeakerOptions, kc: KubeConfig, logger: Logger) {
-  return async (registry: Registry) => {
+/** Layer 2 for startSpeaker; a refusal (bad settings, gossip cannot bind) stops the speaker. */
+function layer2Starter(env: Layer2EnvOptions, o: SpeakerOptions, kubeConfig: KubeConfig, logger: Logger) {
+  return async (ctx: Layer2Context) => {
     const r = await startSpeakerLayer2({
-      env, nodeName: o.nodeName, namespace: o.namespace, core: kc.makeApiClient(CoreV1Api), registry, logger, clock: systemClock, rng: systemRng,
+      env, nodeName: o.nodeName, namespace: o.namespace, kubeConfig, kube: ctx.kube, registry: ctx.registry, logger, clock: systemClock, rng: systemRng,
+      onCondition: (c) => ctx.onConditions([c]), stopped: ctx.stopped,
     });
-    if (!r.ok) throw new Error(`layer 2: ${r.error}`);
-    // The NodePlan watch (BGP side) calls r.value.setDuties(plan.spec.l2) on each plan.
+    if (!r.ok) throw new Error(r.error);
     return r.value;
   };
 }

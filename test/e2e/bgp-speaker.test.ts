@@ -43,7 +43,9 @@ describe('speaker BGP side: NodePlan → FRR → router (real apiserver, separat
       passwordSecretName: 'node-0-bgp-passwords', bgpPeers: [PEERS[0]!], bgpServices: [{ peers: ['router-v4'], services: ['default/web'] }],
     });
     await l.writePlan(1, speakerNodeConf({ index: 1, v4: [VIP1], bfd: true }), { bgpPeers: [PEERS[0]!] });
-    await eventually('ECMP next hops for the VIP', () => l.nextHops(VIP1), (h) => h.join() === '192.0.2.10,192.0.2.11');
+    // The first convergence includes both speakers' cold start (informers, first FRR apply): on a
+    // loaded 2-core CI machine that alone has taken over 30 s, so this one wait is bounded at 120 s.
+    await eventually('ECMP next hops for the VIP', () => l.nextHops(VIP1), (h) => h.join() === '192.0.2.10,192.0.2.11', 120_000);
     assert.equal((await neighborAt(l.router, '192.0.2.10')).state, 'Established', 'password session up');
 
     const plan = await eventually('node-0 status: applied, 1/1, BFD up', () => l.plan(0),

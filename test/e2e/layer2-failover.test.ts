@@ -1,7 +1,8 @@
 /**
- * Layer-2 failover in the lab (issue 10, proofs 1, 3, 4, 7, and a short 6), with the real announcer + gossip +
- * responder of each node running as l2-node-child.ts in its namespace, fed a plan file (the
- * speaker's NodePlan watch is not wired yet). The client's kernel is the judge: arping and its
+ * Layer-2 failover in the lab (issue 10, proofs 1, 3, 4, 7, and a short 6), with the real
+ * announcer + gossip + responder of each node running as l2-node-child.ts in its namespace, fed a
+ * plan file (no apiserver; test/e2e/layer2-operator-speaker.test.ts runs the speaker binaries on
+ * NodePlans). The client's kernel is the judge: arping and its
  * neighbour table. Timings are printed, never asserted (the l2failover bench measures them).
  */
 import assert from 'node:assert/strict';

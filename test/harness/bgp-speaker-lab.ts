@@ -9,6 +9,12 @@
  * the apiserver), and the speakers — and the operator, {@link BgpSpeakerLab.startOperator} —
  * authenticate with TokenRequest tokens of the chart's own ServiceAccounts, so they run under
  * exactly the RBAC the chart grants (test/e2e/bgp-operator-speaker.test.ts and the demo).
+ *
+ * With `layer2: true` the speakers also run layer 2 as the chart's DaemonSet sets it up
+ * (METALLB_ML_BIND_ADDR = the node's LAN address, METALLB_ML_LABELS = the chart's speaker pod
+ * labels), and a Pod per node carries those labels and the node's address as its podIP (a bare
+ * apiserver has no kubelet): the speakers find their gossip seeds through the API
+ * (test/e2e/layer2-operator-speaker.test.ts).
  */
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import assert from 'node:assert/strict';
@@ -123,8 +129,35 @@ export interface BgpSpeakerLabOptions {
   readonly tokenSeconds?: number;
   /** Told what is being started or waited for, before each step (the demo prints it). */
   readonly progress?: (what: string) => void;
+  /** Layer 2 in the speakers, gossip seeds from speaker Pods (see the module comment). */
+  readonly layer2?: boolean;
   /** The FRR build of each node by index (default the machine's 8.4 everywhere); the router runs 8.4. */
   readonly nodeFrr?: readonly FrrVersion[];
+}
+
+/** The speaker pods' labels as the chart sets them and passes them in METALLB_ML_LABELS. */
+export const SPEAKER_POD_LABELS = { 'app.kubernetes.io/name': 'metallb-ts', 'app.kubernetes.io/component': 'speaker' } as const;
+
+/** What kubelet would do for the DaemonSet: one speaker Pod per node, Running, its podIP the node's LAN address. */
+async function createSpeakerPods(cp: ControlPlane, lab: Lab): Promise<void> {
+  const core = cp.kubeConfig.makeApiClient(CoreV1Api);
+  for (const node of lab.nodes) {
+    const name = `speaker-${node}`;
+    await core.createNamespacedPod({ namespace: PLAN_NS, body: {
+      metadata: { name, labels: { ...SPEAKER_POD_LABELS } },
+      spec: { nodeName: node, hostNetwork: true, serviceAccountName: CHART_NAMES.speakerServiceAccount, containers: [{ name: 'speaker', image: 'localhost/metallb-ts-speaker' }] },
+    } });
+    const ip = lab.addr(node).v4;
+    await core.patchNamespacedPodStatus({ namespace: PLAN_NS, name, body: { status: { phase: 'Running', podIP: ip, podIPs: [{ ip }] } } }, mergePatch);
+  }
+}
+
+/** The chart DaemonSet's layer-2 environment for a speaker on `node`. */
+function layer2Env(lab: Lab, node: string): Record<string, string> {
+  return {
+    METALLB_ML_BIND_ADDR: lab.addr(node as `node-${number}`).v4,
+    METALLB_ML_LABELS: Object.entries(SPEAKER_POD_LABELS).map(([k, v]) => `${k}=${v}`).join(','),
+  };
 }
 
 /** One path of a prefix in an FRR BGP table (`show bgp ipv4 unicast <prefix> json`), fields as FRR 8.4 names them. */
@@ -191,6 +224,7 @@ export class BgpSpeakerLab {
       progress(`building the namespace lab (${String(o.nodes)} nodes, router, clients)`);
       lab = await Lab.create({ nodes: o.nodes });
       await o.prepare?.(lab);
+      if (o.layer2 === true) await createSpeakerPods(cp, lab);
       progress('starting FRR on the router');
       // Configured after start: bgpd starts before bfdd, and a BFD profile named in the startup
       // file is not applied to sessions bgpd registered before bfdd read it.
@@ -206,6 +240,7 @@ export class BgpSpeakerLab {
         nodes.push(frr);
         speakers.push(await SpeakerProcess.start({
           lab, role, frr, kubeconfigPath: speakerKubeconfig, server: cp.server, namespace: PLAN_NS,
+          ...(o.layer2 === true ? { env: layer2Env(lab, role) } : {}),
           ...(o.stateIntervalMs === undefined ? {} : { stateIntervalMs: o.stateIntervalMs }),
         }));
       }

@@ -66,11 +66,11 @@ export function disownDir(dir: string): void {
 }
 
 /** Starts `binary args` with stdout and stderr appended to `logFile`. */
-export function spawnLogged(name: string, binary: string, args: readonly string[], logFile: string): ManagedProcess {
+export function spawnLogged(name: string, binary: string, args: readonly string[], logFile: string, env?: Readonly<Record<string, string>>): ManagedProcess {
   installHandlers();
   // execa appends both streams to the file (it pipes them; raw descriptors are sync-only there).
   const log = { file: logFile, append: true } as const;
-  const child = execa(binary, args, { stdin: 'ignore', stdout: log, stderr: log, reject: false, cleanup: true });
+  const child = execa(binary, args, { stdin: 'ignore', stdout: log, stderr: log, reject: false, cleanup: true, ...(env === undefined ? {} : { env }) });
   const pid = child.pid;
   if (pid === undefined) throw new Error(`${name} did not start (${binary}); see ${logFile}`);
   livePids.add(pid);

@@ -22,8 +22,10 @@ const SPEAKER_MAIN = join(import.meta.dirname, '..', '..', 'speaker', 'src', 'ma
 export interface SpeakerProcessOptions {
   readonly lab: Lab;
   readonly role: HostRole;
-  /** The node's FRR instance the speaker manages. */
-  readonly frr: FrrInstance;
+  /** The node's FRR instance the speaker manages; undefined = `--disable-frr` (layer 2 only). */
+  readonly frr?: FrrInstance;
+  /** Environment added to the speaker's (layer 2: METALLB_ML_*). */
+  readonly env?: Readonly<Record<string, string>>;
   readonly kubeconfigPath: string;
   /** `https://127.0.0.1:<port>` of the apiserver. */
   readonly server: string;
@@ -74,16 +76,18 @@ export class SpeakerProcess {
     const bridge = spawnLogged(`api-bridge-${o.role}`, 'ip', ['netns', 'exec', ns, process.execPath, '-e', script], join(o.lab.dir, `api-bridge-${o.role}.log`));
     const listening = await pollUntil(async () => ((await o.lab.exec(o.role, 'ss', ['-Htln', `sport = :${apiPort}`])).stdout.trim() !== '' ? true : undefined), { timeoutMs: 10_000, intervalMs: 50 });
     if (!listening.ok) throw new Error(`apiserver bridge in ${ns} did not listen:\n${logTail(bridge.logFile)}`);
-    const work = join(o.frr.dir, 'speaker-proc');
+    const work = join(o.frr?.dir ?? join(o.lab.dir, `speaker-${o.role}`), 'speaker-proc');
     mkdirSync(work, { recursive: true, mode: 0o700 });
     const metricsPort = 9120;
     const configPath = join(work, 'frr.conf');
-    const tools = o.frr.runtime.speakerTools(o.frr.dir);
+    const tools = o.frr?.runtime.speakerTools(o.frr.dir);
+    const frrArgs = o.frr === undefined || tools === undefined ? ['--disable-frr'] : [
+      '--frr-vty-dir', o.frr.dir, '--frr-config-dir', o.frr.dir, '--frr-config', configPath, '--frr-work-dir', work,
+      '--frr-state-interval', String(o.stateIntervalMs ?? 500), '--frr-bin-dir', tools.bindir, '--frr-reload-script', tools.reloadScript];
     const speaker = spawnLogged(`speaker-${o.role}`, 'ip', ['netns', 'exec', ns, process.execPath, SPEAKER_MAIN,
       '--node-name', o.role, '--kubeconfig', o.kubeconfigPath, '--namespace', o.namespace,
-      '--health-port', '0', '--metrics-port', String(metricsPort), '--log-level', o.logLevel ?? 'info',
-      '--frr-vty-dir', o.frr.dir, '--frr-config-dir', o.frr.dir, '--frr-config', configPath, '--frr-work-dir', work,
-      '--frr-state-interval', String(o.stateIntervalMs ?? 500), '--frr-bin-dir', tools.bindir, '--frr-reload-script', tools.reloadScript], join(o.lab.dir, `speaker-${o.role}.log`));
+      '--health-port', '0', '--metrics-port', String(metricsPort), '--log-level', o.logLevel ?? 'info', ...frrArgs,
+    ], join(o.lab.dir, `speaker-${o.role}.log`), o.env);
     return new SpeakerProcess(speaker, bridge, forwarder, o, metricsPort, configPath);
   }
 

@@ -114,6 +114,7 @@ describe('chart RBAC with ServiceAccount tokens', () => {
     const c = clients(await cp.kubeConfigFor(NS, 'metallb-ts-speaker'));
     await check([
       { desc: 'read its Node', call: () => c.core.readNode({ name: 'node-a' }), want: 200 },
+      { desc: 'read a Service (the object of its events)', call: () => c.core.readNamespacedService({ namespace: 'default', name: 'web' }), want: 200 },
       { desc: 'read its NodePlan', call: () => c.custom.getNamespacedCustomObject({ ...plans(), name: 'node-a' }), want: 200 },
       { desc: 'watch-list NodePlans by name', call: () => c.custom.listNamespacedCustomObject({ ...plans(), fieldSelector: 'metadata.name=node-a' }), want: 200 },
       { desc: 'patch its NodePlan status', call: () => c.custom.patchNamespacedCustomObjectStatus({ ...plans(), name: 'node-a', body: { status: { result: 'Pending' } } }, MERGE), want: 200 },

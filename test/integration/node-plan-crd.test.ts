@@ -1,17 +1,20 @@
 /**
  * The NodePlan CRD (speaker.metallb-ts.io/v1alpha1) on a real apiserver: a plan built by the
  * operator's nodePlanFor is stored as is, the speaker's status goes through the status
- * subresource, and malformed plans and statuses are refused with the field named.
+ * subresource, the worst-case plan at 10,000 Services (packed) fits, and malformed plans and
+ * statuses are refused with the field named.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { NODEPLAN } from '@metallb-ts/lib/api/types.generated.ts';
+import { NODEPLAN, type NodePlanSpec } from '@metallb-ts/lib/api/types.generated.ts';
 import { decodeFrrConfig } from '@metallb-ts/lib/plan/frr-config-codec.ts';
+import { packPlanSpec, unpackPlanSpec } from '@metallb-ts/lib/plan/plan-sections-codec.ts';
 import { nodeFrrFor } from '../../operator/src/frr/node-frr.ts';
 import { createFrrRenderer } from '../../operator/src/frr/render.ts';
 import { configOf, GOLDEN_CASES } from '../../operator/src/frr/testing/golden-cases.ts';
 import { loadFrrTemplates } from '../../operator/src/plan/frr-templates.ts';
 import { nodePlanFor } from '../../operator/src/plan/node-plan.ts';
+import { worstPlanFor, worstStatusFor } from '../../operator/src/plan/testing/plan-scale.ts';
 import { useCrdCluster } from '../harness/crd-cluster.ts';
 import { tryCreate, tryReplace } from '../harness/crds.ts';
 
@@ -47,6 +50,20 @@ describe('NodePlan CRD on a real apiserver', () => {
     assert.deepEqual((updated.object['status'] as Record<string, unknown>)['sessions'], '1/2');
   });
 
+  it('stores the worst-case plan (10,000 dual-stack Services on every node, packed) with the largest status', async () => {
+    const worst = worstPlanFor({ services: 10_000, nodes: 100 }, NS);
+    const plan = worst.plan as unknown as Record<string, unknown>;
+    const created = await tryCreate(cluster().kubeConfig, NODEPLAN, NS, plan);
+    assert.ok(created.ok, created.ok ? '' : created.message.slice(0, 2000));
+    const stored = unpackPlanSpec(specOf(created.object) as unknown as NodePlanSpec);
+    assert.ok(stored.ok, JSON.stringify(!stored.ok && stored.error));
+    assert.deepEqual(stored.value.l2, worst.l2);
+    const status = worstStatusFor(worst.bgpServices[0]?.peers ?? []);
+    const updated = await tryReplace(cluster().kubeConfig, NODEPLAN, NS, worst.plan.metadata!.name!, { ...created.object, status }, 'status');
+    assert.ok(updated.ok, updated.ok ? '' : updated.message.slice(0, 2000));
+    console.log(`stored worst-case plan: ${Buffer.byteLength(JSON.stringify(updated.object))} bytes as the apiserver returns it`);
+  });
+
   const refused: { desc: string; edit: (p: Record<string, unknown>) => void; wantField: string }[] = [
     { desc: 'a name that is not its node', edit: (p) => Object.assign(specOf(p), { nodeName: 'node-x' }), wantField: 'spec.nodeName: Invalid value: a NodePlan is named after its node' },
     { desc: 'a hash that is not sha256 hex', edit: (p) => Object.assign(specOf(p)['frr'] as object, { sha256: 'abc' }), wantField: 'spec.frr.sha256' },
@@ -54,6 +71,8 @@ describe('NodePlan CRD on a real apiserver', () => {
     { desc: 'a config without its hash', edit: (p) => delete (specOf(p)['frr'] as Record<string, unknown>)['sha256'], wantField: 'spec.frr.sha256' },
     { desc: 'a placeholder that is not one', edit: (p) => Object.assign(specOf(p), { passwords: [{ key: 'k', placeholder: 'plain-password' }] }), wantField: 'spec.passwords[0].placeholder' },
     { desc: 'a Secret key with a slash', edit: (p) => Object.assign(specOf(p), { passwords: [{ key: 'a/b', placeholder: '@@password:a@@' }] }), wantField: 'spec.passwords[0].key' },
+    { desc: 'packed sections beside plain ones', edit: (p) => Object.assign(specOf(p), { l2: { candidateSets: [], vips: [] }, packed: packPlanSpec({ nodeName: 'x', frr: specOf(p)['frr'] as NodePlanSpec['frr'], bgpServices: [{ peers: ['a'], services: ['a/b'] }] }, 0).packed }), wantField: 'spec.packed: Invalid value: spec.packed replaces spec.bgpServices and spec.l2' },
+    { desc: 'a packed encoding that is not gzip+base64', edit: (p) => Object.assign(specOf(p), { packed: { encoding: 'zstd', data: '', sha256: 'f'.repeat(64), size: 0 } }), wantField: 'spec.packed.encoding' },
     { desc: 'a node name with a space', edit: (p) => { Object.assign(specOf(p), { nodeName: 'node a' }); }, wantField: 'spec.nodeName' },
   ];
   for (const c of refused) {

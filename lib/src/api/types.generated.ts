@@ -561,6 +561,15 @@ export interface NodePlanSpec {
    * resource. Absent means no layer-2 duty.
    */
   l2?: NodePlanSpecL2;
+  /**
+   * bgpServices and l2 in a compressed form, used instead of those two fields when together they
+   * are large (10,000 Services on 100 nodes would not fit an object otherwise), base64-encoded
+   * gzip of the JSON object {"services": [...], "bgpServices": ..., "l2": ...}: the two fields as
+   * documented above except that each Service is given by its index into services (every Service
+   * name once, sorted). When packed is present, bgpServices and l2 are absent; unpacked, the plan
+   * means the same.
+   */
+  packed?: NodePlanSpecPacked;
 }
 
 /** The rendered FRR integrated configuration of the node. */
@@ -660,6 +669,25 @@ export interface NodePlanSpecL2Vip {
   interfaces?: number;
   /** The Services using the address ("namespace/name"), sorted. */
   services: string[];
+}
+
+/**
+ * bgpServices and l2 in a compressed form, used instead of those two fields when together they are
+ * large (10,000 Services on 100 nodes would not fit an object otherwise), base64-encoded gzip of
+ * the JSON object {"services": [...], "bgpServices": ..., "l2": ...}: the two fields as documented
+ * above except that each Service is given by its index into services (every Service name once,
+ * sorted). When packed is present, bgpServices and l2 are absent; unpacked, the plan means the
+ * same.
+ */
+export interface NodePlanSpecPacked {
+  /** Always "gzip+base64". */
+  encoding: 'gzip+base64';
+  /** The packed fields in the given encoding. */
+  data: string;
+  /** Hex sha256 of the decoded JSON text. */
+  sha256: string;
+  /** Length in bytes of the decoded JSON text. */
+  size: number;
 }
 
 /** What the node's speaker applied; written only by that speaker. */

@@ -7,6 +7,7 @@
 import type { V1OwnerReference, V1Secret } from '@kubernetes/client-node';
 import type { NodePlan, NodePlanSpec } from '@metallb-ts/lib/api/types.generated.ts';
 import { createHash } from 'node:crypto';
+import { packPlanSpec } from '@metallb-ts/lib/plan/plan-sections-codec.ts';
 import { err, ok, type Result } from '@metallb-ts/lib/result.ts';
 import type { Config } from '../config/types.ts';
 import { peersOnNode, type Announcement, type NodeAnnouncements, type NodeFacts, type ServiceFacts, type SkipReason } from '../frr/announcements.ts';
@@ -96,7 +97,8 @@ export function desiredPlanFor(input: DesiredPlanInput): Result<DesiredPlan, Frr
   const { passwords } = view.value;
   const base = nodePlanFor({ namespace: input.namespace, nodeName: input.node.name, frrConf: input.render(view.value), passwords });
   const bgp = bgpPlanFieldsFor(peersOnNode(input.config, input.node), input.announcements.announcements);
-  const plan: NodePlan = { ...base, metadata: managedMeta(input, input.node.name), spec: { ...base.spec, ...bgp, ...input.extra } };
+  // Large bgpServices + l2 travel packed (lib/plan/plan-sections-codec.ts); the speaker unpacks them.
+  const plan: NodePlan = { ...base, metadata: managedMeta(input, input.node.name), spec: packPlanSpec({ ...base.spec, ...bgp, ...input.extra }) };
   const data = passwordSecretDataFor(input.config, input.node);
   const secret: V1Secret | undefined = passwords.length === 0 ? undefined : {
     apiVersion: 'v1', kind: 'Secret', type: 'Opaque',

@@ -16,8 +16,13 @@ function metaUpToDate(have: KubernetesObject, want: KubernetesObject): boolean {
   return labelsOk && (want.metadata?.ownerReferences ?? []).every((r) => uids.has(r.uid));
 }
 
-/** Fingerprint of the spec: the (large) config text stands in through its sha256, encoding and size. */
-export const specFingerprintOf = (p: NodePlan): string => fingerprintOf({ ...p.spec, frr: { ...p.spec.frr, config: undefined } });
+/**
+ * Fingerprint of the spec: the (large) config text and packed sections stand in through their
+ * sha256, encoding and size.
+ */
+export const specFingerprintOf = (p: NodePlan): string => fingerprintOf({
+  ...p.spec, frr: { ...p.spec.frr, config: undefined }, packed: p.spec.packed === undefined ? undefined : { ...p.spec.packed, data: undefined },
+});
 
 /** Whether `have` (from the cache) already is `want`. */
 export function planUpToDate(have: NodePlan | undefined, want: NodePlan): boolean {

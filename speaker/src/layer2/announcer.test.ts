@@ -92,11 +92,29 @@ describe('L2Announcer', () => {
     assert.equal(conflictCondition(conflicts.at(-1)!).status, 'True');
     a.setDuties(duties);
     assert.equal(responder.calls.length, 1);
+    // A periodic retry that finds the same holder reports nothing new (no flap to False and back).
+    const reports = conflicts.length;
+    a.retryConflicts();
+    await flushPromises();
+    assert.equal(responder.calls.length, 2, 'probed again');
+    assert.deepEqual(conflicts.slice(reports).map((x) => x.map((y) => y.ip)), [[VIP]], 'the same conflict, published once');
+    assert.deepEqual(a.held(), []);
     responder.outcome = () => ({ kind: 'announced' });
     a.retryConflicts();
     await flushPromises();
     assert.deepEqual(conflicts.at(-1), []);
     assert.deepEqual(a.held(), [VIP]);
+  });
+
+  it('a refused VIP leaves the reported conflicts when the plan no longer gives it to this node', async () => {
+    const { a, responder, conflicts } = announcerFor(best);
+    responder.outcome = () => ({ kind: 'conflict', conflict: { ip: VIP, mac: '02:00:00:00:00:98', iface: 'eth0', since: 0, phase: 'probe' } });
+    a.setMembers(members(NODES));
+    a.setDuties(duties);
+    await flushPromises();
+    assert.deepEqual(conflicts.at(-1)?.map((c) => c.ip), [VIP]);
+    a.setDuties({ candidateSets: [], vips: [] });
+    assert.deepEqual(conflicts.at(-1), []);
   });
 
   it('a probe conflict is retried when a member appears (it may have been that peer answering)', async () => {

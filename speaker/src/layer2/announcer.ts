@@ -54,6 +54,11 @@ export class L2Announcer {
   readonly #announced = new Set<string>();
   /** Probe found the address in use: not announced until {@link retryConflicts}. */
   readonly #refused = new Map<string, AddressConflict>();
+  /**
+   * Refused VIPs being probed again: still reported until the probe says otherwise, so a
+   * periodic retry that finds the same holder changes nothing (no status write, no new event).
+   */
+  readonly #retrying = new Map<string, AddressConflict>();
   readonly #seen = new Map<string, AddressConflict>();
   #stopped = false;
   /** No decision before the first membership view: alone, this node would claim everything. */
@@ -76,10 +81,7 @@ export class L2Announcer {
   setMembers(members: readonly MemberSnapshot[]): void {
     const alive = new Set(members.filter((m) => m.status === 'alive' || m.status === 'suspect').map((m) => m.node));
     // A member appeared: the MAC a probe found may have been that peer's, so refused VIPs are retried.
-    if ([...alive].some((n) => !this.#alive.has(n)) && this.#refused.size > 0) {
-      this.#refused.clear();
-      this.#publishConflicts();
-    }
+    if ([...alive].some((n) => !this.#alive.has(n))) this.#retryRefused();
     this.#alive = alive;
     this.#membersKnown = true;
     this.#reconcile(true);
@@ -87,6 +89,7 @@ export class L2Announcer {
 
   /** A conflict the responder saw while announcing (split brain or a foreign host). */
   noteConflict(c: AddressConflict): void {
+    if (c.phase === 'probe') return; // the announce outcome reports it (→ refused)
     this.#seen.set(`${c.ip}|${c.mac}`, c);
     this.#publishConflicts();
   }
@@ -94,9 +97,13 @@ export class L2Announcer {
   /** Lets refused VIPs be probed again (call periodically: the other holder may be gone). */
   retryConflicts(): void {
     if (this.#refused.size === 0) return;
-    this.#refused.clear();
-    this.#publishConflicts();
+    this.#retryRefused();
     this.#reconcile(false);
+  }
+
+  #retryRefused(): void {
+    for (const [ip, c] of this.#refused) this.#retrying.set(ip, c);
+    this.#refused.clear();
   }
 
   /** VIPs held now (announced or being probed), sorted. */
@@ -143,6 +150,16 @@ export class L2Announcer {
       }
     }
     this.#lastOwner = own;
+    // A refused VIP this node no longer owns (duties or members changed) is no longer its conflict.
+    let dropped = false;
+    for (const m of [this.#refused, this.#retrying]) {
+      for (const ip of [...m.keys()]) {
+        if (own.get(ip) === this.#o.self && (m === this.#refused || this.#held.has(ip))) continue;
+        m.delete(ip);
+        dropped = true;
+      }
+    }
+    if (dropped) this.#publishConflicts();
   }
 
   #ifacesOf(v: RankedVip): string[] | undefined {
@@ -159,11 +176,15 @@ export class L2Announcer {
     this.#held.set(v.ip, { vip: v, ifaces: ifaces.join(' ') });
     this.#o.log.info('announcing', { ip: v.ip, takeover, services: v.services });
     void this.#o.responder.announce(v.ip, { interfaces: ifaces, probe: !takeover }).then((out) => {
+      const wasRetry = this.#retrying.delete(v.ip);
       if (out.kind === 'announced' && this.#held.has(v.ip)) {
         this.#announced.add(v.ip);
         this.#o.onAnnounce?.(v.ip, 'announced', v.services);
       }
-      if (out.kind !== 'conflict') return;
+      if (out.kind !== 'conflict') {
+        if (wasRetry) this.#publishConflicts(); // the other holder is gone
+        return;
+      }
       this.#held.delete(v.ip);
       this.#refused.set(v.ip, out.conflict);
       this.#o.log.warn('address already in use on the LAN; not announced', { ip: v.ip, mac: out.conflict.mac, iface: out.conflict.iface });
@@ -179,12 +200,12 @@ export class L2Announcer {
     this.#o.responder.withdraw(ip);
     const before = this.#seen.size;
     for (const k of [...this.#seen.keys()]) if (k.startsWith(`${ip}|`)) this.#seen.delete(k);
-    if (this.#seen.size !== before) this.#publishConflicts();
+    if (this.#retrying.delete(ip) || this.#seen.size !== before) this.#publishConflicts();
     this.#o.log.info('withdrawn', { ip });
     this.#o.onAnnounce?.(ip, 'withdrawn', held?.vip.services ?? []);
   }
 
   #publishConflicts(): void {
-    this.#o.onConflicts?.([...this.#refused.values(), ...this.#seen.values()].sort((a, b) => (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0)));
+    this.#o.onConflicts?.([...this.#refused.values(), ...this.#retrying.values(), ...this.#seen.values()].sort((a, b) => (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0)));
   }
 }

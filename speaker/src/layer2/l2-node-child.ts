@@ -1,7 +1,8 @@
 /**
- * One node's layer-2 speaker part as a standalone process, for the e2e lab and the failover
- * bench, until the speaker watches its NodePlan: the real announcer, gossip and responder
- * (startLayer2), fed a plan from a JSON file. Run it inside a node namespace:
+ * One node's layer-2 speaker part as a standalone process, for the failover e2e and bench
+ * (many trials, no apiserver): the real announcer, gossip and responder (startLayer2), fed a
+ * plan from a JSON file. The speaker binary runs the same code from its NodePlan
+ * (test/e2e/layer2-operator-speaker.test.ts). Run it inside a node namespace:
  * `ip netns exec <ns> node l2-node-child.ts '<json options>'`.
  *
  * Options: `{"node":"node-0","bindHost":"192.0.2.10","port":7946,"seeds":["192.0.2.11:7946"],
@@ -16,6 +17,7 @@ import { createInterface } from 'node:readline';
 import type { NodePlan, NodePlanSpecL2 } from '@metallb-ts/lib/api/types.generated.ts';
 import { createLogger } from '@metallb-ts/lib/log.ts';
 import { createRegistry } from '@metallb-ts/lib/metrics.ts';
+import { unpackPlanSpec } from '@metallb-ts/lib/plan/plan-sections-codec.ts';
 import { systemRng } from '@metallb-ts/lib/random/rng.ts';
 import { systemClock } from '@metallb-ts/lib/time/clock.ts';
 import { startLayer2 } from '../l2-wiring.ts';
@@ -41,7 +43,10 @@ const emit = (event: string, fields: Record<string, unknown> = {}): void => {
 
 function readPlan(file: string): NodePlanSpecL2 | undefined {
   const doc = JSON.parse(readFileSync(file, 'utf8')) as NodePlan | NodePlanSpecL2;
-  return 'spec' in doc ? doc.spec.l2 : doc;
+  if (!('spec' in doc)) return doc;
+  const spec = unpackPlanSpec(doc.spec);
+  if (!spec.ok) throw new Error(spec.error.message);
+  return spec.value.l2;
 }
 
 async function main(): Promise<void> {

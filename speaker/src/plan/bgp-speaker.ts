@@ -1,9 +1,9 @@
 /**
- * The speaker's BGP side (effectful shell): watches only this node's NodePlan and its password
- * Secret, applies the plan's frr.conf through the {@link FrrApplier} (diff batch, verified,
+ * The speaker's BGP side (effectful shell): fed this node's NodePlan by the speaker root
+ * (speaker.ts owns the plan watch), watches the plan's password Secret, applies the plan's frr.conf through the {@link FrrApplier} (diff batch, verified,
  * fallback, retry, re-apply after an FRR restart), polls FRR's session state at a fixed
  * interval for the metrics and the status, writes the plan status (merge patch, only when it
- * changed) and keeps this node's ServiceBGPStatus objects in line with the plan. Never reads a
+ * changed, with the extra conditions layer 2 reports) and keeps this node's ServiceBGPStatus objects in line with the plan. Never reads a
  * metallb.io CR. Passwords live only in the Secret cache and the 0600 config file.
  */
 import { mkdirSync } from 'node:fs';
@@ -21,11 +21,11 @@ import { registerFrrMetrics, type FrrStateSnapshot } from '../frr/frr-metrics.ts
 import { pidfileProbe } from '../frr/frr-probe.ts';
 import { readFrrState } from '../frr/frr-state-reader.ts';
 import { parsePlan, type ParsedPlan } from './core/plan-model.ts';
-import { desiredStatus, statusChanged, type ApplyOutcome } from './core/plan-status.ts';
+import { desiredStatus, statusChanged, type ApplyOutcome, type ConditionInput } from './core/plan-status.ts';
 import { serviceStatusChanges } from './core/service-bgp.ts';
-import { kubeClientFor } from '@metallb-ts/lib/k8s/kube-client.ts';
-import { kubeTargetOf } from '@metallb-ts/lib/k8s/kube-target.ts';
-import { planInformerFor, planStatusPortFor, secretInformerFor, serviceStatusPortFor } from './plan-ports.ts';
+import type { KubeClient } from '@metallb-ts/lib/k8s/kube-client.ts';
+import { planStatusPortFor, secretInformerFor, serviceStatusPortFor, type PlanSide } from './plan-ports.ts';
+import { serialPasses } from './serial-passes.ts';
 
 /** Where the node's FRR is and how often its state is read. */
 export interface FrrSettings extends FrrCliOptions {
@@ -42,6 +42,8 @@ export interface FrrSettings extends FrrCliOptions {
 /** Options of {@link startBgpSpeaker}. */
 export interface BgpSpeakerOptions {
   readonly kubeConfig: KubeConfig;
+  /** The raw client the password Secret is watched through (owned by the caller). */
+  readonly kube: KubeClient;
   /** Namespace of the NodePlans and password Secrets (the operator's). */
   readonly namespace: string;
   readonly nodeName: string;
@@ -53,21 +55,17 @@ export interface BgpSpeakerOptions {
   readonly frr: FrrSettings;
 }
 
-/** The running BGP side. */
-export interface RunningBgpSpeaker {
-  stop(): Promise<void>;
-}
+/** The running BGP side: the speaker root feeds it the plan and layer 2's conditions. */
+export type RunningBgpSpeaker = PlanSide;
 
 const NO_STATE: FrrStateSnapshot = { bgp: [], bfd: [] };
 
-/** Starts watching and applying; returns at once (the informers sync in the background). */
+/** Starts the applier and the state poll; returns at once (plans come through {@link PlanSide.onPlan}). */
 export function startBgpSpeaker(o: BgpSpeakerOptions): RunningBgpSpeaker {
   const log = o.logger.child({ component: 'bgp' });
   mkdirSync(o.frr.workDir, { recursive: true, mode: 0o700 });
   const cli = createFrrCli(o.frr);
   const statusPort = planStatusPortFor(o.kubeConfig, o.namespace);
-  // The informers watch through the raw client (one keep-alive pool, closed on stop).
-  const kube = kubeClientFor(kubeTargetOf(o.kubeConfig));
   const sbsPort = serviceStatusPortFor(o.kubeConfig, o.namespace, o.nodeName);
   let plan: ParsedPlan | undefined;
   let config: string | undefined;
@@ -77,6 +75,7 @@ export function startBgpSpeaker(o: BgpSpeakerOptions): RunningBgpSpeaker {
   let snapshot: FrrStateSnapshot | undefined;
   let secret: { name: string; informer: SupervisedInformer<V1Secret> } | undefined;
   let servicesSynced: string | undefined;
+  let extra: readonly ConditionInput[] = [];
   let stopped = false;
   let pollTimer: TimerHandle | undefined;
 
@@ -104,30 +103,18 @@ export function startBgpSpeaker(o: BgpSpeakerOptions): RunningBgpSpeaker {
   }
 
   // One status/ServiceBGPStatus pass at a time; a request during a pass runs one more after it.
-  let busy = false;
-  let again = false;
-  function kick(): void {
-    if (busy) {
-      again = true;
-      return;
-    }
-    busy = true;
-    void sync().catch((e: unknown) => log.warn('status write failed; retried at the next poll', { reason: String(e) }))
-      .finally(() => {
-        busy = false;
-        if (again && !stopped) {
-          again = false;
-          kick();
-        }
-      });
-  }
+  const passes = serialPasses({
+    pass: () => sync(), stopped: () => stopped,
+    onError: (e) => log.warn('status write failed; retried at the next poll', { reason: String(e) }),
+  });
+  const kick = (): void => passes.kick();
 
   async function sync(): Promise<void> {
     const p = plan;
     if (p === undefined) return;
     const next = desiredStatus({
       generation: p.generation, wantedHash: p.frr.sha256, outcome, runningHash, bgp: snapshot?.bgp, bfd: snapshot?.bfd,
-      peers: p.peers, now: new Date(o.clock.now()).toISOString(), previous: stored,
+      peers: p.peers, now: new Date(o.clock.now()).toISOString(), previous: stored, extra,
     });
     if (statusChanged(stored, next)) {
       if ((await statusPort.patchStatus(p.name, next)) === 'patched') stored = next;
@@ -175,7 +162,7 @@ export function startBgpSpeaker(o: BgpSpeakerOptions): RunningBgpSpeaker {
     secret = undefined;
     void old?.informer.stop();
     if (name === undefined) return;
-    const informer = secretInformerFor(kube, o.namespace, name, log);
+    const informer = secretInformerFor(o.kube, o.namespace, name, log);
     // A changed password is applied although the config text is the same (the applier compares filled text).
     const reapply = (): void => void (config === undefined ? undefined : applier.apply(config));
     informer.on('add', reapply);
@@ -183,18 +170,6 @@ export function startBgpSpeaker(o: BgpSpeakerOptions): RunningBgpSpeaker {
     secret = { name, informer };
     void informer.start().catch(() => undefined);
   }
-
-  const planInformer = planInformerFor(kube, o.namespace, o.nodeName, log);
-  planInformer.on('add', onPlan);
-  planInformer.on('update', onPlan);
-  planInformer.on('resync', () => {
-    const obj = planInformer.get(o.nodeName, o.namespace);
-    if (obj !== undefined) onPlan(obj);
-  });
-  planInformer.on('delete', () => {
-    log.info('plan deleted; FRR keeps its config until a new plan arrives');
-    plan = undefined;
-  });
 
   const poll = async (): Promise<void> => {
     if (plan !== undefined) {
@@ -206,17 +181,24 @@ export function startBgpSpeaker(o: BgpSpeakerOptions): RunningBgpSpeaker {
     if (!stopped) pollTimer = o.clock.setTimeout(() => void poll(), o.frr.stateIntervalMs);
   };
 
-  void planInformer.start().catch(() => undefined);
   applier.start();
   void poll();
   return {
+    onPlan,
+    onPlanDeleted: () => {
+      log.info('plan deleted; FRR keeps its config until a new plan arrives');
+      plan = undefined;
+    },
+    setConditions: (cs) => {
+      extra = cs;
+      kick();
+    },
     stop: async () => {
       stopped = true;
       if (pollTimer !== undefined) o.clock.clearTimeout(pollTimer);
       applier.stop();
-      await Promise.all([planInformer.stop(), secret?.informer.stop()]);
-      await kube.close();
+      await secret?.informer.stop();
+      await passes.idle();
     },
   };
 }
-

@@ -10,7 +10,21 @@ import { mergePatch } from '@metallb-ts/lib/k8s/client-node-options.ts';
 import { informerFor, type SupervisedInformer } from '@metallb-ts/lib/k8s/informer.ts';
 import type { KubeClient } from '@metallb-ts/lib/k8s/kube-client.ts';
 import type { Logger } from '@metallb-ts/lib/log.ts';
+import type { ConditionInput } from './core/plan-status.ts';
 import { SBS_LABELS, splitServiceKey, type ExistingServiceStatus } from './core/service-bgp.ts';
+
+/**
+ * What the speaker root feeds with its NodePlan (the BGP side, or the plan status writer of a
+ * speaker without FRR): every sight of the plan, its deletion, and the conditions layer 2 reports.
+ */
+export interface PlanSide {
+  onPlan(obj: NodePlan): void;
+  onPlanDeleted(): void;
+  /** The conditions to write after this side's own (layer 2's); a change kicks one status write. */
+  setConditions(extra: readonly ConditionInput[]): void;
+  /** Stops; resolves once no write runs. */
+  stop(): Promise<void>;
+}
 
 /** Writes the plan's status (JSON merge patch on /status). */
 export interface PlanStatusPort {

@@ -1,0 +1,192 @@
+/**
+ * Layer 2 end to end (issue 10): a real apiserver with the Helm chart installed, the operator as a
+ * child process, three lab nodes each running the speaker as a separate process (FRR beside it,
+ * as the chart's default DaemonSet has it), all on TokenRequest tokens of the chart's own
+ * ServiceAccounts, so everything runs under exactly the RBAC the chart grants. Only metallb.io CRs
+ * and Services are written by the test; the operator writes each node's `spec.l2`, the speakers
+ * find each other through the speaker Pods' IPs (METALLB_ML_LABELS), gossip with the key of the
+ * `memberlist` Secret the operator creates, elect, answer ARP/NDP and report. A bare apiserver has
+ * no kubelet, EndpointSlice controller or kube-proxy: Pods' status, EndpointSlices and the VIPs on
+ * each node's `lo` with strict ARP (lab-kube-proxy.ts: the kernel never answers for them) are
+ * written by hand. The client's kernel is the judge: arping, `ip neigh`, TCP. Proves, in order:
+ * - the elected node (MetalLB's order: sha256(node#ip)) answers ARP for an IPv4 VIP, nobody else;
+ *   TCP to the VIP reaches that node; an IPv6 VIP resolves in the client's `ip neigh` to its
+ *   elected node; one ServiceL2Status per Service, for the announcing node only; a `nodeAssigned`
+ *   event with MetalLB's text; the plan status says no address conflict;
+ * - silent death of the leader (SIGSTOP + all its frames dropped): the client's entry moves to the
+ *   next node, which reports `nodeAssigned` and its ServiceL2Status; the old leader, resumed, takes
+ *   the VIP back and the interim owner deletes its ServiceL2Status;
+ * - a foreign host (the router's kernel) already holding a pool address: the only eligible node
+ *   (nodeSelectors) probes, finds it and does not announce; a Warning on the Service, the plan
+ *   status condition and the `metallb_layer2_address_conflicts` metric say so;
+ * - the chart's RBAC refused none of the binaries' calls.
+ * Timings are printed, never asserted.
+ */
+import assert from 'node:assert/strict';
+import { performance } from 'node:perf_hooks';
+import { after, before, describe, test } from 'node:test';
+import { CoreV1Api, CustomObjectsApi, EventsV1Api, type EventsV1Event } from '@kubernetes/client-node';
+import { SERVICEL2STATUS, type NodePlan, type ServiceL2Status } from '@metallb-ts/lib/api/types.generated.ts';
+import { rankCandidates } from '@metallb-ts/speaker/layer2/core/election.ts';
+import { eventually, PLAN_NS } from '../harness/bgp-speaker-lab.ts';
+import { addKubeProxyVips, startWhoAmIServer, tcpWhoAmI } from '../harness/lab-kube-proxy.ts';
+import { msUntilNeighborMac } from '../harness/l2-node.ts';
+import type { HostRole } from '../harness/lab.ts';
+import { runOk, signal } from '../harness/netns.ts';
+import { NetnsBgpTarget } from '../harness/netns-bgp-target.ts';
+import { applyYaml } from '../harness/operator.ts';
+
+const NODES = 3;
+const APP_NS = 'default';
+const PORT = 8080;
+const VIP4 = '192.0.2.210';
+const VIP6 = '2001:db8:0:1::210';
+const FOREIGN4 = '192.0.2.220';
+
+const CONFIG = `
+apiVersion: metallb.io/v1beta1
+kind: IPAddressPool
+metadata: {name: l2-pool, namespace: ${PLAN_NS}}
+spec: {addresses: [192.0.2.208/29, "2001:db8:0:1::210/125"]}
+---
+apiVersion: metallb.io/v1beta1
+kind: L2Advertisement
+metadata: {name: l2-adv, namespace: ${PLAN_NS}}
+spec: {ipAddressPools: [l2-pool]}
+---
+apiVersion: metallb.io/v1beta1
+kind: IPAddressPool
+metadata: {name: foreign-pool, namespace: ${PLAN_NS}}
+spec: {addresses: [${FOREIGN4}/32], autoAssign: false}
+---
+apiVersion: metallb.io/v1beta1
+kind: L2Advertisement
+metadata: {name: foreign-adv, namespace: ${PLAN_NS}}
+spec: {ipAddressPools: [foreign-pool], nodeSelectors: [{matchLabels: {kubernetes.io/hostname: node-0}}]}
+`;
+
+describe('layer 2: operator + speakers on the chart\'s tokens → spec.l2 → gossip, election, ARP/NDP, reports', { timeout: 300_000 }, () => {
+  let t: NetnsBgpTarget;
+  const servers: Array<{ stop(): Promise<void> }> = [];
+  const lab = () => t.lab.lab;
+  const nodes = (): HostRole[] => [...lab().nodes];
+  const mac = (role: HostRole): string => lab().addr(role).mac.toLowerCase();
+  const order = (ip: string): HostRole[] => rankCandidates(nodes().map((name) => ({ name })), ip) as HostRole[];
+  const speakerOf = (role: HostRole) => t.lab.speakers[nodes().indexOf(role)]!;
+
+  const arpingMacs = async (ip: string): Promise<string[]> => {
+    const r = await lab().exec('client', 'arping', ['-c', '2', '-w', '3', '-I', lab().addr('client').iface, ip]);
+    return [...new Set([...r.stdout.matchAll(/\[([0-9A-F:]{17})\]/gi)].map((m) => m[1]!.toLowerCase()))].sort();
+  };
+  const events = async (service: string): Promise<EventsV1Event[]> =>
+    (await t.kubeConfig.makeApiClient(EventsV1Api).listNamespacedEvent({ namespace: APP_NS })).items.filter((e) => e.regarding?.name === service);
+  const l2Statuses = async (): Promise<Array<{ node: string; service: string }>> => {
+    const l = (await t.kubeConfig.makeApiClient(CustomObjectsApi).listNamespacedCustomObject({
+      group: SERVICEL2STATUS.group, version: SERVICEL2STATUS.version, plural: SERVICEL2STATUS.plural, namespace: PLAN_NS,
+    })) as { items: ServiceL2Status[] };
+    return l.items.map((s) => ({ node: s.status?.node ?? '', service: `${s.status?.serviceNamespace ?? ''}/${s.status?.serviceName ?? ''}` }))
+      .sort((a, b) => `${a.service} ${a.node}`.localeCompare(`${b.service} ${b.node}`));
+  };
+  const conflictCondition = (p: NodePlan) => p.status?.conditions?.find((c) => c.type === 'Layer2AddressConflict');
+  const nodeAssigned = (node: string) => `announcing from node "${node}" with protocol "layer2"`;
+
+  /** A LoadBalancer Service asking for `ip`, with a ready endpoint on every node. */
+  const createService = async (name: string, ip: string, pool?: string): Promise<void> => {
+    await t.kubeConfig.makeApiClient(CoreV1Api).createNamespacedService({ namespace: APP_NS, body: {
+      metadata: { name, annotations: { 'metallb.io/loadBalancerIPs': ip, ...(pool === undefined ? {} : { 'metallb.io/address-pool': pool }) } },
+      spec: {
+        type: 'LoadBalancer', selector: { app: name }, ports: [{ port: PORT, protocol: 'TCP' }],
+        ...(ip.includes(':') ? { ipFamilies: ['IPv6'], ipFamilyPolicy: 'SingleStack' } : {}),
+      },
+    } });
+    await t.createEndpointSlice(name, PORT, APP_NS);
+  };
+
+  before(async () => {
+    t = await NetnsBgpTarget.start({ nodes: NODES, layer2: true });
+    // The foreign host: the router's kernel really owns this pool address.
+    await runOk('ip', ['-n', lab().ns('router'), 'addr', 'add', `${FOREIGN4}/32`, 'dev', 'eth0']);
+    for (const n of nodes()) {
+      await addKubeProxyVips(lab(), n, [VIP4, VIP6]);
+      servers.push(await startWhoAmIServer(lab(), n, PORT));
+    }
+    // The speakers start before the operator has created the memberlist Secret and each waits
+    // for it with its own backoff: the Services come once all three gossip, so the first
+    // election is made with every node alive (before that, an early node rightly holds a VIP).
+    for (const s of t.lab.speakers) {
+      await eventually('every speaker sees three alive members', () => s.metrics(), (m) => /^metallb_gossip_members\{status="alive"\} 3$/m.test(m), 60_000);
+    }
+    await applyYaml(t, CONFIG);
+    await createService('web', VIP4);
+    await createService('web6', VIP6);
+  });
+
+  after(async () => {
+    for (const n of nodes()) {
+      await lab().restoreTraffic(n).catch(() => undefined);
+      const s = t?.lab.speakers[nodes().indexOf(n)];
+      if (s !== undefined) signal(s.pid, 'SIGCONT');
+    }
+    await Promise.all(servers.map((s) => s.stop()));
+    await t?.stop();
+  });
+
+  test('the elected node answers ARP/NDP for the VIPs, TCP reaches it; ServiceL2Status, nodeAssigned and the plan status say so', async () => {
+    const leader = order(VIP4)[0]!;
+    await eventually(`only ${leader} answers ARP for ${VIP4}`, () => arpingMacs(VIP4), (m) => m.join() === mac(leader), 60_000);
+    assert.equal(await tcpWhoAmI(lab(), 'client', VIP4, PORT), leader, 'TCP to the VIP reaches the elected node');
+    const leader6 = order(VIP6)[0]!;
+    const n6 = await eventually(`the client resolves ${VIP6} to ${leader6}`, () => lab().resolveNeighbor('client', VIP6), (e) => e?.mac === mac(leader6));
+    assert.equal(n6?.mac, mac(leader6));
+    assert.equal(await tcpWhoAmI(lab(), 'client', VIP6, PORT), leader6, 'TCP to the IPv6 VIP reaches its elected node');
+
+    await eventually('one ServiceL2Status per Service, for its announcing node only', () => l2Statuses(),
+      (s) => JSON.stringify(s) === JSON.stringify([{ node: leader, service: 'default/web' }, { node: leader6, service: 'default/web6' }]));
+    const assigned = await eventually('nodeAssigned on web', () => events('web'), (es) => es.some((e) => e.reason === 'nodeAssigned'));
+    assert.deepEqual(assigned.filter((e) => e.reason === 'nodeAssigned').map((e) => [e.type, e.note, e.reportingController]),
+      [['Normal', nodeAssigned(leader), 'metallb.io/speaker']]);
+    const plan = await eventually(`${leader}'s plan status: no address conflict`, () => t.plan(leader), (p) => conflictCondition(p) !== undefined);
+    assert.deepEqual([conflictCondition(plan)?.status, conflictCondition(plan)?.reason], ['False', 'NoConflict']);
+    assert.equal(plan.status?.conditions?.find((c) => c.type === 'Applied')?.status, 'True', 'the BGP side keeps its own conditions');
+  });
+
+  test('silent leader death (SIGSTOP + frames dropped): the client follows the next node, which reports nodeAssigned; the leader takes it back', async () => {
+    const [leader, next] = order(VIP4) as [HostRole, HostRole];
+    assert.equal((await lab().resolveNeighbor('client', VIP4))?.mac, mac(leader));
+    const t0 = performance.now();
+    signal(speakerOf(leader).pid, 'SIGSTOP');
+    await lab().dropTraffic(leader);
+    const ms = await msUntilNeighborMac(lab(), 'client', VIP4, mac(next), t0, 20_000);
+    console.log(`failover ${leader} -> ${next}: ${ms?.toFixed(0)} ms`);
+    assert.notEqual(ms, undefined, `the client never resolved ${VIP4} to ${next}`);
+    assert.equal(await tcpWhoAmI(lab(), 'client', VIP4, PORT), next);
+    const es = await eventually('nodeAssigned from the new leader', () => events('web'), (x) => x.some((e) => e.note === nodeAssigned(next)));
+    assert.equal(es.filter((e) => e.reason === 'nodeAssigned' && e.note === nodeAssigned(next)).length, 1);
+    await eventually(`${next} has a ServiceL2Status for web`, () => l2Statuses(), (s) => s.some((x) => x.node === next && x.service === 'default/web'));
+
+    await lab().restoreTraffic(leader);
+    signal(speakerOf(leader).pid, 'SIGCONT');
+    await eventually(`${leader} back: the client resolves ${VIP4} to it again`, () => lab().resolveNeighbor('client', VIP4), (e) => e?.mac === mac(leader), 30_000);
+    await eventually(`${next} deleted its ServiceL2Status for web`, () => l2Statuses(),
+      (s) => s.filter((x) => x.service === 'default/web').map((x) => x.node).join() === leader, 30_000);
+  });
+
+  test('a foreign host already holding a pool address: not announced; Warning, plan status condition and metric say so', async () => {
+    await createService('foreign', FOREIGN4, 'foreign-pool');
+    const warn = await eventually('a Warning on the Service', () => events('foreign'), (es) => es.some((e) => e.type === 'Warning'), 60_000);
+    const w = warn.find((e) => e.type === 'Warning')!;
+    assert.equal(w.reason, 'addressConflict');
+    assert.match(w.note ?? '', new RegExp(`^${FOREIGN4.replaceAll('.', '\\.')} is also claimed by ${mac('router')} on eth0; not announced from node "node-0"`));
+    const plan = await eventually('node-0 plan status: conflict', () => t.plan('node-0'), (p) => conflictCondition(p)?.status === 'True');
+    assert.equal(conflictCondition(plan)?.reason, 'AddressInUse');
+    assert.match(conflictCondition(plan)?.message ?? '', new RegExp(`${FOREIGN4.replaceAll('.', '\\.')} is also claimed by ${mac('router')}`));
+    const metrics = await speakerOf('node-0').metrics();
+    assert.match(metrics, /^metallb_layer2_address_conflicts 1$/m, metrics.split('\n').filter((l) => l.includes('conflict')).join('\n'));
+    assert.deepEqual(await arpingMacs(FOREIGN4), [mac('router')], 'only the foreign host answers');
+    assert.ok(!(await l2Statuses()).some((s) => s.service === 'default/foreign'), 'no ServiceL2Status for a VIP not announced');
+  });
+
+  test('the chart\'s RBAC refused none of the binaries\' calls', async () => {
+    assert.deepEqual(await t.refusedCalls(), []);
+  });
+});
