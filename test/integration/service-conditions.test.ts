@@ -4,14 +4,23 @@
  * `metallb.io/AddressAllocated` or `metallb.io/Announced` verdict, asserting the reason and the
  * object the message names. The bare apiserver has no kubelet, EndpointSlice controller or
  * speaker, so Nodes, EndpointSlices, the NodePlan status (BGP session state) and ServiceL2Status
- * are written by the test where a speaker would write them.
+ * are written by the test where a speaker would write them. Each failure is also asserted in
+ * `metallb-ts explain`'s transcript; the healthy BGP and layer-2 transcripts are golden files
+ * (test/fixtures/explain, METALLB_TS_UPDATE_GOLDEN=1 rewrites them), and `kubectl metallb`
+ * runs the plugin through a real kubectl.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
 import { after, before, describe, it } from 'node:test';
 import type { CoreV1Api, CustomObjectsApi, DiscoveryV1Api, V1Service } from '@kubernetes/client-node';
 import { NODEPLAN, SERVICEL2STATUS } from '@metallb-ts/lib/api/types.generated.ts';
 import { mergePatch } from '@metallb-ts/lib/k8s/client-node-options.ts';
 import type { ControlPlane } from '../harness/control-plane.ts';
+import { runExplain } from '@metallb-ts/operator/cli/explain.ts';
+import { resolveBinary } from '../harness/binaries.ts';
 import { applyYaml, waitFor } from '../harness/operator.ts';
 import { readNodePlan, setNodeLabels, sliceOn, startPlanCluster, type PlanCluster } from '../harness/plan-kit.ts';
 
@@ -19,6 +28,9 @@ const NS = 'metallb-system';
 const APP = 'conds';
 const NODES = ['node-a', 'node-b'] as const;
 const EXCLUDE = 'node.kubernetes.io/exclude-from-external-load-balancers';
+const GOLDEN_DIR = join(import.meta.dirname, '..', 'fixtures', 'explain');
+const UPDATE = process.env['METALLB_TS_UPDATE_GOLDEN'] === '1';
+const PLUGIN = join(import.meta.dirname, '..', '..', 'bin', 'kubectl-metallb.ts');
 
 const CONFIG = `
 apiVersion: metallb.io/v1beta1
@@ -95,6 +107,18 @@ describe('Service conditions on a real apiserver', () => {
     await applyYaml(cp, serviceYaml(name, annotations));
     if (endpointsOn.length > 0) await discovery.createNamespacedEndpointSlice({ namespace: APP, body: sliceOn(APP, name, endpointsOn) });
   };
+  /** `metallb-ts explain service` of `name` (in-process, the user's kubeconfig): exit status and text. */
+  const explain = async (name: string, ...flags: string[]): Promise<{ code: number; text: string }> => {
+    const lines: string[] = [];
+    const code = await runExplain(['service', `${APP}/${name}`, '--kubeconfig', cp.kubeconfigPath, ...flags], { out: (l) => lines.push(l), err: (l) => lines.push(l) });
+    return { code, text: lines.join('\n') };
+  };
+  /** Asserts the explain transcript fails with `reason` and names `names`. */
+  const expectExplain = async (name: string, reason: string, names: string): Promise<void> => {
+    const { code, text } = await explain(name);
+    assert.ok(text.includes(`FAILED ${reason}: `) && text.includes(names), `explain ${name} does not show ${reason} naming ${names}:\n${text}`);
+    assert.equal(code, 1, text);
+  };
   /** What a speaker reports: the BGP state of `router` on `node`. */
   const reportSession = async (node: string, bgpState: string): Promise<void> => {
     await waitFor(`NodePlan ${node}`, () => readNodePlan(custom, NS, node));
@@ -118,6 +142,7 @@ describe('Service conditions on a real apiserver', () => {
   it('BGPSessionDown when the session is not Established, naming the peer and node', async () => {
     await reportSession('node-a', 'Active');
     await expectCondition('web', 'Announced', 'BGPSessionDown', 'BGPPeer router on node node-a is Active');
+    await expectExplain('web', 'BGPSessionDown', 'router (Active)');
     await reportSession('node-a', 'Established');
     await expectCondition('web', 'Announced', 'Announced', 'BGPPeer router');
   });
@@ -126,6 +151,7 @@ describe('Service conditions on a real apiserver', () => {
     await addService('nopool', { 'metallb.io/address-pool': 'nope' });
     await expectCondition('nopool', 'AddressAllocated', 'NoMatchingPool', 'metallb.io/address-pool');
     await expectCondition('nopool', 'Announced', 'NotAllocated', 'metallb.io/AddressAllocated');
+    await expectExplain('nopool', 'NoMatchingPool', 'unknown pool "nope"');
   });
 
   it('PoolExhausted naming the full pool', async () => {
@@ -134,11 +160,13 @@ describe('Service conditions on a real apiserver', () => {
     await addService('tiny-2', { 'metallb.io/address-pool': 'tiny-pool' });
     const c = await expectCondition('tiny-2', 'AddressAllocated', 'PoolExhausted', 'IPAddressPool tiny-pool');
     assert.match(c.message, /^no available IPs in pool tiny-pool/, 'starts with MetalLB\'s words');
+    await expectExplain('tiny-2', 'PoolExhausted', 'skipped: no free address of the wanted family left');
   });
 
   it('RequestedIPUnavailable for an address in no pool', async () => {
     await addService('outside', { 'metallb.io/loadBalancerIPs': '192.0.2.250' });
     await expectCondition('outside', 'AddressAllocated', 'RequestedIPUnavailable', 'metallb.io/loadBalancerIPs');
+    await expectExplain('outside', 'RequestedIPUnavailable', '192.0.2.250');
   });
 
   it('SharingRefused for a second Service on the same address without a sharing key', async () => {
@@ -146,16 +174,19 @@ describe('Service conditions on a real apiserver', () => {
     await expectCondition('share-1', 'AddressAllocated', 'Allocated', '198.51.100.9');
     await addService('share-2', { 'metallb.io/loadBalancerIPs': '198.51.100.9' });
     await expectCondition('share-2', 'AddressAllocated', 'SharingRefused', 'metallb.io/allow-shared-ip');
+    await expectExplain('share-2', 'SharingRefused', 'metallb.io/allow-shared-ip');
   });
 
   it('NoAdvertisement for a pool no advertisement selects', async () => {
     await addService('quiet', { 'metallb.io/address-pool': 'quiet-pool' }, ['node-a']);
     await expectCondition('quiet', 'Announced', 'NoAdvertisement', 'IPAddressPool quiet-pool');
+    await expectExplain('quiet', 'NoAdvertisement', 'BGPAdvertisements selecting it: (none)');
   });
 
   it('NoServingEndpoint without an endpoint, Announced once one appears', async () => {
     await addService('empty');
     await expectCondition('empty', 'Announced', 'NoServingEndpoint', `${APP}/empty`);
+    await expectExplain('empty', 'NoServingEndpoint', 'node-a  BGP  excluded: no serving endpoint here');
     await discovery.createNamespacedEndpointSlice({ namespace: APP, body: sliceOn(APP, 'empty', ['node-b']) });
     await expectCondition('empty', 'Announced', 'Announced', 'node node-a');
   });
@@ -163,11 +194,35 @@ describe('Service conditions on a real apiserver', () => {
   it('layer 2: PlanPending until a speaker reports its ServiceL2Status, then Announced by that node', async () => {
     await addService('l2', { 'metallb.io/address-pool': 'l2-pool' }, ['node-a']);
     await expectCondition('l2', 'Announced', 'PlanPending', 'ServiceL2Status');
+    await expectExplain('l2', 'PlanPending', 'layer-2 announcer (ServiceL2Status): (none reported)');
     const created = (await custom.createNamespacedCustomObject({
       ...SERVICEL2STATUS, namespace: NS, body: { apiVersion: 'metallb.io/v1beta1', kind: 'ServiceL2Status', metadata: { generateName: 'l2-' }, spec: {} },
     })) as { metadata: { name: string } };
     await custom.patchNamespacedCustomObjectStatus({ ...SERVICEL2STATUS, namespace: NS, name: created.metadata.name, body: { status: { node: 'node-b', serviceName: 'l2', serviceNamespace: APP } } }, mergePatch);
     await expectCondition('l2', 'Announced', 'Announced', 'node node-b (layer 2)');
+  });
+
+  it('explain of a healthy BGP and a healthy layer-2 Service matches the golden transcripts', async () => {
+    for (const [name, file] of [['web', 'healthy-bgp'], ['l2', 'healthy-l2']] as const) {
+      const { code, text } = await explain(name);
+      const path = join(GOLDEN_DIR, `${file}.txt`);
+      if (UPDATE) writeFileSync(path, `${text}\n`);
+      assert.equal(`${text}\n`, readFileSync(path, 'utf8'), `${path} differs (METALLB_TS_UPDATE_GOLDEN=1 rewrites it)`);
+      assert.equal(code, 0, text);
+    }
+    const json = JSON.parse((await explain('web', '--output', 'json')).text) as { allocation: { pool: string }; announce: { condition: { reason: string } } };
+    assert.equal(json.allocation.pool, 'bgp-pool');
+    assert.equal(json.announce.condition.reason, 'Announced');
+  });
+
+  it('works as a kubectl plugin: kubectl metallb explain, with the user\'s kubeconfig', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubectl-plugin-'));
+    symlinkSync(PLUGIN, join(dir, 'kubectl-metallb'));
+    const r = await execa(resolveBinary(process.env, 'kubectl'), ['metallb', 'explain', 'service', `${APP}/tiny-2`], {
+      reject: false, stdin: 'ignore', env: { KUBECONFIG: cp.kubeconfigPath, PATH: `${dir}:${process.env['PATH'] ?? ''}` },
+    });
+    assert.equal(r.exitCode, 1, r.stderr);
+    assert.match(r.stdout, /1\. Address allocation: FAILED PoolExhausted: no available IPs in pool tiny-pool/);
   });
 
   it('NodeExcluded when every node carries the exclude label; a changed stage is one write, an unchanged one none', async () => {
@@ -176,6 +231,7 @@ describe('Service conditions on a real apiserver', () => {
     const quietRv = await rv();
     for (const n of NODES) await setNodeLabels(core, n, { [EXCLUDE]: '' });
     await expectCondition('web', 'Announced', 'NodeExcluded', 'Node node-a, node-b');
+    await expectExplain('web', 'NodeExcluded', 'node-b  BGP  excluded: node.kubernetes.io/exclude-from-external-load-balancers');
     assert.deepEqual(await conditionOf('web', 'AddressAllocated'), before, 'the allocation stage did not change, nor its time');
     assert.equal(await rv(), quietRv, 'a Service whose stage did not change (no advertisement) was not written');
     for (const n of NODES) await setNodeLabels(core, n, { [EXCLUDE]: null });

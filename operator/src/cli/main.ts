@@ -1,6 +1,7 @@
 /**
- * The `metallb-ts` command line: dispatches subcommands (only `validate` for now).
+ * The `metallb-ts` command line (also `kubectl metallb`): dispatches subcommands.
  */
+import { runExplain } from './explain.ts';
 import { runValidate, type Output } from './validate.ts';
 
 /** Top-level usage text. */
@@ -8,15 +9,17 @@ export const USAGE = `usage: metallb-ts <command> [arguments]
 
 Commands:
   validate <files or dirs...>   check metallb.io manifests offline with the operator's rules
+  explain service|pool|node     why a Service is pending or not reachable, stage by stage
 
 Run 'metallb-ts <command> --help' for details.`;
 
-const COMMANDS: Readonly<Record<string, (args: readonly string[], io: Output) => number>> = {
+const COMMANDS: Readonly<Record<string, (args: readonly string[], io: Output) => number | Promise<number>>> = {
   validate: runValidate,
+  explain: runExplain,
 };
 
 /** Runs the command line `argv` (without node and script); returns the exit status. */
-export function main(argv: readonly string[], io: Output): number {
+export function main(argv: readonly string[], io: Output): number | Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined) {
     io.err(USAGE);

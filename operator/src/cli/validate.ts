@@ -48,7 +48,7 @@ export function summary(c: Config): string {
 }
 
 /** Reads every document of every input path. */
-function loadAll(paths: readonly string[]): { docs: unknown[] } | { problem: string } {
+export function loadAll(paths: readonly string[]): { docs: unknown[] } | { problem: string } {
   const files = collectFiles(paths);
   if (!files.ok) return { problem: files.error };
   if (files.value.length === 0) return { problem: `no *.yaml or *.yml files in ${paths.join(' ')}` };
@@ -71,7 +71,7 @@ function notesFor(dropped: readonly string[], resources: ReturnType<typeof sortD
 }
 
 /** Each document as the cluster would store it, plus a note per dropped field. */
-function judgeAsStored(docs: readonly unknown[], crds: ServedCrds): { docs: unknown[]; dropped: string[] } {
+export function judgeAsStored(docs: readonly unknown[], crds: ServedCrds): { docs: unknown[]; dropped: string[] } {
   const dropped: string[] = [];
   const stored = docs.map((d) => {
     const s = asStored(d, crds);
