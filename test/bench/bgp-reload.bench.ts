@@ -20,9 +20,15 @@ import { labApplier, neighborAt, nodeConf, routerConf } from '../harness/speaker
 const NODE6 = '2001:db8:0:1::10';
 const ROUTER6 = '2001:db8:0:1::1';
 
-/** Prefixes the router has accepted from the node over IPv6. */
+/**
+ * Prefixes the router has accepted from the node over IPv6. Asked of bgpd alone (`-d bgpd`):
+ * a plain vtysh connects to every daemon first, which made each look ≈2× slower and the
+ * measured time later by up to one look.
+ */
 async function pfxRcd(router: FrrInstance): Promise<number> {
-  const s = await router.vtyshJson<{ peers?: Record<string, { pfxRcd?: number }> }>('show bgp ipv6 unicast summary json');
+  const r = await router.runVtysh(['-d', 'bgpd', '-c', 'show bgp ipv6 unicast summary json']);
+  if (r.exitCode !== 0) throw new Error(`vtysh -d bgpd: ${r.stdout}${r.stderr}`);
+  const s = JSON.parse(r.stdout) as { peers?: Record<string, { pfxRcd?: number }> };
   return s.peers?.[NODE6]?.pfxRcd ?? -1;
 }
 
@@ -32,6 +38,21 @@ async function untilRouterHas(router: FrrInstance, want: number, t0: number, tim
   const r = await pollUntil(async () => ((last = await pfxRcd(router)) === want ? true : undefined), { timeoutMs, intervalMs: 10 });
   if (!r.ok) throw new Error(`router did not reach ${want} prefixes within ${timeoutMs} ms (has ${last})`);
   return (performance.now() - t0) / 1000;
+}
+
+/** The applier's timings of one apply, from its 'config applied' log line. */
+interface Phases {
+  readonly prepareMs: number;
+  readonly checkMs: number;
+  readonly batchMs: number;
+  readonly verifyMs: number;
+}
+
+function lastPhases(logs: readonly string[]): Phases {
+  const line = logs.findLast((l) => l.includes('"config applied"'));
+  if (line === undefined) throw new Error('the applier logged no "config applied"');
+  const j = JSON.parse(line) as Partial<Phases>;
+  return { prepareMs: j.prepareMs ?? NaN, checkMs: j.checkMs ?? NaN, batchMs: j.batchMs ?? NaN, verifyMs: j.verifyMs ?? NaN };
 }
 
 const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
@@ -59,6 +80,7 @@ export async function run(argv: readonly string[]): Promise<Record<string, unkno
     await untilRouterHas(router, 0, performance.now(), 30_000);
 
     const ours = { announce: [] as number[], withdraw: [] as number[], applyA: [] as number[], applyW: [] as number[] };
+    const phases: Record<'announce' | 'withdraw', Phases[]> = { announce: [], withdraw: [] };
     for (let i = 0; i < rounds; i++) {
       for (const [conf, want, total, call] of [[full, n, ours.announce, ours.applyA], [empty, 0, ours.withdraw, ours.applyW]] as const) {
         const t0 = performance.now();
@@ -66,6 +88,7 @@ export async function run(argv: readonly string[]): Promise<Record<string, unkno
         call.push((performance.now() - t0) / 1000);
         if (r.result !== 'applied' || r.method !== 'batch') throw new Error(`apply: ${r.result}/${r.method} ${r.message}`);
         total.push(await untilRouterHas(router, want, t0, 60_000));
+        phases[want === 0 ? 'withdraw' : 'announce'].push(lastPhases(sp.logs));
       }
     }
     const session = await neighborAt(router, NODE6);
@@ -98,6 +121,13 @@ export async function run(argv: readonly string[]): Promise<Record<string, unkno
     console.log(`frr-reload.py        announce  ${py.callA.toFixed(3).padStart(12)}   ${res.frr_reload_py_announce_1000_s.toFixed(3).padStart(14)}`);
     console.log(`frr-reload.py        withdraw  ${py.callW.toFixed(3).padStart(12)}   ${res.frr_reload_py_withdraw_1000_s.toFixed(3).padStart(14)}`);
     console.log(`withdraw ratio frr-reload.py / ours: ${res.ratio_withdraw}x; announce: ${res.ratio_announce}x`);
+    console.log('our path by phase, ms (median): diff = read, fill, parse, diff; check = vtysh --dryrun of the batch; batch = vtysh -f;');
+    console.log('  verify = show running-config + compare (the router converges meanwhile); router = until router - (diff + check + batch)');
+    for (const key of ['announce', 'withdraw'] as const) {
+      const m = (f: (p: Phases) => number): string => median(phases[key].map(f)).toFixed(0).padStart(6);
+      const lag = phases[key].map((p, i) => ours[key][i]! * 1000 - p.prepareMs - p.checkMs - p.batchMs);
+      console.log(`  ${key.padEnd(8)} diff ${m((p) => p.prepareMs)}  check ${m((p) => p.checkMs)}  batch ${m((p) => p.batchMs)}  verify ${m((p) => p.verifyMs)}  router ${median(lag).toFixed(0).padStart(6)}`);
+    }
     return res;
   } finally {
     clearInterval(keepAlive);

@@ -18,6 +18,7 @@ import { installCrds } from '../harness/crds.ts';
 import type { ControllerUnderTest, RunningController } from './ipam-controllers.ts';
 import type { MemorySample } from './memory-probe.ts';
 import { peakSample } from './memory-probe.ts';
+import { LoadSampler } from './load-sampler.ts';
 import { createAtRate } from './rate-load.ts';
 import { createServices, createToIngressMs, IngressTracker, percentile } from './service-load.ts';
 
@@ -47,6 +48,9 @@ export interface BacklogResult {
   /** Node's memory split when RSS peaked (metallb-ts only). */
   readonly at_peak?: MemorySample | undefined;
   readonly idle?: MemorySample | undefined;
+  /** The machine's 1-minute load average from control plane up to the last steady IP. */
+  readonly load_1m_mean: number;
+  readonly load_1m_max: number;
 }
 
 const MIB = 1024 * 1024;
@@ -63,6 +67,7 @@ export interface BacklogLayout {
 /** Runs phase 1 and 2 for `ctl` on a new control plane; everything is stopped afterwards. */
 export async function backlogRun(ctl: ControllerUnderTest, a: BacklogArgs, layout: BacklogLayout): Promise<BacklogResult> {
   const cp = await ControlPlane.start();
+  const load = new LoadSampler();
   let running: RunningController | undefined;
   const tracker = new IngressTracker(cp.kube, layout.serviceNamespace);
   try {
@@ -108,13 +113,16 @@ export async function backlogRun(ctl: ControllerUnderTest, a: BacklogArgs, layou
     const lat = createToIngressMs(requested, tracker.firstIngressAt);
 
     const samples = running.memorySamples();
+    const machine = load.stop();
     return {
       controller: ctl.name, services: a.services,
       backlog_s: backlogS, peak_rss_mib: round(peakKiB / 1024), idle_rss_mib: round(idleKiB / 1024),
       steady_p50_ms: round(percentile(lat, 50)), steady_p99_ms: round(percentile(lat, 99)), steady_services: steadyCreated.length, steady_create_failures: failed.size,
       at_peak: peakSample(samples, wall0, wallAll), idle: samples.filter((s) => s.at <= wallIdle).at(-1),
+      load_1m_mean: machine.mean, load_1m_max: machine.max,
     };
   } finally {
+    load.stop();
     await running?.stop();
     await tracker.stop();
     await cp.stop();

@@ -23,9 +23,11 @@
  * - all_allocated_s: first create request sent → last first-ingress received;
  * - latency_p50_ms / latency_p99_ms: per Service, create request sent → first ingress received;
  * - operator_rss_mib: the operator's peak RSS, sampled every 250 ms during the run;
- * - the allocator microbench (ipam-alloc.ts) and its ratio to the MetalLB-style linear scan.
+ * - the allocator microbench (ipam-alloc.ts) and its ratio to the MetalLB-style linear scan;
+ * - load_1m_mean / load_1m_max: the machine's 1-minute load average over the whole bench (each
+ *   controller run prints its own; `backlog_load_1m_mean`, `metallb_backlog_load_1m_mean`).
  *
- * Gives up after --timeout-s (default 600) with an error naming the phase. Cleans up everything.
+ * Gives up after --timeout-s (default 3600) with an error naming the phase. Cleans up everything.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,6 +38,7 @@ import { ControlPlane } from '../harness/control-plane.ts';
 import { installCrds } from '../harness/crds.ts';
 import { OperatorProcess } from '../harness/operator-process.ts';
 import { allocatorMicrobench } from './ipam-alloc.ts';
+import { LoadSampler } from './load-sampler.ts';
 import { compareControllers, type CompareArgs } from './ipam-vs.ts';
 import { runChurn, ServiceAudit, settleChurn, type ChurnNumbers } from './service-churn.ts';
 import { createServices, createToIngressMs, IngressTracker, percentile } from './service-load.ts';
@@ -257,12 +260,18 @@ function printTable(r: Record<string, unknown>): void {
 export async function run(argv: readonly string[]): Promise<Record<string, unknown>> {
   const a = argsOf(argv);
   const deadline = performance.now() + a.timeoutS * 1000;
+  const machine = new LoadSampler();
   // CPU-only part first, while nothing else runs on the machine.
   const micro = await allocatorMicrobench();
   const compared = await compareControllers({ ...a.compare, deadline }, LAYOUT);
   // `--burst 0` skips the burst part (quick memory runs); its keys are then absent.
   const load = a.services === 0 ? undefined : await loadRun(a, deadline);
-  const result = { ...load, ...micro, naive_ratio: round(micro.naive_fill_slash16_ms / micro.fill_slash16_ms), concurrency: a.concurrency, ...compared };
+  const busy = machine.stop();
+  const result = {
+    ...load, ...micro, naive_ratio: round(micro.naive_fill_slash16_ms / micro.fill_slash16_ms), concurrency: a.concurrency, ...compared,
+    load_1m_mean: busy.mean, load_1m_max: busy.max,
+  };
+  console.log(`machine load (1-minute average) over the whole bench: mean ${String(busy.mean)}, max ${String(busy.max)}`);
   if (load === undefined) return result;
   printTable(result);
   if (load.allocated < load.services) throw new Error(`ipam bench: only ${String(load.allocated)} of ${String(load.services)} Services got an IP before the time budget ran out`);

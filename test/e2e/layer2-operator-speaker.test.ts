@@ -19,13 +19,19 @@
  * - a foreign host (the router's kernel) already holding a pool address: the only eligible node
  *   (nodeSelectors) probes, finds it and does not announce; a Warning on the Service, the plan
  *   status condition and the `metallb_layer2_address_conflicts` metric say so;
+ * - an L2Advertisement's nodeSelectors keep out the node the hash order puts first, and its
+ *   preferredNodeSelectors weight beats the hash order among the rest; `interfaces: [eth0]` is
+ *   announced and listed in the ServiceL2Status, `interfaces: [eth9]` (no such interface) is not
+ *   announced at all; ETP=Local is announced by the node with the serving endpoint (not the hash
+ *   order's first) and follows the endpoint when it moves; two Services sharing an IP
+ *   (`allow-shared-ip`) are announced from one node with a ServiceL2Status each;
  * - the chart's RBAC refused none of the binaries' calls.
  * Timings are printed, never asserted.
  */
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { after, before, describe, test } from 'node:test';
-import { CoreV1Api, CustomObjectsApi, EventsV1Api, type EventsV1Event } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, DiscoveryV1Api, EventsV1Api, type EventsV1Event, type V1EndpointSlice } from '@kubernetes/client-node';
 import { SERVICEL2STATUS, type NodePlan, type ServiceL2Status } from '@metallb-ts/lib/api/types.generated.ts';
 import { rankCandidates } from '@metallb-ts/speaker/layer2/core/election.ts';
 import { eventually, PLAN_NS } from '../harness/bgp-speaker-lab.ts';
@@ -80,27 +86,40 @@ describe('layer 2: operator + speakers on the chart\'s tokens → spec.l2 → go
   };
   const events = async (service: string): Promise<EventsV1Event[]> =>
     (await t.kubeConfig.makeApiClient(EventsV1Api).listNamespacedEvent({ namespace: APP_NS })).items.filter((e) => e.regarding?.name === service);
-  const l2Statuses = async (): Promise<Array<{ node: string; service: string }>> => {
+  const l2Statuses = async (): Promise<Array<{ node: string; service: string; interfaces?: string[] }>> => {
     const l = (await t.kubeConfig.makeApiClient(CustomObjectsApi).listNamespacedCustomObject({
       group: SERVICEL2STATUS.group, version: SERVICEL2STATUS.version, plural: SERVICEL2STATUS.plural, namespace: PLAN_NS,
     })) as { items: ServiceL2Status[] };
-    return l.items.map((s) => ({ node: s.status?.node ?? '', service: `${s.status?.serviceNamespace ?? ''}/${s.status?.serviceName ?? ''}` }))
+    return l.items.map((s) => ({
+      node: s.status?.node ?? '', service: `${s.status?.serviceNamespace ?? ''}/${s.status?.serviceName ?? ''}`,
+      ...(s.status?.interfaces === undefined ? {} : { interfaces: s.status.interfaces.map((i) => i.name ?? '') }),
+    }))
       .sort((a, b) => `${a.service} ${a.node}`.localeCompare(`${b.service} ${b.node}`));
   };
   const conflictCondition = (p: NodePlan) => p.status?.conditions?.find((c) => c.type === 'Layer2AddressConflict');
   const nodeAssigned = (node: string) => `announcing from node "${node}" with protocol "layer2"`;
 
-  /** A LoadBalancer Service asking for `ip`, with a ready endpoint on every node. */
-  const createService = async (name: string, ip: string, pool?: string): Promise<void> => {
+  /** An EndpointSlice of Service `name` with one ready endpoint on each of `on`. */
+  const sliceFor = (name: string, on: readonly HostRole[]): V1EndpointSlice => ({
+    metadata: { name: `${name}-1`, labels: { 'kubernetes.io/service-name': name } }, addressType: 'IPv4', ports: [{ port: PORT, protocol: 'TCP' }],
+    endpoints: on.map((n) => ({ addresses: [lab().addr(n).v4], nodeName: n, conditions: { ready: true, serving: true } })),
+  });
+  /** A LoadBalancer Service asking for `ip`, with a ready endpoint on every node (or on `o.endpoints`). */
+  const createService = async (name: string, ip: string, o: { pool?: string; local?: boolean; share?: string; port?: number; endpoints?: HostRole[] } = {}): Promise<void> => {
     await t.kubeConfig.makeApiClient(CoreV1Api).createNamespacedService({ namespace: APP_NS, body: {
-      metadata: { name, annotations: { 'metallb.io/loadBalancerIPs': ip, ...(pool === undefined ? {} : { 'metallb.io/address-pool': pool }) } },
+      metadata: { name, annotations: {
+        'metallb.io/loadBalancerIPs': ip, ...(o.pool === undefined ? {} : { 'metallb.io/address-pool': o.pool }),
+        ...(o.share === undefined ? {} : { 'metallb.io/allow-shared-ip': o.share }),
+      } },
       spec: {
-        type: 'LoadBalancer', selector: { app: name }, ports: [{ port: PORT, protocol: 'TCP' }],
+        type: 'LoadBalancer', selector: { app: name }, ports: [{ port: o.port ?? PORT, protocol: 'TCP' }],
         ...(ip.includes(':') ? { ipFamilies: ['IPv6'], ipFamilyPolicy: 'SingleStack' } : {}),
+        ...(o.local === true ? { externalTrafficPolicy: 'Local' } : {}),
       },
     } });
-    await t.createEndpointSlice(name, PORT, APP_NS);
+    await t.kubeConfig.makeApiClient(DiscoveryV1Api).createNamespacedEndpointSlice({ namespace: APP_NS, body: sliceFor(name, o.endpoints ?? nodes()) });
   };
+  const statusesOf = async (service: string) => (await l2Statuses()).filter((x) => x.service === `default/${service}`);
 
   before(async () => {
     t = await NetnsBgpTarget.start({ nodes: NODES, layer2: true });
@@ -172,7 +191,7 @@ describe('layer 2: operator + speakers on the chart\'s tokens → spec.l2 → go
   });
 
   test('a foreign host already holding a pool address: not announced; Warning, plan status condition and metric say so', async () => {
-    await createService('foreign', FOREIGN4, 'foreign-pool');
+    await createService('foreign', FOREIGN4, { pool: 'foreign-pool' });
     const warn = await eventually('a Warning on the Service', () => events('foreign'), (es) => es.some((e) => e.type === 'Warning'), 60_000);
     const w = warn.find((e) => e.type === 'Warning')!;
     assert.equal(w.reason, 'addressConflict');
@@ -184,6 +203,89 @@ describe('layer 2: operator + speakers on the chart\'s tokens → spec.l2 → go
     assert.match(metrics, /^metallb_layer2_address_conflicts 1$/m, metrics.split('\n').filter((l) => l.includes('conflict')).join('\n'));
     assert.deepEqual(await arpingMacs(FOREIGN4), [mac('router')], 'only the foreign host answers');
     assert.ok(!(await l2Statuses()).some((s) => s.service === 'default/foreign'), 'no ServiceL2Status for a VIP not announced');
+  });
+
+  test('nodeSelectors and preferredNodeSelectors: the excluded node stays out, the preferred one wins over the hash order', async () => {
+    // An address the hash order gives to node-0, so that excluding node-0 matters.
+    const ip = ['230', '231', '232', '233', '234', '235'].map((x) => `192.0.2.${x}`).find((a) => order(a)[0] === 'node-0')!;
+    const rest = order(ip).filter((n) => n !== 'node-0');
+    const preferred = rest[1]!; // second of the rest by hash: only its weight can make it win
+    await applyYaml(t, `
+apiVersion: metallb.io/v1beta1
+kind: IPAddressPool
+metadata: {name: sel-pool, namespace: ${PLAN_NS}}
+spec: {addresses: [${ip}/32], autoAssign: false}
+---
+apiVersion: metallb.io/v1beta1
+kind: L2Advertisement
+metadata: {name: sel-adv, namespace: ${PLAN_NS}}
+spec:
+  ipAddressPools: [sel-pool]
+  nodeSelectors: [{matchExpressions: [{key: kubernetes.io/hostname, operator: In, values: [node-1, node-2]}]}]
+  preferredNodeSelectors: [{weight: 50, preference: {matchLabels: {kubernetes.io/hostname: ${preferred}}}}]
+`);
+    await createService('sel', ip, { pool: 'sel-pool' });
+    await eventually(`only ${preferred} answers for ${ip}`, () => arpingMacs(ip), (m) => m.join() === mac(preferred), 30_000);
+    assert.deepEqual((await statusesOf('sel')).map((x) => x.node), [preferred]);
+  });
+
+  test('interfaces: [eth0] is announced and listed in the ServiceL2Status; [eth9] (absent) is not announced', async () => {
+    await applyYaml(t, `
+apiVersion: metallb.io/v1beta1
+kind: IPAddressPool
+metadata: {name: if-pool, namespace: ${PLAN_NS}}
+spec: {addresses: [192.0.2.236/32], autoAssign: false}
+---
+apiVersion: metallb.io/v1beta1
+kind: L2Advertisement
+metadata: {name: if-adv, namespace: ${PLAN_NS}}
+spec: {ipAddressPools: [if-pool], interfaces: [eth0]}
+---
+apiVersion: metallb.io/v1beta1
+kind: IPAddressPool
+metadata: {name: noif-pool, namespace: ${PLAN_NS}}
+spec: {addresses: [192.0.2.237/32], autoAssign: false}
+---
+apiVersion: metallb.io/v1beta1
+kind: L2Advertisement
+metadata: {name: noif-adv, namespace: ${PLAN_NS}}
+spec: {ipAddressPools: [noif-pool], interfaces: [eth9]}
+`);
+    await createService('ifs', '192.0.2.236', { pool: 'if-pool' });
+    await createService('noifs', '192.0.2.237', { pool: 'noif-pool' });
+    const owner = order('192.0.2.236')[0]!;
+    await eventually(`${owner} answers for 192.0.2.236`, () => arpingMacs('192.0.2.236'), (m) => m.join() === mac(owner), 30_000);
+    assert.deepEqual(await statusesOf('ifs'), [{ node: owner, service: 'default/ifs', interfaces: ['eth0'] }]);
+    const p = await eventually('the plans carry 192.0.2.237 (eligible, on eth9)', () => t.plan(order('192.0.2.237')[0]!),
+      (x) => (x.spec.l2?.vips ?? []).some((v) => v.ip === '192.0.2.237'));
+    assert.ok(p.spec.l2?.interfaceSets?.some((s) => s.join() === 'eth9'), JSON.stringify(p.spec.l2));
+    assert.deepEqual(await arpingMacs('192.0.2.237'), [], 'nobody answers on an interface no node has');
+    assert.deepEqual(await statusesOf('noifs'), []);
+  });
+
+  test('ETP=Local: the node with the serving endpoint announces, not the hash order\'s first; the announcement follows the endpoint', async () => {
+    const ip = '192.0.2.211';
+    const [, second, third] = order(ip) as [HostRole, HostRole, HostRole];
+    for (const n of nodes()) await addKubeProxyVips(lab(), n, [ip]);
+    await createService('local', ip, { local: true, endpoints: [second] });
+    await eventually(`only ${second} answers for ${ip}`, () => arpingMacs(ip), (m) => m.join() === mac(second), 30_000);
+    assert.equal(await tcpWhoAmI(lab(), 'client', ip, PORT), second);
+    assert.equal((await lab().resolveNeighbor('client', ip))?.mac, mac(second));
+    await t.kubeConfig.makeApiClient(DiscoveryV1Api).replaceNamespacedEndpointSlice({ namespace: APP_NS, name: 'local-1', body: sliceFor('local', [third]) });
+    const ms = await msUntilNeighborMac(lab(), 'client', ip, mac(third), performance.now(), 30_000);
+    assert.notEqual(ms, undefined, `the client's entry for ${ip} never moved to ${third}`);
+    assert.equal(await tcpWhoAmI(lab(), 'client', ip, PORT), third);
+    await eventually('the ServiceL2Status moved too', () => statusesOf('local'), (x) => x.map((y) => y.node).join() === third);
+  });
+
+  test('shared IP (allow-shared-ip): both Services are announced from the same node', async () => {
+    const ip = '192.0.2.212';
+    await createService('share-a', ip, { share: 'k1' });
+    await createService('share-b', ip, { share: 'k1', port: PORT + 1 });
+    const owner = order(ip)[0]!;
+    await eventually(`only ${owner} answers for ${ip}`, () => arpingMacs(ip), (m) => m.join() === mac(owner), 30_000);
+    await eventually('a ServiceL2Status for each, on the one node', async () => [...await statusesOf('share-a'), ...await statusesOf('share-b')],
+      (x) => JSON.stringify(x.map((y) => [y.service, y.node])) === JSON.stringify([['default/share-a', owner], ['default/share-b', owner]]));
   });
 
   test('the chart\'s RBAC refused none of the binaries\' calls', async () => {

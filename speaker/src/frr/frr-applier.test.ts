@@ -71,6 +71,17 @@ test('first apply diffs against the running config; the next against the last ap
   assert.equal(again.result, 'unchanged');
 });
 
+test('a batch of statement shapes FRR accepted before skips the dry run', async () => {
+  const s = setup();
+  await s.applier.apply(A);
+  await s.applier.apply(B); // `no network` and `network`: both shapes now dry-run once
+  const calls = s.cli.calls.length;
+  const c = await s.applier.apply(conf(['198.51.100.7/32']));
+  assert.equal(c.result, 'applied');
+  assert.deepEqual(s.cli.calls.slice(calls), ['vtysh -f', 'vtysh -c show running-config'], 'no --dryrun: only known shapes');
+  assert.ok(sameConfig(s.cli.running, parseConfig(filled(conf(['198.51.100.7/32'])))));
+});
+
 test('a config vtysh --dryrun refuses is reported invalid and FRR is not touched', async () => {
   const s = setup();
   await s.applier.apply(A);

@@ -2,7 +2,8 @@
  * Makes FRR run a rendered frr.conf without resetting what did not change. Each apply:
  * fill secrets → diff against the last applied config, or FRR's running config when FRR
  * restarted or nothing was applied yet → `vtysh --dryrun` the batch (a malformed config is
- * refused before FRR is touched) → write the full file (0600, atomic) → ONE `vtysh -f` batch →
+ * refused before FRR is touched; skipped when every statement has a shape FRR accepted before,
+ * core/statement-shapes.ts) → write the full file (0600, atomic) → ONE `vtysh -f` batch →
  * read `show running-config` and compare in normal form → on mismatch, one full
  * `frr-reload.py --reload` → report. Failures retry with backoff; a restarted FRR (its daemons'
  * identity changed) gets the last config again. Config text and FRR output reach logs and
@@ -17,6 +18,7 @@ import type { Clock, TimerHandle } from '@metallb-ts/lib/time/clock.ts';
 import type { Rng } from '@metallb-ts/lib/random/rng.ts';
 import { diffConfig } from './core/config-diff.ts';
 import { canonicalText, normaliseConfig, sameConfig } from './core/config-normalise.ts';
+import { AcceptedShapes } from './core/statement-shapes.ts';
 import { parseConfig, type Stanza } from './core/config-tree.ts';
 import { fillSecrets, redactConfig, secretKeysOf } from './core/secrets.ts';
 import type { CliResult, FrrCli } from './frr-cli.ts';
@@ -75,6 +77,8 @@ export class FrrApplier {
   #chain: Promise<unknown> = Promise.resolve();
   #wanted: string | undefined;
   #good: string | undefined;
+  /** Statement shapes FRR accepted: a batch of only these skips the dry run. */
+  readonly #accepted = new AcceptedShapes();
   #applied: { hash: string; filledHash: string; tree: Stanza; identity: string | undefined } | undefined;
   #attempt = 0;
   #retryTimer: TimerHandle | undefined;
@@ -140,8 +144,11 @@ export class FrrApplier {
     const base = useKnown ? known.tree : await this.#running();
     if (base === undefined) return result(hash, 'failed', 'none', 'cannot read the running config');
     const change = diffConfig(base, wanted);
-    // Every statement FRR does not already run is in the batch, so checking the batch checks them all.
-    const check = change.batch === '' ? undefined : await this.#vtyshFile('check.conf', change.batch, ['--dryrun']);
+    const tCheck = this.#o.clock.now();
+    // Every statement FRR does not already run is in the batch, so checking the batch checks them all;
+    // a batch of statement shapes FRR accepted before needs no check (core/statement-shapes.ts).
+    const skipCheck = change.batch === '' || this.#accepted.covers(change.batch);
+    const check = skipCheck ? undefined : await this.#vtyshFile('check.conf', change.batch, ['--dryrun']);
     if (check !== undefined && check.exitCode !== 0) {
       // vtysh names the offending line ("line 3: % Unknown command…"); anything else is not the config's fault.
       const refused = /^line \d+:/m.test(output(check));
@@ -149,6 +156,7 @@ export class FrrApplier {
       if (!refused) return result(hash, 'failed', 'none', `vtysh --dryrun failed: ${redactConfig(output(check))}`);
       return result(hash, 'invalid', 'none', `refused by FRR: ${redactConfig(output(check))}`);
     }
+    if (check !== undefined) this.#accepted.add(change.batch);
     await writeAtomic(this.#o.configPath, filled.text);
     const counts = { removals: change.removals, additions: change.additions };
     const tBatch = this.#o.clock.now();
@@ -158,7 +166,7 @@ export class FrrApplier {
     const running = await this.#running();
     if (running !== undefined && sameConfig(running, wanted)) {
       this.#applied = { hash, filledHash, tree: normaliseConfig(wanted), identity };
-      log.info('config applied', { method: 'batch', ...counts, prepareMs: tBatch - t0, batchMs: tVerify - tBatch, verifyMs: this.#o.clock.now() - tVerify });
+      log.info('config applied', { method: 'batch', ...counts, prepareMs: tCheck - t0, checkMs: tBatch - tCheck, checked: !skipCheck, batchMs: tVerify - tBatch, verifyMs: this.#o.clock.now() - tVerify });
       return { ...result(hash, change.batch === '' ? 'unchanged' : 'applied', change.batch === '' ? 'none' : 'batch', 'running config matches'), ...counts };
     }
     log.warn('batch left FRR differing; full reload', { output: redactConfig(batchOut), diff: redactConfig(mismatch(running, wanted)) });
@@ -228,6 +236,7 @@ export class FrrApplier {
     if (identity === undefined || wanted === undefined || this.#retryTimer !== undefined) return;
     if (known !== undefined && known.identity === identity) return;
     this.#o.logger.info('FRR restarted or config not yet in place; re-applying', { was: known?.identity, now: identity });
+    this.#accepted.clear(); // a restarted FRR may be another build
     this.#attempt = 0;
     await this.#enqueue(wanted, 'frr restarted');
   }

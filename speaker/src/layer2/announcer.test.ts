@@ -153,4 +153,29 @@ describe('L2Announcer', () => {
     a.setMembers(members(NODES));
     assert.deepEqual(responder.calls.slice(3), [`withdraw ${VIP}`]);
   });
+
+  it('a Service joining or leaving a held VIP (shared IP) is reported without re-announcing', async () => {
+    const { a, responder, events } = announcerFor(best);
+    a.setMembers(members(NODES));
+    a.setDuties(duties);
+    await flushPromises();
+    const calls = responder.calls.length;
+    const shared: NodePlanSpecL2 = { ...duties, vips: [{ ip: VIP, set: 0, interfaces: 0, services: ['ns/a', 'ns/b'] }] };
+    a.setDuties(shared);
+    a.setDuties(shared);
+    assert.equal(responder.calls.length, calls, 'no new announce');
+    assert.deepEqual(events, [`announced ${VIP}`, `announced ${VIP}`], 'reported once more, for the change only');
+    assert.deepEqual(a.announced().map((v) => v.services), [['ns/a', 'ns/b']]);
+  });
+
+  it('a probe-phase conflict from the responder is not counted twice (the announce outcome reports it)', async () => {
+    const { a, responder, conflicts } = announcerFor(best);
+    const c: AddressConflict = { ip: VIP, mac: '02:00:00:00:00:96', iface: 'eth0', since: 0, phase: 'probe' };
+    responder.outcome = () => ({ kind: 'conflict', conflict: c });
+    a.setMembers(members([best]));
+    a.setDuties(duties);
+    a.noteConflict(c);
+    await flushPromises();
+    assert.deepEqual(conflicts.at(-1), [c]);
+  });
 });

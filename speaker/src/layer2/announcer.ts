@@ -137,7 +137,11 @@ export class L2Announcer {
     for (const [ip, held] of [...this.#held]) {
       const v = byIp.get(ip);
       if (own.get(ip) !== this.#o.self || v === undefined || this.#ifacesOf(v)?.join(' ') !== held.ifaces) this.#withdraw(ip);
-      else this.#held.set(ip, { vip: v, ifaces: held.ifaces }); // its Services may have changed
+      else {
+        this.#held.set(ip, { vip: v, ifaces: held.ifaces });
+        // Another Service on a held VIP (a shared IP) or one fewer: the reports follow.
+        if (this.#announced.has(ip) && v.services.join('\n') !== held.vip.services.join('\n')) this.#o.onAnnounce?.(ip, 'announced', v.services);
+      }
     }
     for (const v of this.#vips) {
       const owner = own.get(v.ip);
