@@ -1,9 +1,17 @@
 #!/bin/bash
-# Entrypoint of the FRR sidecar image: runs watchfrr in the foreground with the daemons that
-# /etc/frr/daemons enables; watchfrr starts them (each loads the integrated /etc/frr/frr.conf
-# through vtysh -b) and restarts any that dies. /etc/frr comes from the pod (the chart's
-# cp-frr-files init container); /var/run/frr holds the vty sockets the speaker container uses.
-set -euo pipefail
+# Entrypoint of the FRR sidecar image, as FRR's own container start script does it: watchfrr in
+# the foreground with the daemons that /etc/frr/daemons enables; watchfrr starts them (its default
+# start command, frrcommon.sh start <daemon>; each loads the integrated /etc/frr/frr.conf through
+# vtysh -b) and restarts any that dies. /etc/frr comes from the pod (the chart's cp-frr-files init
+# container); /var/run/frr holds the vty sockets and pidfiles the speaker container uses.
+# No `set -u`: frrcommon.sh reads variables it does not always set (FRR_PATHSPACE).
+set -eo pipefail
+if [[ ${1:-} == --help || ${1:-} == -h ]]; then
+  echo "usage: frr-entrypoint    (no arguments) runs /usr/lib/frr/watchfrr with the daemons /etc/frr/daemons enables"
+  /usr/lib/frr/watchfrr --version | sed -n 1p
+  exit 0
+fi
+if [[ $# -gt 0 ]]; then echo "frr-entrypoint takes no arguments (see --help)" >&2; exit 2; fi
 if [[ ! -r /etc/frr/daemons ]]; then
   echo "frr-entrypoint: /etc/frr/daemons is missing (the chart's cp-frr-files init container puts it there)" >&2
   exit 1

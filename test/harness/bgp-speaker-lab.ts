@@ -10,6 +10,10 @@
  * authenticate with TokenRequest tokens of the chart's own ServiceAccounts, so they run under
  * exactly the RBAC the chart grants (test/e2e/bgp-operator-speaker.test.ts and the demo).
  *
+ * With `pods: n` as well, the first n nodes run the chart's speaker pod instead (the speaker and
+ * FRR sidecar images as containers in the node's namespace, lab-pods.ts), and the operator runs
+ * as the chart's controller pod (test/e2e/images.test.ts); the images must have been built.
+ *
  * With `layer2: true` the speakers also run layer 2 as the chart's DaemonSet sets it up
  * (METALLB_ML_BIND_ADDR = the node's LAN address, METALLB_ML_LABELS = the chart's speaker pod
  * labels), and a Pod per node carries those labels and the node's address as its podIP (a bare
@@ -26,6 +30,7 @@ import { encodeFrrConfig } from '@metallb-ts/lib/plan/frr-config-codec.ts';
 import { placeholderKeysOf, passwordPlaceholder } from '@metallb-ts/lib/plan/password-placeholder.ts';
 import { pollUntil } from '@metallb-ts/lib/time/poll.ts';
 import { CHART_NAMES, installChart } from './chart.ts';
+import { startControllerPod, startSpeakerPod, type LabPod, type SpeakerPod } from './lab-pods.ts';
 import { ControlPlane } from './control-plane.ts';
 import { installCrds } from './crds.ts';
 import type { FrrInstance, FrrVersion } from './frr.ts';
@@ -110,6 +115,17 @@ export function activeNextHops(j: RouteJson, prefix: string): string[] {
   return routes.filter((r) => r.selected === true).flatMap((r) => (r.nexthops ?? []).filter((n) => n.active === true).map((n) => n.ip ?? '')).sort();
 }
 
+/** The memberlist Secret the operator creates (the chart's default speaker.memberlist.secretName). */
+const MEMBERLIST_SECRET = 'memberlist';
+
+/** Waits (bounded) until Secret `name` exists. */
+async function waitForSecret(cp: ControlPlane, namespace: string, name: string): Promise<void> {
+  const core = cp.kubeConfig.makeApiClient(CoreV1Api);
+  await eventually(`Secret ${namespace}/${name} exists`, () => orMissing(core.readNamespacedSecret({ namespace, name }), undefined), (s) => s !== undefined);
+}
+
+const optionalTokenSeconds = (o: BgpSpeakerLabOptions): { tokenSeconds?: number } => (o.tokenSeconds === undefined ? {} : { tokenSeconds: o.tokenSeconds });
+
 /** Options of {@link BgpSpeakerLab.start}. */
 export interface BgpSpeakerLabOptions {
   readonly nodes: number;
@@ -129,6 +145,8 @@ export interface BgpSpeakerLabOptions {
   readonly tokenSeconds?: number;
   /** Told what is being started or waited for, before each step (the demo prints it). */
   readonly progress?: (what: string) => void;
+  /** With `chart`: how many nodes (from node-0) run the chart's speaker pod, and the operator as its controller pod (see the module comment). */
+  readonly pods?: number;
   /** Layer 2 in the speakers, gossip seeds from speaker Pods (see the module comment). */
   readonly layer2?: boolean;
   /** The FRR build of each node by index (default the machine's 8.4 everywhere); the router runs 8.4. */
@@ -186,17 +204,24 @@ export class BgpSpeakerLab {
   readonly lab: Lab;
   readonly router: FrrInstance;
   readonly nodes: FrrInstance[];
+  /** The speaker processes, of the nodes that run no speaker pod. */
   readonly speakers: SpeakerProcess[];
+  /** The chart's speaker pods, of the first `pods` nodes. */
+  readonly speakerPods: SpeakerPod[];
   /** The kubeconfig the operator runs with: the chart controller's token, or the admin's. */
   readonly operatorKubeconfigPath: string;
   #operator: OperatorProcess | undefined;
+  #controllerPod: LabPod | undefined;
 
-  private constructor(cp: ControlPlane, lab: Lab, router: FrrInstance, nodes: FrrInstance[], speakers: SpeakerProcess[], operatorKubeconfigPath: string) {
+  private constructor(cp: ControlPlane, lab: Lab, router: FrrInstance, nodes: FrrInstance[], speakers: SpeakerProcess[],
+    speakerPods: SpeakerPod[], controllerPod: LabPod | undefined, operatorKubeconfigPath: string) {
+    this.#controllerPod = controllerPod;
     this.cp = cp;
     this.lab = lab;
     this.router = router;
     this.nodes = nodes;
     this.speakers = speakers;
+    this.speakerPods = speakerPods;
     this.operatorKubeconfigPath = operatorKubeconfigPath;
   }
 
@@ -207,6 +232,9 @@ export class BgpSpeakerLab {
     const cp = await ControlPlane.start();
     let lab: Lab | undefined;
     const speakers: SpeakerProcess[] = [];
+    const speakerPods: SpeakerPod[] = [];
+    let controllerPod: LabPod | undefined;
+    if (o.pods !== undefined && o.chart !== true) throw new Error('pods need the chart (chart: true)');
     try {
       const tokens = { expirationSeconds: o.tokenSeconds ?? 3600 };
       let speakerKubeconfig = cp.kubeconfigPath;
@@ -224,6 +252,13 @@ export class BgpSpeakerLab {
       progress(`building the namespace lab (${String(o.nodes)} nodes, router, clients)`);
       lab = await Lab.create({ nodes: o.nodes });
       await o.prepare?.(lab);
+      if (o.pods !== undefined) {
+        // First, so the memberlist Secret it creates exists before a speaker pod starts: the
+        // speaker exits without it, and this lab's pod runner restarts no container.
+        progress('starting the chart\'s controller pod (operator image) and waiting until it leads and has synced');
+        controllerPod = await startControllerPod({ cp, lab, namespace: PLAN_NS, ...optionalTokenSeconds(o) });
+        await waitForSecret(cp, PLAN_NS, MEMBERLIST_SECRET);
+      }
       if (o.layer2 === true) await createSpeakerPods(cp, lab);
       progress('starting FRR on the router');
       // Configured after start: bgpd starts before bfdd, and a BFD profile named in the startup
@@ -234,6 +269,13 @@ export class BgpSpeakerLab {
       }));
       const nodes: FrrInstance[] = [];
       for (const [i, role] of lab.nodes.entries()) {
+        if (i < (o.pods ?? 0)) {
+          progress(`starting the chart's speaker pod (speaker + FRR sidecar images) on ${role}`);
+          const pod = await startSpeakerPod({ cp, lab, role, namespace: PLAN_NS, ...optionalTokenSeconds(o) });
+          speakerPods.push(pod);
+          nodes.push(pod.frr);
+          continue;
+        }
         const version = o.nodeFrr?.[i] ?? '8.4';
         progress(`starting FRR ${version} and the speaker on ${role}`);
         const frr = await lab.startFrr(role, 'frr defaults traditional\n', version);
@@ -244,9 +286,10 @@ export class BgpSpeakerLab {
           ...(o.stateIntervalMs === undefined ? {} : { stateIntervalMs: o.stateIntervalMs }),
         }));
       }
-      return new BgpSpeakerLab(cp, lab, router, nodes, speakers, operatorKubeconfig);
+      return new BgpSpeakerLab(cp, lab, router, nodes, speakers, speakerPods, controllerPod, operatorKubeconfig);
     } catch (e) {
-      await Promise.all(speakers.map((s) => s.stop()));
+      await controllerPod?.stop();
+      await Promise.all([...speakers, ...speakerPods].map((s) => s.stop()));
       await lab?.destroy();
       await cp.stop();
       throw e;
@@ -292,6 +335,11 @@ export class BgpSpeakerLab {
     return activeNextHops(await at.vtyshJson<RouteJson>(`show ip route ${prefix} json`), prefix);
   }
 
+  /** The chart's controller pod, started with the lab under `pods`. */
+  get controllerPod(): LabPod | undefined {
+    return this.#controllerPod;
+  }
+
   /** The operator once {@link startOperator} started it. */
   get operator(): OperatorProcess | undefined {
     return this.#operator;
@@ -318,10 +366,19 @@ export class BgpSpeakerLab {
     return this.#operator;
   }
 
+  /** Log files of the operator (process or controller pod) and of every speaker (process or pod containers). */
+  binaryLogs(): string[] {
+    return [
+      ...(this.#operator === undefined ? [] : [this.#operator.logFile]), ...(this.#controllerPod?.logFiles ?? []),
+      ...this.speakers.map((s) => s.logFile), ...this.speakerPods.flatMap((p) => p.logFiles),
+    ];
+  }
+
   /** Stops the operator, the speakers, the lab and the control plane. */
   async stop(): Promise<void> {
     await this.#operator?.stop();
-    await Promise.all(this.speakers.map((s) => s.stop()));
+    await this.#controllerPod?.stop();
+    await Promise.all([...this.speakers, ...this.speakerPods].map((s) => s.stop()));
     await this.lab.destroy();
     await this.cp.stop();
   }

@@ -36,8 +36,10 @@ export class NetnsBgpTarget implements BgpTarget {
     const lab = await BgpSpeakerLab.start({ ...o, chart: true });
     try {
       await lab.createNodes();
-      o.progress?.('starting the operator (chart controller token) and waiting until it leads and has synced');
-      await lab.startOperator();
+      if (o.pods === undefined) {
+        o.progress?.('starting the operator (chart controller token) and waiting until it leads and has synced');
+        await lab.startOperator();
+      }
       return new NetnsBgpTarget(lab);
     } catch (e) {
       await lab.stop();
@@ -89,7 +91,7 @@ export class NetnsBgpTarget implements BgpTarget {
 
   /** Lines of the operator's and the speakers' logs that record a refused API call. */
   async refusedCalls(): Promise<readonly string[]> {
-    const logs = [...(this.lab.operator === undefined ? [] : [this.lab.operator.logFile]), ...this.lab.speakers.map((s) => s.logFile)];
+    const logs = this.lab.binaryLogs();
     return logs.flatMap((f) => readFileSync(f, 'utf8').split('\n').filter((line) => REFUSED_CALL.test(line)).map((line) => `${f}: ${line}`));
   }
 

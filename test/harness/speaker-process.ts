@@ -1,19 +1,13 @@
 /**
  * The speaker as a CHILD PROCESS inside a lab node's network namespace (`ip netns exec <ns> node
- * speaker/src/main.ts …`), pointed at that node's FRR instance, talking to the real apiserver.
- * The apiserver listens on the root namespace's loopback, which a lab namespace cannot reach, so
- * a two-hop bridge carries the connection through a unix socket (paths are not namespaced): a
- * listener on the node's own 127.0.0.1:<apiserver port> (a small node process in the namespace)
- * → `<lab dir>/api-<role>.sock` → a forwarder in this process → the apiserver. The kubeconfig and
- * its TLS names stay unchanged. Everything started here is stopped by PID.
+ * speaker/src/main.ts …`), pointed at that node's FRR instance, talking to the real apiserver
+ * through the node's apiserver bridge (lab-api-bridge.ts). Everything started here is stopped by PID.
  */
-import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
-import { connect, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import { pollUntil } from '@metallb-ts/lib/time/poll.ts';
-import { logTail, spawnLogged, stopProcess, type ManagedProcess } from './control-plane-process.ts';
+import { spawnLogged, stopProcess, type ManagedProcess } from './control-plane-process.ts';
 import type { FrrInstance } from './frr.ts';
+import { startApiBridge, type ApiBridge } from './lab-api-bridge.ts';
 import type { HostRole, Lab } from './lab.ts';
 
 const SPEAKER_MAIN = join(import.meta.dirname, '..', '..', 'speaker', 'src', 'main.ts');
@@ -39,8 +33,7 @@ export interface SpeakerProcessOptions {
 /** A running speaker child in a lab namespace. */
 export class SpeakerProcess {
   readonly #speaker: ManagedProcess;
-  readonly #bridge: ManagedProcess;
-  readonly #forwarder: Server;
+  readonly #bridge: ApiBridge;
   readonly #lab: Lab;
   readonly #role: HostRole;
   /** Metrics port inside the node's namespace. */
@@ -48,10 +41,9 @@ export class SpeakerProcess {
   /** Where the speaker keeps the full config (not the daemons' startup file). */
   readonly configPath: string;
 
-  private constructor(speaker: ManagedProcess, bridge: ManagedProcess, forwarder: Server, o: SpeakerProcessOptions, metricsPort: number, configPath: string) {
+  private constructor(speaker: ManagedProcess, bridge: ApiBridge, o: SpeakerProcessOptions, metricsPort: number, configPath: string) {
     this.#speaker = speaker;
     this.#bridge = bridge;
-    this.#forwarder = forwarder;
     this.#lab = o.lab;
     this.#role = o.role;
     this.metricsPort = metricsPort;
@@ -60,22 +52,8 @@ export class SpeakerProcess {
 
   /** Starts the bridge and the speaker; waits (bounded) until the bridge listens. */
   static async start(o: SpeakerProcessOptions): Promise<SpeakerProcess> {
-    const apiPort = Number(new URL(o.server).port);
-    const sock = join(o.lab.dir, `api-${o.role}.sock`);
-    const forwarder = createServer((c) => {
-      const up = connect(apiPort, '127.0.0.1');
-      c.pipe(up).pipe(c);
-      c.on('error', () => up.destroy());
-      up.on('error', () => c.destroy());
-    });
-    forwarder.listen(sock);
-    await once(forwarder, 'listening');
-    const script = `const net=require('node:net');net.createServer((c)=>{const u=net.connect(${JSON.stringify(sock)});` +
-      `c.pipe(u).pipe(c);c.on('error',()=>u.destroy());u.on('error',()=>c.destroy());}).listen(${apiPort},'127.0.0.1');`;
     const ns = o.lab.ns(o.role);
-    const bridge = spawnLogged(`api-bridge-${o.role}`, 'ip', ['netns', 'exec', ns, process.execPath, '-e', script], join(o.lab.dir, `api-bridge-${o.role}.log`));
-    const listening = await pollUntil(async () => ((await o.lab.exec(o.role, 'ss', ['-Htln', `sport = :${apiPort}`])).stdout.trim() !== '' ? true : undefined), { timeoutMs: 10_000, intervalMs: 50 });
-    if (!listening.ok) throw new Error(`apiserver bridge in ${ns} did not listen:\n${logTail(bridge.logFile)}`);
+    const bridge = await startApiBridge({ ns, name: o.role, dir: o.lab.dir, server: o.server });
     const work = join(o.frr?.dir ?? join(o.lab.dir, `speaker-${o.role}`), 'speaker-proc');
     mkdirSync(work, { recursive: true, mode: 0o700 });
     const metricsPort = 9120;
@@ -88,7 +66,7 @@ export class SpeakerProcess {
       '--node-name', o.role, '--kubeconfig', o.kubeconfigPath, '--namespace', o.namespace,
       '--health-port', '0', '--metrics-port', String(metricsPort), '--log-level', o.logLevel ?? 'info', ...frrArgs,
     ], join(o.lab.dir, `speaker-${o.role}.log`), o.env);
-    return new SpeakerProcess(speaker, bridge, forwarder, o, metricsPort, configPath);
+    return new SpeakerProcess(speaker, bridge, o, metricsPort, configPath);
   }
 
   /** The speaker's PID (the node process; `ip netns exec` execs it). */
@@ -109,10 +87,9 @@ export class SpeakerProcess {
     return r.exitCode === 0 ? r.stdout : '';
   }
 
-  /** Stops the speaker (SIGTERM, SIGKILL after the grace), the bridge and the forwarder. */
+  /** Stops the speaker (SIGTERM, SIGKILL after the grace), and its apiserver bridge. */
   async stop(): Promise<void> {
     await stopProcess(this.#speaker, 5_000);
-    await stopProcess(this.#bridge, 1_000);
-    await new Promise((resolve) => this.#forwarder.close(resolve));
+    await this.#bridge.stop();
   }
 }
