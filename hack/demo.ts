@@ -14,6 +14,7 @@
  * (test/smoke/demo.test.ts runs that); otherwise it keeps running until Ctrl-C. Either way, and
  * on failure, it leaves nothing behind. One demo at a time (hack/demo-lock.ts).
  */
+import { AssertionError } from 'node:assert';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,7 +64,9 @@ function hints(t: NetnsBgpTarget, s: DemoState): string {
 
 /** Why the demo failed, with the end of each binary's log (they go with the lab dir). */
 function reportFailure(t: NetnsBgpTarget | undefined, e: unknown): void {
-  const msg = e instanceof Error ? e.message : String(e);
+  const text = e instanceof Error ? e.message : String(e);
+  // The harness's bounded waits fail with an AssertionError naming what they waited for.
+  const msg = e instanceof AssertionError ? `gave up waiting until: ${text}` : text;
   console.error(`\ndemo failed after ${elapsed()}: ${msg.length > 3000 ? `${msg.slice(0, 3000)} …` : msg}`);
   for (const f of t?.lab.binaryLogs() ?? []) console.error(`\n--- last lines of ${f} ---\n${logTail(f, 15)}`);
 }
