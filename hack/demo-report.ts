@@ -19,6 +19,9 @@ const PLAN_COLUMNS = [
   'L2-VIPS:.spec.l2.vips[*].ip', 'L2-SERVICES:.spec.l2.vips[*].services[*]', 'SESSIONS:.status.sessions', 'BFD:.status.peers[*].bfdState',
 ].join(',');
 
+/** `show bfd peers brief` starts with the session count, the column titles and a rule. */
+const BFD_HEADER_LINES = 3;
+
 /** Prints one section. */
 export function section(title: string, body: string): void {
   console.log(`\n=== ${title} ===\n${body.trimEnd()}`);
@@ -69,7 +72,7 @@ async function routerView(t: NetnsBgpTarget, vip: string): Promise<void> {
   section(`router: show ip route ${vip}/32 (ECMP: one next hop per node)`, await router.vtysh(`show ip route ${vip}/32`));
   const bfd = (await router.vtysh('show bfd peers brief')).split('\n');
   section('router: show bfd peers brief (its IPv4 sessions to the nodes; the router\'s idle IPv6 neighbours left out)',
-    bfd.filter((line, i) => i < 4 || nodes.some((n) => line.includes(` ${n} `))).join('\n'));
+    bfd.filter((line, i) => i < BFD_HEADER_LINES || nodes.some((n) => line.includes(` ${n} `))).join('\n'));
 }
 
 /** Everything printed after the waits. */
