@@ -18,6 +18,7 @@ const PLAN_COLUMNS = [
   'NODE:.spec.nodeName', 'BGP-PEERS:.spec.bgpPeers[*].name', 'BGP-SERVICES:.spec.bgpServices[*].services[*]',
   'L2-VIPS:.spec.l2.vips[*].ip', 'L2-SERVICES:.spec.l2.vips[*].services[*]', 'SESSIONS:.status.sessions', 'BFD:.status.peers[*].bfdState',
 ].join(',');
+const POOL_COLUMNS = 'NAME:.metadata.name,ADDRESSES:.spec.addresses,ASSIGNED-IPV4:.status.assignedIPv4,AVAILABLE-IPV4:.status.availableIPv4';
 
 /** `show bfd peers brief` starts with the session count, the column titles and a rule. */
 const BFD_HEADER_LINES = 3;
@@ -81,6 +82,7 @@ export async function printReport(t: NetnsBgpTarget, s: DemoState): Promise<void
   await whatRuns(t);
   // One Service per call: kubectl describe leaves the events out when it describes several.
   for (const name of [SERVICES.bgp, SERVICES.l2]) section(`kubectl describe service ${name}`, await kubectl(t, ['describe', 'service', '-n', APP_NS, name]));
+  section(`pool usage (kubectl get ipaddresspools -n ${PLAN_NS} -o custom-columns=…)`, await kubectl(t, ['get', 'ipaddresspools', '-n', PLAN_NS, '-o', `custom-columns=${POOL_COLUMNS}`]));
   section(`kubectl get nodeplans -n ${PLAN_NS}`, await kubectl(t, ['get', 'nodeplans', '-n', PLAN_NS]));
   section('which node announces what (kubectl get nodeplans -o custom-columns=…)', await kubectl(t, ['get', 'nodeplans', '-n', PLAN_NS, '-o', `custom-columns=${PLAN_COLUMNS}`]));
   section(`kubectl get servicebgpstatuses,servicel2statuses -n ${PLAN_NS}`, await kubectl(t, ['get', 'servicebgpstatuses,servicel2statuses', '-n', PLAN_NS]));

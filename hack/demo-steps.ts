@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path';
 import { CoreV1Api, CustomObjectsApi, EventsV1Api, type EventsV1Event, type V1Service } from '@kubernetes/client-node';
-import { SERVICEBGPSTATUS, SERVICEL2STATUS, type ServiceBGPStatus, type ServiceL2Status } from '@metallb-ts/lib/api/types.generated.ts';
+import { IPADDRESSPOOL, SERVICEBGPSTATUS, SERVICEL2STATUS, type IPAddressPool, type ServiceBGPStatus, type ServiceL2Status } from '@metallb-ts/lib/api/types.generated.ts';
 import { eventually, PLAN_NS } from '@metallb-ts/test/harness/bgp-speaker-lab.ts';
 import { httpGet } from '@metallb-ts/test/harness/lab-kube-proxy.ts';
 import type { HostRole } from '@metallb-ts/test/harness/lab.ts';
@@ -24,6 +24,8 @@ export const PORT = 80;
 const PORT_NAME = 'http';
 /** The sample Services (samples/services.yaml) and how each is announced. */
 export const SERVICES = { bgp: 'web-bgp', l2: 'web-l2' } as const;
+/** The sample pools (samples/bgp.yaml, samples/layer2.yaml). */
+export const POOLS = ['demo-bgp', 'demo-l2'] as const;
 
 /** Prints one progress line: what is being started or waited for. */
 export type Progress = (what: string) => void;
@@ -132,9 +134,21 @@ async function waitForLayer2(t: NetnsBgpTarget, vip: string, progress: Progress)
   return { node, mac: neigh?.mac ?? '', answer: r ?? { status: 0, body: '' } };
 }
 
+/** Waits until the operator counts one assigned address in each sample pool (IPAddressPool status). */
+async function waitForPoolUsage(t: NetnsBgpTarget, progress: Progress): Promise<void> {
+  progress(`waiting for the operator to count the assigned addresses in the pools' status (${POOLS.join(', ')})`);
+  const api = t.kubeConfig.makeApiClient(CustomObjectsApi);
+  for (const name of POOLS) {
+    await eventually(`IPAddressPool ${name} status: 1 IPv4 address assigned`,
+      async () => ((await api.getNamespacedCustomObject({ group: IPADDRESSPOOL.group, version: IPADDRESSPOOL.version, plural: IPADDRESSPOOL.plural, namespace: PLAN_NS, name })) as IPAddressPool).status,
+      (st) => st?.assignedIPv4 === 1, 30_000);
+  }
+}
+
 /** Applies the samples and waits until both Services answer through their VIPs. */
 export async function runSamples(t: NetnsBgpTarget, progress: Progress): Promise<DemoState> {
   const { bgpVip, l2Vip } = await createSampleServices(t, progress);
+  await waitForPoolUsage(t, progress);
   const viaBgp = await waitForBgp(t, bgpVip, progress);
   const l2 = await waitForLayer2(t, l2Vip, progress);
   return { bgpVip, l2Vip, l2Node: l2.node, l2Mac: l2.mac, viaBgp, viaL2: l2.answer };

@@ -84,6 +84,9 @@ function checkDescribe(out: string): string {
 
 /** The plans, the status objects and explain agree on who announces what. */
 function checkAnnouncers(out: string, l2Node: string): void {
+  const pools = sectionOf(out, 'pool usage');
+  assert.match(pools, /^demo-bgp +\[198\.51\.100\.10-198\.51\.100\.19\] +1 +9$/m, 'demo-bgp: one of ten assigned');
+  assert.match(pools, /^demo-l2 +\[192\.0\.2\.200-192\.0\.2\.209\] +1 +9$/m, 'demo-l2: one of ten assigned');
   const plans = sectionOf(out, 'which node announces what');
   for (const node of ['node-0', 'node-1']) {
     assert.match(plans, new RegExp(`^${node}\\s+router\\s+default/web-bgp\\s+${esc(L2_VIP)}\\s+default/web-l2\\s+1/1\\s+up$`, 'm'), `${node}'s plan`);
