@@ -48,6 +48,12 @@ function onSignals(): void {
   }
 }
 
+/** A command that GETs `url` and prints the body: curl where installed, else the pinned node. */
+function httpClient(url: string): string {
+  const curl = (process.env['PATH'] ?? '').split(':').some((d) => d !== '' && existsSync(join(d, 'curl')));
+  return curl ? `curl -s ${url}` : `${process.execPath} -e 'fetch("${url}").then((r) => r.text()).then(console.log)'`;
+}
+
 /** What to try while the demo keeps running. */
 function hints(t: NetnsBgpTarget, s: DemoState): string {
   const kubectl = `${resolveBinary(process.env, 'kubectl')} --kubeconfig ${t.lab.cp.kubeconfigPath}`;
@@ -56,8 +62,8 @@ function hints(t: NetnsBgpTarget, s: DemoState): string {
     '\nrunning until Ctrl-C; meanwhile, try:',
     `  ${kubectl} get services,nodeplans,servicel2statuses -A`,
     `  ${kubectl} describe service -n ${APP_NS} web-l2`,
-    `  ip netns exec ${lab.ns('client')} curl -s http://${s.l2Vip}/        # layer 2, from the LAN client`,
-    `  ip netns exec ${lab.ns('ext')} curl -s http://${s.bgpVip}/        # BGP, from behind the router`,
+    `  ip netns exec ${lab.ns('client')} ${httpClient(`http://${s.l2Vip}/`)}        # layer 2, from the LAN client`,
+    `  ip netns exec ${lab.ns('ext')} ${httpClient(`http://${s.bgpVip}/`)}        # BGP, from behind the router`,
     `  vtysh ${t.lab.router.vtyshBaseArgs().join(' ')} -c 'show ip route ${s.bgpVip}/32'   # the router's FRR`,
   ].join('\n');
 }
@@ -71,8 +77,35 @@ function reportFailure(t: NetnsBgpTarget | undefined, e: unknown): void {
   for (const f of t?.lab.binaryLogs() ?? []) console.error(`\n--- last lines of ${f} ---\n${logTail(f, 15)}`);
 }
 
+const USAGE = `usage: sudo npm run demo [-- --once]
+
+Starts a kube-apiserver + etcd, installs the metallb-ts chart, builds a namespace lab (two nodes,
+an FRR router, a LAN client and a client behind the router), runs the operator and a speaker per
+node on the chart's ServiceAccount tokens, applies charts/metallb-ts/samples and prints what the
+two Services look like (kubectl describe, plans, explain, the router's routes, HTTP through the
+VIPs). Then it runs until Ctrl-C and removes everything it started.
+
+  --once   exit after printing
+  --help   this text`;
+
+/** \`--once\`, or the exit status for \`--help\` (0) and an unknown argument (2). */
+function parseArgs(argv: readonly string[]): { once: boolean } | number {
+  const unknown = argv.filter((a) => a !== '--once' && a !== '--help' && a !== '-h');
+  if (unknown.length > 0) {
+    console.error(`unknown argument ${unknown.map((a) => JSON.stringify(a)).join(' ')}\n\n${USAGE}`);
+    return 2;
+  }
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(USAGE);
+    return 0;
+  }
+  return { once: argv.includes('--once') };
+}
+
 async function main(): Promise<number> {
-  const once = process.argv.includes('--once');
+  const args = parseArgs(process.argv.slice(2));
+  if (typeof args === 'number') return args;
+  const { once } = args;
   const path = lockPath();
   const lock = acquireLock(path);
   if (lock.kind === 'refused') {

@@ -144,3 +144,15 @@ test('the demo: chart on tokens, describe/plans/explain/ECMP/HTTP over BGP and l
   assert.equal(existsSync(labDir), false, 'lab dir removed');
   assert.deepEqual(processesNaming([prefix, cpDir, labDir]), [], 'no process left');
 });
+
+test('the demo explains itself on --help and refuses an argument it does not know, starting nothing', async () => {
+  const env = { ...process.env, METALLB_TS_DEMO_LOCK: join(dir, 'args.pid') };
+  const help = await execa(process.execPath, [DEMO, '--help'], { env, reject: false, timeout: 30_000 });
+  assert.equal(help.exitCode, 0);
+  assert.match(help.stdout, /^usage: sudo npm run demo \[-- --once\]\n[\s\S]*--once +exit after printing/);
+  const typo = await execa(process.execPath, [DEMO, '--onec'], { env, reject: false, timeout: 30_000 });
+  assert.equal(typo.exitCode, 2, 'a typo is not taken for "run until Ctrl-C"');
+  assert.match(typo.stderr, /^unknown argument "--onec"\n\nusage:/);
+  assert.equal(typo.stdout, '');
+  assert.equal(existsSync(join(dir, 'args.pid')), false, 'neither took the lock');
+});
