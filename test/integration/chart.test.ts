@@ -12,6 +12,7 @@ import { AppsV1Api, CoreV1Api, RbacAuthorizationV1Api } from '@kubernetes/client
 import { parse } from 'yaml';
 import { ControlPlane } from '../harness/control-plane.ts';
 import { installCrds } from '../harness/crds.ts';
+import { main as cli } from '@metallb-ts/operator/cli/main.ts';
 import { CHART, FIXTURES, helmOk, kindsOf, leafPaths, renderChart } from '../harness/chart.ts';
 
 describe('helm chart on a real apiserver', () => {
@@ -31,6 +32,13 @@ describe('helm chart on a real apiserver', () => {
       const r = await cp.helm(['lint', '--strict', CHART, ...extra]);
       assert.equal(r.exitCode, 0, `helm lint ${extra.join(' ')}:\n${r.stdout}\n${r.stderr}`);
     }
+  });
+
+  it('ships samples (the demo\'s configuration) that the operator\'s validation accepts offline', async () => {
+    const lines: string[] = [];
+    const io = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(`stderr: ${l}`) };
+    assert.equal(await cli(['validate', join(CHART, 'samples')], io), 0, lines.join('\n'));
+    assert.deepEqual(lines, ['valid: 2 pools, 1 peer, 1 BFD profile, 0 community aliases, 1 L2 advertisement, 1 BGP advertisement']);
   });
 
   it('has a values-all fixture that sets every key of values.yaml', () => {
@@ -132,6 +140,10 @@ describe('helm chart on a real apiserver', () => {
       assert.deepEqual(roles, ['metallb-ts-controller', 'metallb-ts-speaker']);
       const notes = await cp.helm(['get', 'notes', 'metallb-ts', '-n', NS]);
       assert.match(notes.stdout, /kind: IPAddressPool[\s\S]*kind: L2Advertisement[\s\S]*kind: BGPAdvertisement/);
+      assert.match(notes.stdout, /samples\/ directory[\s\S]*bgp\.yaml[\s\S]*layer2\.yaml[\s\S]*services\.yaml/, 'NOTES point at the samples');
+      assert.doesNotMatch(notes.stdout, /change their metadata\.namespace/, 'the samples\' namespace is the release\'s');
+      const elsewhere = await helmOk(cp, ['install', 'notes-check', CHART, '-n', 'metallb-dry', '--dry-run=client']);
+      assert.match(elsewhere.stdout, /They use namespace metallb-system: change their metadata\.namespace to metallb-dry\./, 'installed elsewhere, the NOTES say where the samples must go');
     });
 
     it('upgrades: values change the objects, and a pre-created memberlist key survives a further upgrade', async () => {
