@@ -40,8 +40,10 @@
  * - Stalls: a member whose own timers fire > 50 ms late (its CPU is starved) postpones a
  *   verdict due meanwhile by one probe timeout, up to 4 times, because Node runs expired timers
  *   before it reads the sockets: the ack or the refutation that would clear the verdict may be
- *   sitting unread. Without it, at 20 % loss on two starved cores (the l2soak bench), members
- *   were declared dead although their refutation had arrived. On a healthy member timers fire
+ *   sitting unread; and the stall raises Lifeguard's awareness, which stretches the probe
+ *   interval and (LHA-Probe, as in the paper; memberlist does not) the ack timeout. Without it,
+ *   at 20 % loss on two starved cores (the l2soak bench), members were declared dead although
+ *   their refutation had arrived. On a healthy member timers fire
  *   within a few ms, so detection is unchanged.
  *
  * Expected detection of a silent node (derived, N ≤ 10, no loss): first failed probe after

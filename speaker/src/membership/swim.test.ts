@@ -171,6 +171,14 @@ describe('Swim: rumours and incarnations', () => {
     assert.equal(ticks, cfg.maxStallDeferrals + 1, `dead after ${ticks} late ticks`);
   });
 
+  it('a stall raises awareness: the next probes come less often and wait longer for the ack', () => {
+    const s = withPeers();
+    s.receive('b:1', [{ type: 'suspect', node: 'c', incarnation: 0, from: 'b' }], 0);
+    assert.equal(s.awareness, 0);
+    s.tick(10_000); // long past the suspicion's deadline: a stalled loop
+    assert.equal(s.awareness, 1);
+  });
+
   it('a probe deadline handled late is postponed (the ack may be unread), not turned into a suspicion at once', () => {
     const s = withPeers();
     const ping = ofType(runTo(s, 0, cfg.probeIntervalMs - 1).flatMap(sent), 'ping')[0];
