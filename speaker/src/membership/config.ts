@@ -50,8 +50,8 @@
  * ≈ 150–300 ms, confirmations from the holders' out-of-turn probes ≈ 200–350 ms later, the 600 ms
  * min from the suspicion's start, the dead rumour reaches all ≈ 50–150 ms later → ≈ 0.8–1.1 s;
  * worst case (no confirmation at all) ≈ 0.45 s + max 3 s. `npm run bench -- gossip` measures it
- * (with mult 2 it measured p50 0.56–0.95 s, p99 ≤ 1.4 s for N = 5…50 at 0 and 20 % loss; the
- * current numbers are in the lead's issue notes).
+ * (mult 4: p50 0.86–1.33 s, p99 1.16–1.96 s for N = 5…50 at 0 and 20 % loss, no false positive
+ * in 300 s per cell; mult 2 had measured p50 0.56–0.95 s, p99 ≤ 1.4 s).
  */
 import type { Addr } from './messages.ts';
 
