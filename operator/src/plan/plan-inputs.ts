@@ -79,6 +79,15 @@ const NO_NODES: ReadonlySet<string> = new Set();
  * load-balancer class, no ingress IP, an IP that does not parse, or IPs outside one pool.
  */
 export function serviceFactsFrom(svc: V1Service, ctx: ServiceFactsContext): ServiceFacts | undefined {
+  const base = parsedFactsOf(svc, ctx);
+  return base === undefined ? undefined : { ...base, servingNodes: ctx.servingNodes.get(base.key) ?? NO_NODES };
+}
+
+/** What parsing a Service yields (everything but its serving nodes, which come from the slices). */
+type ParsedFacts = Omit<ServiceFacts, 'servingNodes'>;
+
+/** {@link serviceFactsFrom} without the EndpointSlice join: the costly part (IP parsing, pool lookup). */
+function parsedFactsOf(svc: V1Service, ctx: Omit<ServiceFactsContext, 'servingNodes'>): ParsedFacts | undefined {
   if (svc.spec?.type !== 'LoadBalancer' || ignoredByClass({ loadBalancerClass: svc.spec?.loadBalancerClass }, ctx.lbClass)) return undefined;
   const texts = (svc.status?.loadBalancer?.ingress ?? []).flatMap((i) => (i.ip === undefined || i.ip === '' ? [] : [i.ip]));
   const ips = texts.map(parseIp);
@@ -86,17 +95,38 @@ export function serviceFactsFrom(svc: V1Service, ctx: ServiceFactsContext): Serv
   const parsed = ips as ParsedIp[];
   const pool = poolOf(ctx.pools, parsed);
   if (pool === undefined) return undefined;
-  const key = keyOf(svc);
   return {
-    key, ips: parsed, pool, labels: svc.metadata?.labels ?? {},
+    key: keyOf(svc), ips: parsed, pool, labels: svc.metadata?.labels ?? {},
     trafficPolicyLocal: svc.spec.externalTrafficPolicy === 'Local',
-    servingNodes: ctx.servingNodes.get(key) ?? NO_NODES,
     sharingKey: annotationOf(svc.metadata?.annotations ?? {}, 'allow-shared-ip') !== '',
   };
 }
 
-/** Every announced Service's facts, sorted by key. */
-export function serviceFactsOf(services: readonly V1Service[], slices: readonly V1EndpointSlice[], ctx: Omit<ServiceFactsContext, 'servingNodes'>): ServiceFacts[] {
-  const full = { ...ctx, servingNodes: servingNodesOf(slices) };
-  return services.flatMap((s) => serviceFactsFrom(s, full) ?? []).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+/**
+ * The parse of each Service object, kept while the object (an informer's cached version) and the
+ * pools it was parsed against live: a snapshot rebuilt after ONE Service changed re-parses that
+ * Service, not all of them.
+ */
+export class ParsedFactsMemo {
+  readonly #byObject = new WeakMap<V1Service, { readonly pools: readonly Pool[]; readonly facts: ParsedFacts | undefined }>();
+
+  /** {@link parsedFactsOf}, remembered. */
+  get(svc: V1Service, ctx: Omit<ServiceFactsContext, 'servingNodes'>): ParsedFacts | undefined {
+    const hit = this.#byObject.get(svc);
+    if (hit !== undefined && hit.pools === ctx.pools) return hit.facts;
+    const facts = parsedFactsOf(svc, ctx);
+    this.#byObject.set(svc, { pools: ctx.pools, facts });
+    return facts;
+  }
+}
+
+/** Every announced Service's facts, sorted by key; `memo` spares re-parsing unchanged Services. */
+export function serviceFactsOf(
+  services: readonly V1Service[], slices: readonly V1EndpointSlice[], ctx: Omit<ServiceFactsContext, 'servingNodes'>, memo?: ParsedFactsMemo,
+): ServiceFacts[] {
+  const serving = servingNodesOf(slices);
+  return services.flatMap((s) => {
+    const base = memo === undefined ? parsedFactsOf(s, ctx) : memo.get(s, ctx);
+    return base === undefined ? [] : [{ ...base, servingNodes: serving.get(base.key) ?? NO_NODES }];
+  }).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
