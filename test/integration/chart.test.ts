@@ -77,6 +77,7 @@ describe('helm chart on a real apiserver', () => {
     const env = Object.fromEntries(sp['containers'][0]['env'].map((e: any) => [e.name, e.value ?? e.valueFrom.fieldRef.fieldPath]));
     assert.equal(env['METALLB_ML_SECRET_NAME'], 'gossip-key');
     assert.equal(env['METALLB_ML_BIND_PORT'], '7947');
+    assert.equal(env['METALLB_L2_GRATUITOUS_REFRESH'], '45s', 'speaker.layer2.gratuitousRefresh reaches the speaker');
     assert.equal(env['METALLB_NODE_NAME'], 'spec.nodeName');
     assert.equal(env['POD_IP'], 'status.podIP');
     assert.deepEqual(sp['containers'].map((c: any) => [c.name, c.image]), [['speaker', 'registry.example/metallb-ts-speaker:v9.9.9'], ['frr', 'registry.example/metallb-ts-frr:10.2']]);
@@ -96,6 +97,7 @@ describe('helm chart on a real apiserver', () => {
     assert.equal(podOf('Deployment')['containers'][0]['readinessProbe']['httpGet']['path'], '/healthz');
     // The speaker serves health on the node's 127.0.0.1 only.
     assert.deepEqual(podOf('DaemonSet')['containers'][0]['readinessProbe']['httpGet'], { path: '/readyz', port: 17472, host: '127.0.0.1' });
+    assert.ok(!podOf('DaemonSet')['containers'][0]['env'].some((e: any) => e.name === 'METALLB_L2_GRATUITOUS_REFRESH'), 'no periodic gratuitous refresh by default (as MetalLB)');
   });
 
   const rejected = [
@@ -103,6 +105,7 @@ describe('helm chart on a real apiserver', () => {
     { desc: 'a MetalLB key metallb-ts does not implement', args: ['--set', 'speaker.frr.metricsPort=9121'], want: /additional properties 'metricsPort' not allowed/ },
     { desc: 'a string where a number belongs', args: ['--set-string', 'controller.replicas=two'], want: /\/controller\/replicas.*want integer/ },
     { desc: 'a log level the binaries do not know', args: ['--set', 'speaker.logLevel=all'], want: /\/speaker\/logLevel/ },
+    { desc: 'a gratuitous refresh that is not a duration', args: ['--set', 'speaker.layer2.gratuitousRefresh=30'], want: /\/speaker\/layer2\/gratuitousRefresh/ },
     { desc: 'both monitor kinds', args: ['--set', 'prometheus.podMonitor.enabled=true', '--set', 'prometheus.serviceMonitor.enabled=true'], want: /exclusive/ },
   ];
   for (const c of rejected) {
