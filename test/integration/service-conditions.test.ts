@@ -119,10 +119,11 @@ describe('Service conditions on a real apiserver', () => {
     assert.ok(text.includes(`FAILED ${reason}: `) && text.includes(names), `explain ${name} does not show ${reason} naming ${names}:\n${text}`);
     assert.equal(code, 1, text);
   };
-  /** What a speaker reports: the BGP state of `router` on `node`. */
+  /** What a speaker reports: the BGP state of `router` on `node`, and an adj-rib-out holding every planned prefix. */
   const reportSession = async (node: string, bgpState: string): Promise<void> => {
-    await waitFor(`NodePlan ${node}`, () => readNodePlan(custom, NS, node));
-    await custom.patchNamespacedCustomObjectStatus({ ...NODEPLAN, namespace: NS, name: node, body: { status: { peers: [{ name: 'router', bgpState }], sessions: bgpState === 'Established' ? '1/1' : '0/1' } } }, mergePatch);
+    const plan = await waitFor(`NodePlan ${node}`, () => readNodePlan(custom, NS, node));
+    const advertised = { planSha256: plan.spec.frr.sha256, expected: 1, missingCount: 0, missing: [] };
+    await custom.patchNamespacedCustomObjectStatus({ ...NODEPLAN, namespace: NS, name: node, body: { status: { peers: [{ name: 'router', bgpState, advertised }], sessions: bgpState === 'Established' ? '1/1' : '0/1' } } }, mergePatch);
   };
 
   before(async () => {
@@ -142,7 +143,7 @@ describe('Service conditions on a real apiserver', () => {
   it('BGPSessionDown when the session is not Established, naming the peer and node', async () => {
     await reportSession('node-a', 'Active');
     await expectCondition('web', 'Announced', 'BGPSessionDown', 'BGPPeer router on node node-a is Active');
-    await expectExplain('web', 'BGPSessionDown', 'router (Active)');
+    await expectExplain('web', 'BGPSessionDown', 'router (Active, NOT in adj-rib-out)');
     await reportSession('node-a', 'Established');
     await expectCondition('web', 'Announced', 'Announced', 'BGPPeer router');
   });
