@@ -15,7 +15,7 @@ export const REACHABLE = 'metallb.io/Reachable';
 
 /** Reasons of {@link ALLOCATED}. */
 export type AllocationReason =
-  | 'Allocated' | 'NoMatchingPool' | 'PoolExhausted' | 'RequestedIPUnavailable' | 'SharingRefused' | 'ServiceInvalid';
+  | 'Allocated' | 'NoMatchingPool' | 'PoolExhausted' | 'RequestedIPUnavailable' | 'SharingRefused' | 'ServiceInvalid' | 'ConfigInvalid';
 
 /** Reasons of {@link ANNOUNCED}. */
 export type AnnounceReason =
