@@ -216,7 +216,7 @@ describe('Service conditions on a real apiserver', () => {
     await addService('web', {}, ['node-a']);
     await expectCondition('web', 'AddressAllocated', 'Allocated', 'IPAddressPool bgp-pool');
     await expectCondition('web', 'Announced', 'PlanPending', 'node-a');
-    await expectExplain('web', 'PlanPending', 'router (not reported)');
+    await expectExplain('web', 'PlanPending', 'router (not reported, adj-rib-out: not reported)');
     await reportSession('node-a', 'Established');
     await expectCondition('web', 'Announced', 'Announced', 'node node-a to BGPPeer router');
   });
