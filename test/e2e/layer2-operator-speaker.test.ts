@@ -16,6 +16,12 @@
  * - silent death of the leader (SIGSTOP + all its frames dropped): the client's entry moves to the
  *   next node, which reports `nodeAssigned` and its ServiceL2Status; the old leader, resumed, takes
  *   the VIP back and the interim owner deletes its ServiceL2Status;
+ * - a split brain between two of our own nodes: the leader's gossip cut from the others (nft
+ *   drops port 7946 both ways, ARP still flows), so the leader keeps the VIP and the next node
+ *   takes it over: both answer the client's arping, each sees the other's MAC claiming it and
+ *   says so as for a foreign host (Warning on the Service, plan status condition, metric); once
+ *   the partition heals exactly one node (the leader) announces, the other withdraws its
+ *   ServiceL2Status, and both conditions and metrics clear;
  * - a foreign host (the router's kernel) already holding a pool address: the only eligible node
  *   (nodeSelectors) probes, finds it and does not announce; a Warning on the Service, the plan
  *   status condition and the `metallb_layer2_address_conflicts` metric say so;
@@ -36,7 +42,8 @@ import { SERVICEL2STATUS, type NodePlan, type ServiceL2Status } from '@metallb-t
 import { rankCandidates } from '@metallb-ts/speaker/layer2/core/election.ts';
 import { eventually, PLAN_NS } from '../harness/bgp-speaker-lab.ts';
 import { addKubeProxyVips, startWhoAmIServer, tcpWhoAmI } from '../harness/lab-kube-proxy.ts';
-import { msUntilNeighborMac } from '../harness/l2-node.ts';
+import { healGossip, partitionGossip } from '../harness/gossip-partition.ts';
+import { GOSSIP_PORT, msUntilNeighborMac } from '../harness/l2-node.ts';
 import type { HostRole } from '../harness/lab.ts';
 import { runOk, signal } from '../harness/netns.ts';
 import { NetnsBgpTarget } from '../harness/netns-bgp-target.ts';
@@ -143,6 +150,7 @@ describe('layer 2: operator + speakers on the chart\'s tokens → spec.l2 → go
   after(async () => {
     for (const n of nodes()) {
       await lab().restoreTraffic(n).catch(() => undefined);
+      await healGossip(lab(), n).catch(() => undefined);
       const s = t?.lab.speakers[nodes().indexOf(n)];
       if (s !== undefined) signal(s.pid, 'SIGCONT');
     }
@@ -188,6 +196,46 @@ describe('layer 2: operator + speakers on the chart\'s tokens → spec.l2 → go
     await eventually(`${leader} back: the client resolves ${VIP4} to it again`, () => lab().resolveNeighbor('client', VIP4), (e) => e?.mac === mac(leader), 30_000);
     await eventually(`${next} deleted its ServiceL2Status for web`, () => l2Statuses(),
       (s) => s.filter((x) => x.service === 'default/web').map((x) => x.node).join() === leader, 30_000);
+  });
+
+  test('split brain between two of our nodes (gossip partitioned): both claim the VIP, both report the conflict; healed, exactly one announces and the reports clear', async () => {
+    const [leader, next] = order(VIP4) as [HostRole, HostRole];
+    const others = nodes().filter((n) => n !== leader);
+    await eventually(`the client resolves ${VIP4} to ${leader}`, () => lab().resolveNeighbor('client', VIP4), (e) => e?.mac === mac(leader), 30_000);
+    const conflictsMetric = async (role: HostRole): Promise<string | undefined> =>
+      /^metallb_layer2_address_conflicts (\d+)$/m.exec(await speakerOf(role).metrics())?.[1];
+    const warningsFrom = (es: EventsV1Event[], node: HostRole, other: HostRole): EventsV1Event[] => es.filter((e) => e.type === 'Warning' && e.reason === 'addressConflict' &&
+      e.note === `${VIP4} is also claimed by ${mac(other)} on eth0; seen while announcing from node ${JSON.stringify(node)}`);
+    const t0 = performance.now();
+    await partitionGossip(lab(), leader, others, GOSSIP_PORT);
+    try {
+      await eventually('both sides answer the client\'s arping (split brain on the wire)', () => arpingMacs(VIP4),
+        (m) => m.join() === [mac(leader), mac(next)].sort().join(), 60_000);
+      const es = await eventually('a Warning from each side naming the other\'s MAC', () => events('web'),
+        (x) => warningsFrom(x, leader, next).length > 0 && warningsFrom(x, next, leader).length > 0, 60_000);
+      console.log(`split brain ${leader} | ${next}: both report it ${(performance.now() - t0).toFixed(0)} ms after the cut`);
+      assert.ok(!es.some((e) => e.type === 'Warning' && e.reason === 'addressConflict' && e.note?.startsWith(`${VIP4} `) === true &&
+        !e.note.includes(mac(leader)) && !e.note.includes(mac(next))), 'no other MAC claims it');
+      for (const [role, other] of [[leader, next], [next, leader]] as const) {
+        const plan = await eventually(`${role}'s plan status: conflict with ${other}`, () => t.plan(role),
+          (p) => conflictCondition(p)?.status === 'True' && (conflictCondition(p)?.message ?? '').includes(`${VIP4} is also claimed by ${mac(other)}`), 60_000);
+        assert.equal(conflictCondition(plan)?.reason, 'AddressInUse');
+        assert.match(conflictCondition(plan)?.message ?? '', /while announcing/);
+        assert.ok(Number(await conflictsMetric(role)) >= 1, `${role}: metallb_layer2_address_conflicts ${String(await conflictsMetric(role))}`);
+      }
+    } finally {
+      await healGossip(lab(), leader);
+    }
+    const healed = performance.now();
+    await eventually(`healed: only ${leader} answers for ${VIP4}`, () => arpingMacs(VIP4), (m) => m.join() === mac(leader), 90_000);
+    await eventually(`healed: web's ServiceL2Status on ${leader} only`, () => statusesOf('web'), (x) => x.map((y) => y.node).join() === leader, 90_000);
+    for (const role of [leader, next]) {
+      await eventually(`healed: ${role}'s plan status has no conflict`, () => t.plan(role), (p) => conflictCondition(p)?.status === 'False', 90_000);
+      assert.equal(await conflictsMetric(role), '0', `${role}: metallb_layer2_address_conflicts`);
+    }
+    console.log(`split brain healed: one announcer and no conflict ${(performance.now() - healed).toFixed(0)} ms after the partition was removed`);
+    assert.equal((await lab().resolveNeighbor('client', VIP4))?.mac, mac(leader));
+    assert.equal(await tcpWhoAmI(lab(), 'client', VIP4, PORT), leader);
   });
 
   test('a foreign host already holding a pool address: not announced; Warning, plan status condition and metric say so', async () => {

@@ -154,7 +154,9 @@ function whyNobody(svc: ServiceFacts, bgpAds: readonly string[], l2Ads: readonly
   if (svc.servingNodes.size === 0 || (whys.length > 0 && of('noServingEndpoint').length === whys.length)) {
     return cond('False', 'NoServingEndpoint', `Service ${svc.key} has no serving endpoint${svc.trafficPolicyLocal ? ' on a node that may announce it (externalTrafficPolicy: Local)' : ''}: check its Pods and EndpointSlices`);
   }
-  if (whys.length > 0 && of('conflictingAdvertisements').length > 0) return cond('False', 'ConflictingAdvertisements', `BGPAdvertisements ${list(bgpAds)} give one prefix different attributes on nodes ${list(of('conflictingAdvertisements'))}`);
+  if (whys.length > 0 && of('conflictingAdvertisements').length > 0) {
+    return cond('False', 'ConflictingAdvertisements', `BGPAdvertisements ${list(bgpAds)} give the prefix of Service ${svc.key} different localPref or asPathPrepend for a common peer on nodes ${list(of('conflictingAdvertisements'))}: make them agree, or their peers or serviceSelectors disjoint`);
+  }
   if (whys.length > 0 && of('networkUnavailable').length === whys.length) return cond('False', 'NetworkUnavailable', `every node reports NetworkUnavailable=True: Node ${list(of('networkUnavailable'))}`);
   if (whys.length > 0 && of('nodeExcluded').length + of('networkUnavailable').length === whys.length) {
     return cond('False', 'NodeExcluded', `every node is excluded: Node ${list(of('nodeExcluded'))} carries the ${EXCLUDE_LB_LABEL} label`);

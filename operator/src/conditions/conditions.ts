@@ -13,7 +13,7 @@ export const ANNOUNCED = 'metallb.io/Announced';
 
 /** Reasons of {@link ALLOCATED}. */
 export type AllocationReason =
-  | 'Allocated' | 'NoMatchingPool' | 'PoolExhausted' | 'RequestedIPUnavailable' | 'SharingRefused' | 'ServiceInvalid';
+  | 'Allocated' | 'NoMatchingPool' | 'PoolExhausted' | 'RequestedIPUnavailable' | 'SharingRefused' | 'ServiceInvalid' | 'ConfigInvalid';
 
 /** Reasons of {@link ANNOUNCED}. */
 export type AnnounceReason =

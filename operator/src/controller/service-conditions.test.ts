@@ -13,6 +13,7 @@ import { FakeClock } from '@metallb-ts/lib/testing/fake-clock.ts';
 import { Allocator } from '../allocator/allocator.ts';
 import { ANNOUNCED, ALLOCATED, type StageCondition } from '../conditions/conditions.ts';
 import type { AnnounceReport } from '../conditions/announce-stage.ts';
+import type { StaleConfig } from '../conditions/allocation-stage.ts';
 import { testPool } from '../testing/test-pools.ts';
 import { testService } from '../testing/test-services.ts';
 import { ServiceReconciler } from './service-reconciler.ts';
@@ -20,7 +21,7 @@ import { FakeEvents, FakeServiceApi } from './testing/fake-service-api.ts';
 
 const quiet = createLogger({ level: 'error', stream: new Writable({ write: (_c, _e, done) => done() }) });
 
-function setup(addresses = ['192.0.2.0/31']) {
+function setup(addresses = ['192.0.2.0/31'], stale: () => StaleConfig | undefined = () => undefined) {
   const api = new FakeServiceApi();
   const allocator = new Allocator();
   allocator.setPools([testPool('p', addresses)]);
@@ -28,7 +29,7 @@ function setup(addresses = ['192.0.2.0/31']) {
   const report = (): AnnounceReport => ({ bgpAdvertisements: [], l2Advertisements: [], nodes: [], l2Announcer: undefined, condition: announced });
   const r = new ServiceReconciler({
     service: (k) => api.cached(k), allocator, status: new StatusWriter({ port: api }), events: new FakeEvents(), onUsageChanged: () => undefined, logger: quiet,
-    conditions: { clock: new FakeClock(Date.parse('2026-12-07T10:00:00Z')), announce: () => report() },
+    conditions: { clock: new FakeClock(Date.parse('2026-12-07T10:00:00Z')), announce: () => report(), stale },
   });
   const add = (name: string): string => {
     api.create(testService({ name }));
@@ -73,6 +74,30 @@ describe('ServiceReconciler: conditions', () => {
     const c = ((s.api.stored(b)?.status?.conditions ?? []) as unknown as StageCondition[]).find((x) => x.type === ALLOCATED);
     assert.equal(c?.reason, 'PoolExhausted');
     assert.match(c?.message ?? '', /^no available IPs; IPAddressPool p has no free address/);
+  });
+
+  it('a rejected configuration: a Service without an address is ConfigInvalid naming the objects; an allocated one stays Allocated', async () => {
+    let rejected: StaleConfig | undefined;
+    const s = setup(['192.0.2.0/32'], () => rejected);
+    const [a, b] = [s.add('a'), s.add('b')];
+    await s.r.reconcile(a);
+    await s.r.reconcile(b);
+    s.api.sync(a);
+    s.api.sync(b);
+    const allocated = (k: string): StageCondition | undefined => ((s.api.stored(k)?.status?.conditions ?? []) as unknown as StageCondition[]).find((x) => x.type === ALLOCATED);
+    assert.equal(allocated(b)?.reason, 'PoolExhausted');
+    const before = s.api.writes;
+    rejected = { errors: 'IPAddressPool/more spec.addresses[0]: invalid CIDR "x"', state: 'metallb-system/controller' };
+    await s.r.reconcile(a);
+    await s.r.reconcile(b);
+    assert.equal(s.api.writes, before + 1, 'only the Service without an address is rewritten');
+    assert.equal(allocated(a)?.reason, 'Allocated');
+    assert.equal(allocated(b)?.reason, 'ConfigInvalid');
+    assert.match(allocated(b)?.message ?? '', /^no available IPs; the configuration is invalid, so the last valid one is in force: fix IPAddressPool\/more spec\.addresses\[0\]: invalid CIDR "x" \(ConfigurationState metallb-system\/controller\)$/);
+    s.api.sync(b);
+    rejected = undefined;
+    await s.r.reconcile(b);
+    assert.equal(allocated(b)?.reason, 'PoolExhausted', 'back to the allocation failure once the configuration is current');
   });
 
   it('a Service that is not a LoadBalancer gets no condition', async () => {

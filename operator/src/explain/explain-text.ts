@@ -28,6 +28,7 @@ function nodeLines(n: NodeAnnounce, width: number): string[] {
   const plan = n.planApplied === undefined ? 'plan: no status' : n.planApplied ? 'plan: applied' : 'plan: not applied';
   if (n.bgp !== undefined) {
     if ('skipped' in n.bgp) out.push(`${pad(n.node, width)}  BGP  ${SKIP_TEXT[n.bgp.skipped] ?? n.bgp.skipped}`);
+    else if (n.bgp.sessions.length === 0) out.push(`${pad(n.node, width)}  BGP  excluded: no BGPPeer the BGPAdvertisements name runs here; ${plan}`);
     else {
       const sessions = n.bgp.sessions.map((s) => `${s.peer} (${s.state ?? 'not reported'})`);
       out.push(`${pad(n.node, width)}  BGP  eligible: ${n.bgp.prefixes.join(', ')} -> ${none(sessions)}; ${plan}`);
@@ -47,10 +48,12 @@ export function serviceText(e: ServiceExplanation): string[] {
   if (e.config.state !== undefined) out.push(`  ConfigurationState controller: ${e.config.state}`);
   const a = e.allocation;
   if (a !== undefined) {
-    out.push('', `1. Address allocation: ${verdict(a.condition)}`, '   pools, in the order allocation tries them:');
+    out.push('', `1. Address allocation: ${verdict(a.condition)}`);
+    // An invalid configuration has no pools to replay (the operator's last valid one is not readable).
+    if (e.config.valid) out.push('   pools, in the order allocation tries them:');
     const w = Math.max(0, ...a.pools.map((p) => p.pool.length));
     for (const p of a.pools) out.push(`     ${pad(p.pool, w)}  ${verdictText(p)}`);
-    if (a.pools.length === 0) out.push('     (no IPAddressPool)');
+    if (a.pools.length === 0 && e.config.valid) out.push('     (no IPAddressPool)');
     out.push(`   address: ${a.ingress.length === 0 ? '(none)' : `${a.ingress.join(', ')} from IPAddressPool ${a.pool ?? '?'}`}`);
     for (const ev of a.events) out.push(`   event: ${ev}`);
   }
