@@ -181,7 +181,7 @@ describe('Service conditions: no write storm at 5,000 Services', () => {
     return written;
   };
 
-  it(`allocates ${2 * PER_POOL} Services with one write each (address and both conditions)`, async (t) => {
+  it(`allocates ${2 * PER_POOL} Services with one write each (address, annotation and every condition)`, async (t) => {
     const t0 = performance.now();
     const metricBefore = await updates();
     const report = await Promise.all([

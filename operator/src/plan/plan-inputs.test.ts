@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import type { V1EndpointSlice, V1Node, V1Service } from '@kubernetes/client-node';
 import { configFor } from '../config/config-for.ts';
 import { pool, resources } from '../testing/config-test-kit.ts';
-import { nodeFactsFrom, ParsedFactsMemo, serviceFactsFrom, serviceFactsOf, servingNodesOf } from './plan-inputs.ts';
+import { nodeFactsFrom, serviceFactsFrom, serviceFactsOf, servingNodesOf } from './plan-inputs.ts';
 
 const config = configFor(resources({ pools: [pool('p4', ['198.51.100.0/28']), pool('p6', ['2001:db8::/120'])] }), { nodesKnown: false });
 assert.ok(config.ok);
@@ -85,17 +85,5 @@ describe('serviceFactsFrom', () => {
     const slices: V1EndpointSlice[] = [{ metadata: { namespace: 'ns', name: 'a-1', labels: { 'kubernetes.io/service-name': 'a' } }, addressType: 'IPv4', endpoints: [{ addresses: ['192.0.2.1'], nodeName: 'n2' }] }];
     const got = serviceFactsOf([a, b], slices, { pools });
     assert.deepEqual(got.map((f) => [f.key, [...f.servingNodes]]), [['ns/a', ['n2']], ['ns/b', []]]);
-  });
-
-  it('with a memo: the same answers; a new object version or new pools are parsed again, the slices joined afresh', () => {
-    const memo = new ParsedFactsMemo();
-    const a: V1Service = { ...svc(lb, ['198.51.100.4']), metadata: { namespace: 'ns', name: 'a' } };
-    const slice: V1EndpointSlice = { metadata: { namespace: 'ns', name: 'a-1', labels: { 'kubernetes.io/service-name': 'a' } }, addressType: 'IPv4', endpoints: [{ addresses: ['192.0.2.1'], nodeName: 'n2' }] };
-    const view = (f: ReturnType<typeof serviceFactsOf>): unknown => f.map((x) => [x.key, x.ips.map((i) => i.text), x.pool, [...x.servingNodes]]);
-    assert.deepEqual(view(serviceFactsOf([a], [], { pools }, memo)), view(serviceFactsOf([a], [], { pools })));
-    assert.deepEqual(view(serviceFactsOf([a], [slice], { pools }, memo)), [['ns/a', ['198.51.100.4'], 'p4', ['n2']]], 'serving nodes are not remembered');
-    const moved: V1Service = { ...a, status: { loadBalancer: { ingress: [{ ip: '2001:db8::5' }] } } };
-    assert.deepEqual(view(serviceFactsOf([moved], [], { pools }, memo)), [['ns/a', ['2001:db8::5'], 'p6', []]], 'a new version of the object');
-    assert.deepEqual(view(serviceFactsOf([a], [], { pools: pools.filter((p) => p.name !== 'p4') }, memo)), [], 'new pools: the address is in none');
   });
 });
