@@ -1,193 +1,145 @@
 /**
  * The demo (`sudo npm run demo`, README command one), on the same harness as the e2e tests
- * (test/harness/netns-bgp-target.ts, which test/e2e/bgp-operator-speaker.test.ts runs): a real
- * kube-apiserver + etcd with the Helm chart installed (`helm install`), a namespace lab (two
- * nodes, an FRR router, a LAN client and a client behind the router), the operator and one
- * speaker per node running with TokenRequest tokens of the chart's own ServiceAccounts. It applies
- * a sample configuration (IPAddressPools, a BGPPeer with a BFDProfile, a BGPAdvertisement and an
- * L2Advertisement), creates two LoadBalancer Services (one announced over BGP, one over layer 2)
- * and prints what a user looks at: `kubectl describe service`, the NodePlans, the router's BGP
- * table with its ECMP next hops, and HTTP answers through the VIPs.
+ * (test/harness/netns-bgp-target.ts, which test/e2e/bgp-operator-speaker.test.ts and
+ * test/e2e/layer2-operator-speaker.test.ts run): a real kube-apiserver + etcd with the Helm chart
+ * installed (`helm install`), a namespace lab (two nodes, an FRR router, a LAN client and a
+ * client behind the router), the operator and one speaker per node (BGP and layer 2) running with
+ * TokenRequest tokens of the chart's own ServiceAccounts. It applies the chart's sample
+ * configuration and Services (charts/metallb-ts/samples: an IPAddressPool, a BGPPeer with a
+ * BFDProfile and a BGPAdvertisement; an IPAddressPool and an L2Advertisement; a Service for
+ * each) and prints what a user looks at (hack/demo-report.ts).
  *
- * `--once` prints and tears down (test/smoke/demo.test.ts runs that); otherwise it keeps running
- * until Ctrl-C. Either way it leaves nothing behind. One demo at a time (hack/demo-lock.ts).
+ * Every step is announced before it starts and every wait is bounded, failing with what it
+ * waited for and the tail of the binaries' logs. `--once` prints and tears down
+ * (test/smoke/demo.test.ts runs that); otherwise it keeps running until Ctrl-C. Either way, and
+ * on failure, it leaves nothing behind. One demo at a time (hack/demo-lock.ts).
  */
+import { AssertionError } from 'node:assert';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CoreV1Api, type V1Service } from '@kubernetes/client-node';
-import { eventually, PLAN_NS } from '@metallb-ts/test/harness/bgp-speaker-lab.ts';
+import { performance } from 'node:perf_hooks';
 import { resolveBinary } from '@metallb-ts/test/harness/binaries.ts';
-import { httpGet } from '@metallb-ts/test/harness/lab-kube-proxy.ts';
+import { logTail } from '@metallb-ts/test/harness/control-plane-process.ts';
 import { NetnsBgpTarget } from '@metallb-ts/test/harness/netns-bgp-target.ts';
-import { applyYaml } from '@metallb-ts/test/harness/operator.ts';
 import { acquireLock, DEFAULT_DEMO_LOCK } from './demo-lock.ts';
+import { loadAverage, printReport } from './demo-report.ts';
+import { APP_NS, runSamples, type DemoState } from './demo-steps.ts';
 
-const APP_NS = 'default';
-const PORT = 80;
-/** The Services and the pool each one takes its IP from. */
-const SERVICES = [
-  { name: 'web-bgp', pool: 'demo-bgp', via: 'BGP' },
-  { name: 'web-l2', pool: 'demo-l2', via: 'layer 2' },
-] as const;
-/** Whether the speaker answers ARP/NDP for its plan's layer-2 duties yet (see the layer-2 section). */
-const LAYER2_WIRED = false;
 /** The binaries' tokens outlive any demo session a person keeps open. */
 const TOKEN_SECONDS = 7 * 24 * 3600;
-
-const CONFIG = `
-apiVersion: metallb.io/v1beta1
-kind: IPAddressPool
-metadata: {name: demo-bgp, namespace: ${PLAN_NS}}
-spec: {addresses: [198.51.100.10-198.51.100.19], autoAssign: false}
----
-apiVersion: metallb.io/v1beta1
-kind: IPAddressPool
-metadata: {name: demo-l2, namespace: ${PLAN_NS}}
-spec: {addresses: [192.0.2.200-192.0.2.209], autoAssign: false}
----
-apiVersion: metallb.io/v1beta1
-kind: BFDProfile
-metadata: {name: demo-bfd, namespace: ${PLAN_NS}}
-spec: {receiveInterval: 300, transmitInterval: 300, detectMultiplier: 3}
----
-apiVersion: metallb.io/v1beta2
-kind: BGPPeer
-metadata: {name: router, namespace: ${PLAN_NS}}
-spec: {myASN: 64512, peerASN: 64513, peerAddress: 192.0.2.1, holdTime: 9s, keepaliveTime: 3s, connectTime: 1s, bfdProfile: demo-bfd}
----
-apiVersion: metallb.io/v1beta1
-kind: BGPAdvertisement
-metadata: {name: demo-bgp, namespace: ${PLAN_NS}}
-spec: {ipAddressPools: [demo-bgp]}
----
-apiVersion: metallb.io/v1beta1
-kind: L2Advertisement
-metadata: {name: demo-l2, namespace: ${PLAN_NS}}
-spec: {ipAddressPools: [demo-l2]}
-`;
-
-const progress = (what: string): void => console.log(`… ${what}`);
-const section = (title: string, body: string): void => console.log(`\n=== ${title} ===\n${body.trimEnd()}`);
+const NODES = 2;
+const REPO = join(import.meta.dirname, '..');
+const t0 = performance.now();
+const elapsed = (): string => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
+const progress = (what: string): void => console.log(`[${elapsed().padStart(7)}] ${what}`);
 
 /** The lock file: METALLB_TS_DEMO_LOCK, else /run/lock, else the temp dir. */
 function lockPath(): string {
   return process.env['METALLB_TS_DEMO_LOCK'] ?? (existsSync('/run/lock') ? DEFAULT_DEMO_LOCK : join(tmpdir(), 'metallb-ts-demo.pid'));
 }
 
-/** kubectl as the admin; its output, or its error text when it fails. */
-async function kubectl(t: NetnsBgpTarget, args: readonly string[]): Promise<string> {
-  const r = await t.kubectl(args);
-  return r.exitCode === 0 ? r.stdout : `kubectl ${args.join(' ')} failed (${String(r.exitCode)}):\n${r.stderr}`;
+/** On Ctrl-C or SIGTERM: say so; the harness's own handlers kill what it started and delete the lab. */
+function onSignals(): void {
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(sig, () => {
+      console.log(`\n${sig === 'SIGINT' ? 'Ctrl-C' : sig}: stopping the operator, the speakers, FRR, the HTTP servers, the lab namespaces and the control plane`);
+      setImmediate(() => process.exit(sig === 'SIGINT' ? 130 : 143));
+    });
+  }
 }
 
-/** Services, backends and kube-proxy's part; returns each Service's IP once assigned. */
-async function createServices(t: NetnsBgpTarget): Promise<Map<string, string>> {
-  const core = t.kubeConfig.makeApiClient(CoreV1Api);
-  progress(`creating LoadBalancer Services ${SERVICES.map((s) => s.name).join(', ')}, their EndpointSlices and an HTTP server on :${String(PORT)} on every node`);
-  await t.startServers(PORT);
-  for (const s of SERVICES) {
-    await core.createNamespacedService({ namespace: APP_NS, body: {
-      metadata: { name: s.name, annotations: { 'metallb.io/address-pool': s.pool } },
-      spec: { type: 'LoadBalancer', selector: { app: s.name }, ports: [{ name: 'http', port: PORT, protocol: 'TCP' }] },
-    } });
-    await t.createEndpointSlice(s.name, PORT, APP_NS);
-  }
-  const ips = new Map<string, string>();
-  for (const s of SERVICES) {
-    progress(`waiting for the operator to assign ${s.name} an IP from pool ${s.pool}`);
-    const svc = await eventually(`${s.name} gets an IP`, async () => (await core.readNamespacedService({ namespace: APP_NS, name: s.name })) as V1Service,
-      (x) => x.status?.loadBalancer?.ingress?.[0]?.ip !== undefined, 60_000);
-    const ip = svc.status?.loadBalancer?.ingress?.[0]?.ip ?? '';
-    ips.set(s.name, ip);
-    progress(`kube-proxy's part for ${s.name}: ${ip} on every node's lo (strict ARP)`);
-    await t.exposeVip(ip);
-  }
-  return ips;
+/** A command that GETs `url` and prints the body: curl where installed, else the pinned node. */
+function httpClient(url: string): string {
+  const curl = (process.env['PATH'] ?? '').split(':').some((d) => d !== '' && existsSync(join(d, 'curl')));
+  return curl ? `curl -s ${url}` : `${process.execPath} -e 'fetch("${url}").then((r) => r.text()).then(console.log)'`;
 }
 
-/** Everything printed: the Services, the plans, the router's view, HTTP through the VIPs. */
-async function report(t: NetnsBgpTarget, ips: Map<string, string>): Promise<void> {
-  const { cp, lab, router } = t.lab;
-  const bgpVip = ips.get('web-bgp') ?? '';
-  const l2Vip = ips.get('web-l2') ?? '';
-  const nodes = t.nodes.map((n) => n.v4).sort();
-  progress(`waiting for both speakers to apply their plans and the router to install ${bgpVip}/32 via ${nodes.join(' and ')} (ECMP)`);
-  await eventually(`ECMP next hops for ${bgpVip}`, () => t.routerNextHops(`${bgpVip}/32`), (h) => h.join() === nodes.join(), 60_000);
-  progress('waiting for both speakers to report their BGP session Established and BFD up in their plan status');
-  for (const node of t.nodes) {
-    await eventually(`${node.name}: session Established, BFD up`, () => t.plan(node.name),
-      (p) => p.status?.peers?.length === 1 && p.status.peers.every((x) => x.bgpState === 'Established' && x.bfdState === 'up'), 60_000);
-  }
-  progress(`waiting for an HTTP answer through ${bgpVip} from the client behind the router`);
-  const viaBgp = await eventually(`HTTP through ${bgpVip}`, () => httpGet(lab, 'ext', `http://${bgpVip}/`), (r) => r?.status === 200, 30_000);
+/** What to try while the demo keeps running. */
+function hints(t: NetnsBgpTarget, s: DemoState): string {
+  const kubectl = `${resolveBinary(process.env, 'kubectl')} --kubeconfig ${t.lab.cp.kubeconfigPath}`;
+  const lab = t.lab.lab;
+  const announcer = t.lab.speakers[lab.nodes.indexOf(s.l2Node as `node-${number}`)];
+  return [
+    '\nrunning until Ctrl-C; meanwhile, try:',
+    `  ${kubectl} get services,nodeplans,servicel2statuses -A`,
+    `  ${kubectl} describe service -n ${APP_NS} web-l2`,
+    `  ip netns exec ${lab.ns('client')} ${httpClient(`http://${s.l2Vip}/`)}        # layer 2, from the LAN client`,
+    `  ip netns exec ${lab.ns('ext')} ${httpClient(`http://${s.bgpVip}/`)}        # BGP, from behind the router`,
+    `  vtysh ${t.lab.router.vtyshBaseArgs().join(' ')} -c 'show ip route ${s.bgpVip}/32'   # the router's FRR`,
+    `  KUBECONFIG=${t.lab.cp.kubeconfigPath} PATH=${join(REPO, 'node_modules', '.bin')}:$PATH kubectl metallb explain service ${APP_NS}/web-l2`,
+    ...(announcer === undefined ? [] : [
+      `  kill ${String(announcer.pid)}   # stop the speaker on ${s.l2Node}: the other node takes over ${s.l2Vip} (kubectl get servicel2statuses -A, then the curl above)`]),
+  ].join('\n');
+}
 
-  section('what runs', [
-    `control plane    ${cp.server} (etcd + kube-apiserver; dir ${cp.dir})`,
-    `chart            helm release metallb-ts in ${PLAN_NS} (CRDs, RBAC, ServiceAccounts; no kubelet, so its pods never start)`,
-    `operator         pid ${String(t.lab.operator?.pid ?? '?')}, ServiceAccount ${PLAN_NS}/metallb-ts-controller (token)`,
-    ...t.lab.speakers.map((s, i) => `speaker          pid ${String(s.pid)} in ${lab.ns(lab.nodes[i] ?? 'node-0')}, ServiceAccount ${PLAN_NS}/metallb-ts-speaker (token)`),
-    `lab namespaces   ${(['router', 'client', 'ext', ...lab.nodes] as const).map((r) => lab.ns(r)).join(' ')}`,
-    `lab dir          ${lab.dir}`,
-    `kubectl          ${resolveBinary(process.env, 'kubectl')} --kubeconfig ${cp.kubeconfigPath}`,
-  ].join('\n'));
-  // One Service per call: kubectl describe leaves the events out when it describes several.
-  for (const s of SERVICES) section(`kubectl describe service ${s.name}`, await kubectl(t, ['describe', 'service', '-n', APP_NS, s.name]));
-  section(`kubectl get nodeplans -n ${PLAN_NS}`, await kubectl(t, ['get', 'nodeplans', '-n', PLAN_NS]));
-  section('which node announces what (kubectl get nodeplans -o custom-columns=…)', await kubectl(t, ['get', 'nodeplans', '-n', PLAN_NS, '-o',
-    'custom-columns=NODE:.spec.nodeName,BGP-PEERS:.spec.bgpPeers[*].name,BGP-SERVICES:.spec.bgpServices[*].services[*],L2-VIPS:.spec.l2.vips[*].ip,L2-SERVICES:.spec.l2.vips[*].services[*],SESSIONS:.status.sessions,BFD:.status.peers[*].bfdState']));
-  section('router (FRR, AS 64513): show bgp ipv4 unicast', await router.vtysh('show bgp ipv4 unicast'));
-  section(`router: show ip route ${bgpVip}/32 (ECMP: one next hop per node)`, await router.vtysh(`show ip route ${bgpVip}/32`));
-  const bfd = (await router.vtysh('show bfd peers brief')).split('\n');
-  section('router: show bfd peers brief (its IPv4 sessions to the nodes; the router\'s idle IPv6 neighbours left out)',
-    bfd.filter((line, i) => i < 4 || nodes.some((n) => line.includes(` ${n} `))).join('\n'));
-  const http = [`via BGP      client behind the router (${lab.addr('ext').v4}) → GET http://${bgpVip}/ → ${String(viaBgp?.status)} ${JSON.stringify(viaBgp?.body.trim())}`];
-  if (LAYER2_WIRED) {
-    const viaL2 = await eventually(`HTTP through ${l2Vip}`, () => httpGet(lab, 'client', `http://${l2Vip}/`), (r) => r?.status === 200, 30_000);
-    http.push(`via layer 2  LAN client (${lab.addr('client').v4}) → GET http://${l2Vip}/ → ${String(viaL2?.status)} ${JSON.stringify(viaL2?.body.trim())}`);
-  } else {
-    const neigh = await lab.resolveNeighbor('client', l2Vip, 3_000);
-    http.push(`via layer 2  NOT WIRED YET: the operator assigned ${l2Vip} to web-l2 and put it in the plans' layer-2 duties (above),`,
-      `             but the speaker does not answer ARP/NDP for its plan's duties yet, so the LAN client cannot reach it`,
-      `             (ARP for ${l2Vip} from the client just now: ${neigh === undefined ? 'no answer' : `answered by ${neigh.mac}`}).`);
+/** Why the demo failed, with the end of each binary's log (they go with the lab dir). */
+function reportFailure(t: NetnsBgpTarget | undefined, e: unknown): void {
+  const text = e instanceof Error ? e.message : String(e);
+  // The harness's bounded waits fail with an AssertionError naming what they waited for.
+  const msg = e instanceof AssertionError ? `gave up waiting until: ${text}` : text;
+  console.error(`\ndemo failed after ${elapsed()}: ${msg.length > 3000 ? `${msg.slice(0, 3000)} …` : msg}`);
+  for (const f of t?.lab.binaryLogs() ?? []) console.error(`\n--- last lines of ${f} ---\n${logTail(f, 15)}`);
+}
+
+const USAGE = `usage: sudo npm run demo [-- --once]
+
+Starts a kube-apiserver + etcd, installs the metallb-ts chart, builds a namespace lab (two nodes,
+an FRR router, a LAN client and a client behind the router), runs the operator and a speaker per
+node on the chart's ServiceAccount tokens, applies charts/metallb-ts/samples and prints what the
+two Services look like (kubectl describe, plans, explain, the router's routes, HTTP through the
+VIPs). Then it runs until Ctrl-C and removes everything it started.
+
+  --once   exit after printing
+  --help   this text`;
+
+/** \`--once\`, or the exit status for \`--help\` (0) and an unknown argument (2). */
+function parseArgs(argv: readonly string[]): { once: boolean } | number {
+  const unknown = argv.filter((a) => a !== '--once' && a !== '--help' && a !== '-h');
+  if (unknown.length > 0) {
+    console.error(`unknown argument ${unknown.map((a) => JSON.stringify(a)).join(' ')}\n\n${USAGE}`);
+    return 2;
   }
-  section('HTTP through the VIPs', http.join('\n'));
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(USAGE);
+    return 0;
+  }
+  return { once: argv.includes('--once') };
 }
 
 async function main(): Promise<number> {
-  const once = process.argv.includes('--once');
+  const args = parseArgs(process.argv.slice(2));
+  if (typeof args === 'number') return args;
+  const { once } = args;
   const path = lockPath();
   const lock = acquireLock(path);
   if (lock.kind === 'refused') {
     console.error(`another demo is running (pid ${String(lock.holder)}, lock ${path}); stop it with Ctrl-C first. This run changed nothing.`);
     return 1;
   }
-  // Also on Ctrl-C: the harness's signal handlers kill what it started, delete the lab's
-  // namespaces and temp dirs, then exit; this releases the lock on the way out.
   process.on('exit', () => lock.release());
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(sig, () => {
-      console.log(`\n${sig === 'SIGINT' ? 'Ctrl-C' : sig}: stopping the operator, the speakers, FRR, the lab namespaces and the control plane`);
-      setImmediate(() => process.exit(sig === 'SIGINT' ? 130 : 143));
-    });
-  }
-  progress(`demo pid ${String(process.pid)} (lock ${path})`);
-  const t = await NetnsBgpTarget.start({ nodes: 2, bfd: true, tokenSeconds: TOKEN_SECONDS, progress });
+  onSignals();
+  progress(`demo pid ${String(process.pid)} (lock ${path}); every step below says what it starts or waits for`);
+  let t: NetnsBgpTarget | undefined;
   try {
-    progress('applying the sample configuration: IPAddressPools demo-bgp and demo-l2, BFDProfile demo-bfd, BGPPeer router, BGPAdvertisement demo-bgp, L2Advertisement demo-l2');
-    await applyYaml(t, CONFIG);
-    await report(t, await createServices(t));
+    t = await NetnsBgpTarget.start({ nodes: NODES, bfd: true, layer2: true, tokenSeconds: TOKEN_SECONDS, progress });
+    const state = await runSamples(t, progress);
+    progress(`ready: both Services answer through their VIPs, ${elapsed()} after start (load average ${loadAverage()}); printing`);
+    await printReport(t, state);
     if (!once) {
-      console.log(`\nrunning until Ctrl-C; try: ${resolveBinary(process.env, 'kubectl')} --kubeconfig ${t.lab.cp.kubeconfigPath} get services,nodeplans -A`);
+      console.log(hints(t, state));
       // Until a signal: its handlers (above and the harness's) stop everything and exit.
       await new Promise<never>(() => setInterval(() => undefined, 3_600_000));
     }
+    return 0;
+  } catch (e) {
+    reportFailure(t, e);
+    return 1;
   } finally {
     progress('stopping: HTTP servers, operator, speakers, FRR, lab namespaces, control plane');
-    await t.stop();
+    await t?.stop();
+    progress('stopped; nothing left behind');
   }
-  progress('stopped; nothing left behind');
-  return 0;
 }
 
 process.exitCode = await main();

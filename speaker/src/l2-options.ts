@@ -6,7 +6,10 @@
  * host:port, joined as well: for a lab without pods),
  * METALLB_ML_SECRET_NAME (default `memberlist`, key `secretkey`, in the speaker namespace),
  * METALLB_ML_INSECURE=true (gossip in plaintext when there is no key), METALLB_L2_INTERFACES
- * (comma-separated; default: every interface the layer-2 rules accept).
+ * (comma-separated; default: every interface the layer-2 rules accept),
+ * METALLB_L2_GRATUITOUS_REFRESH (a duration such as `30s` or `5m`, at least 1 s; unset or `0`:
+ * off): after MetalLB's takeover burst, keep sending the gratuitous ARP/NA of every announced
+ * VIP this often, for switches and hosts whose tables age out (MetalLB has no such option).
  */
 import { parseIp } from '@metallb-ts/lib/ip/ip.ts';
 import type { Env } from '@metallb-ts/lib/flags.ts';
@@ -24,6 +27,20 @@ export interface Layer2EnvOptions {
   readonly insecure: boolean;
   /** Undefined: scan. */
   readonly interfaces: readonly string[] | undefined;
+  /** Periodic gratuitous refresh after the burst, ms; undefined = off. */
+  readonly gratuitousRefreshMs: number | undefined;
+}
+
+const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** `30s`, `5m`, `1500ms`, `1h` → ms; `0` or empty → undefined (off); anything else or under 1 s → an error. */
+export function refreshIntervalMs(text: string | undefined): Result<number | undefined, string> {
+  const v = (text ?? '').trim();
+  if (v === '' || v === '0') return ok(undefined);
+  const m = /^(\d+)(ms|s|m|h)$/.exec(v);
+  const ms = m === null ? NaN : Number(m[1]) * (UNIT_MS[m[2] ?? ''] ?? NaN);
+  if (!(ms >= 1000 && ms <= 24 * 3_600_000)) return err(`METALLB_L2_GRATUITOUS_REFRESH: want a duration from 1s to 24h such as 30s or 5m (0: off), got ${JSON.stringify(v)}`);
+  return ok(ms);
 }
 
 const list = (v: string | undefined): string[] => (v ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
@@ -43,9 +60,12 @@ export function layer2EnvOptions(env: Env): Result<Layer2EnvOptions | undefined,
     else return err(`METALLB_ML_SEEDS: not an IP or host:port: ${JSON.stringify(s)}`);
   }
   const ifaces = list(env['METALLB_L2_INTERFACES']);
+  const refresh = refreshIntervalMs(env['METALLB_L2_GRATUITOUS_REFRESH']);
+  if (!refresh.ok) return refresh;
   return ok({
     bindAddr: bind, port, seeds, podLabels: env['METALLB_ML_LABELS'] || undefined, secretName: env['METALLB_ML_SECRET_NAME'] || 'memberlist',
     insecure: env['METALLB_ML_INSECURE'] === 'true', interfaces: ifaces.length === 0 ? undefined : ifaces,
+    gratuitousRefreshMs: refresh.value,
   });
 }
 

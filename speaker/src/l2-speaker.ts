@@ -23,6 +23,7 @@ import { startLayer2, type RunningLayer2 } from './l2-wiring.ts';
 import { conflictCondition, type ConflictCondition } from './layer2/core/conflict-condition.ts';
 import { interfaceRejection } from './layer2/core/interface-rules.ts';
 import { readInterface } from './layer2/interface-facts.ts';
+import { SPAM_DEFAULTS } from './layer2/responder-types.ts';
 import { readMemberlistSecret } from './memberlist-key.ts';
 
 /** How often the speaker pods are listed again for seeds (MetalLB: 5 minutes). */
@@ -92,6 +93,7 @@ export async function startSpeakerLayer2(i: SpeakerLayer2Inputs): Promise<Result
   const started = await startLayer2({
     nodeName: i.nodeName, bindHost: i.env.bindAddr, gossipPort: i.env.port, seeds: [...i.env.seeds, ...firstSeeds],
     secrets, insecureGossip: i.env.insecure, interfaces: i.env.interfaces ?? usableInterfaces(),
+    ...(i.env.gratuitousRefreshMs === undefined ? {} : { gratuitous: { ...SPAM_DEFAULTS, refreshMs: i.env.gratuitousRefreshMs } }),
     registry: i.registry, logger: i.logger, clock: i.clock, rng: i.rng,
     onAnnounce: () => reporter.update(l2?.announced() ?? []),
     onConflicts: (cs) => reporter.conflicts(cs, (ip) => l2?.servicesOf(ip) ?? []),

@@ -100,6 +100,7 @@ export async function startLayer2(o: Layer2Options): Promise<Result<RunningLayer
   const responder = Layer2Responder.start({
     interfaces, openFrameIo: openPcapFrameIo, groups, clock: o.clock, metrics: layer2Metrics(o.registry),
     onConflict: (c) => announcer?.noteConflict(c),
+    onConflictCleared: (c) => announcer?.clearConflict(c),
     onError: (e) => log.warn('layer-2 send failed', { error: e.message }),
     ...(o.probe === undefined ? {} : { probe: o.probe }), ...(o.gratuitous === undefined ? {} : { gratuitous: o.gratuitous }),
   });

@@ -1,6 +1,11 @@
 /**
  * Layer-2 failover (issue 10, proofs 3 and 4): `npm run bench -- l2failover [--trials 20]
- * [--nodes 3] [--handovers 5] [--no-reply]`.
+ * [--nodes 3] [--handovers 5] [--no-reply] [--lab children|speakers]`.
+ *
+ * `--lab speakers` runs the same trials through the product (l2-speaker-failover.ts): a real
+ * apiserver with the chart, the operator writing the NodePlans, one speaker binary per node
+ * finding its peers through the speaker Pods and gossiping with the memberlist Secret's key; a
+ * graceful trial SIGTERMs a speaker and restarts it. The default (`children`) is described next.
  *
  * N lab nodes run the real announcer + gossip + responder (l2-node-child.ts) for one VIP. Per
  * failover trial the leader's process is SIGSTOPped and its traffic dropped (a silent death);
@@ -14,7 +19,9 @@
 import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { L2FailoverScenario } from '../harness/l2-failover.ts';
+import { L2FailoverScenario, type Takeover } from '../harness/l2-failover.ts';
+import type { PingLoss } from '../harness/l2-node.ts';
+import { L2SpeakerFailoverScenario } from '../harness/l2-speaker-failover.ts';
 import { run as replyBench } from './l2-reply.bench.ts';
 import { percentile } from './service-load.ts';
 
@@ -23,11 +30,81 @@ const round = (x: number | undefined): number | null => (x === undefined || Numb
 /** Runs the bench and returns the RESULT fields. */
 export async function run(argv: readonly string[]): Promise<Record<string, unknown>> {
   const { values } = parseArgs({ args: [...argv], options: {
-    trials: { type: 'string' }, nodes: { type: 'string' }, handovers: { type: 'string' }, 'no-reply': { type: 'boolean' },
+    trials: { type: 'string' }, nodes: { type: 'string' }, handovers: { type: 'string' }, 'no-reply': { type: 'boolean' }, lab: { type: 'string' },
   } });
   const trials = Number(values.trials ?? 20);
   const handovers = Number(values.handovers ?? 5);
-  const s = await L2FailoverScenario.create(Number(values.nodes ?? 3));
+  const lab = values.lab ?? 'children';
+  if (lab !== 'children' && lab !== 'speakers') throw new Error(`--lab: want children or speakers, got ${lab}`);
+  const m = lab === 'speakers' ? await speakerTrials(Number(values.nodes ?? 3), trials, handovers) : await childTrials(Number(values.nodes ?? 3), trials, handovers);
+  const { failover, handover, recoveries, failed, lost, sent } = m;
+  console.log(`failover p50 ${percentile(failover, 50).toFixed(0)} ms, p99 ${percentile(failover, 99).toFixed(0)} ms over ${failover.length}; ` +
+    `handover p50 ${percentile(handover, 50).toFixed(0)} ms over ${handover.length}, ${lost}/${sent} pings lost; ${failed} never followed`);
+  const reply = values['no-reply'] === true ? undefined : await replyBench(['--vips', '1000', '--rate', '1000', '--seconds', '5']);
+  return {
+    lab, trials: failover.length, nodes: Number(values.nodes ?? 3),
+    failover_p50_ms: round(percentile(failover, 50)), failover_p99_ms: round(percentile(failover, 99)), failover_max_ms: round(Math.max(...failover)),
+    handover_trials: handover.length, handover_p50_ms: round(percentile(handover, 50)), handover_lost_packets: lost, handover_pings_sent: sent,
+    never_followed: failed, recovery_p50_ms: round(percentile(recoveries, 50)),
+    arp_reply_p99_ms_1k_vips: reply?.['arp_reply_p99_ms_1k_vips'] ?? null,
+    loadavg_1m: Math.round(loadavg()[0]! * 100) / 100,
+  };
+}
+
+/** What the trials measured. */
+interface Measured {
+  readonly failover: number[];
+  readonly handover: number[];
+  readonly recoveries: number[];
+  readonly failed: number;
+  readonly lost: number;
+  readonly sent: number;
+}
+
+const failoverRow = (i: number, t: Takeover): string => `${String(i + 1).padStart(5)}  failover   ${t.from} -> ${t.to}  ${t.ms?.toFixed(0) ?? 'never'}`;
+const handoverRow = (i: number, h: Takeover & { readonly loss: PingLoss }): string =>
+  `${String(i + 1).padStart(5)}  handover   ${h.from} -> ${h.to}  ${h.ms?.toFixed(0) ?? 'never'}  lost ${h.loss.sent - h.loss.received}/${h.loss.sent}`;
+
+/** The trials through the operator and the speaker binaries (l2-speaker-failover.ts). */
+async function speakerTrials(nodes: number, trials: number, handovers: number): Promise<Measured> {
+  const s = await L2SpeakerFailoverScenario.create(nodes);
+  const failover: number[] = [];
+  const handover: number[] = [];
+  const recoveries: number[] = [];
+  let failed = 0;
+  let lost = 0;
+  let sent = 0;
+  try {
+    console.log('trial  kind       from    -> to       ms   (operator + speaker binaries)');
+    for (let i = 0; i < trials; i++) {
+      const t = await s.silentFailover();
+      if (t.ms === undefined) failed++;
+      else failover.push(t.ms);
+      console.log(failoverRow(i, t));
+      const back = await s.recover(t.from);
+      if (back === undefined) throw new Error(`trial ${i + 1}: the client never came back to ${t.from}`);
+      recoveries.push(back);
+      await sleep(1_000); // gossip settles
+    }
+    for (let i = 0; i < handovers; i++) {
+      const h = await s.gracefulHandover();
+      if (h.ms === undefined) failed++;
+      else handover.push(h.ms);
+      lost += h.loss.sent - h.loss.received;
+      sent += h.loss.sent;
+      console.log(handoverRow(i, h));
+      await s.restart(h.from);
+      await sleep(1_500);
+    }
+  } finally {
+    await s.destroy();
+  }
+  return { failover, handover, recoveries, failed, lost, sent };
+}
+
+/** The trials through per-node children running the speaker's layer-2 part (l2-node-child.ts). */
+async function childTrials(nodes: number, trials: number, handovers: number): Promise<Measured> {
+  const s = await L2FailoverScenario.create(nodes);
   const failover: number[] = [];
   const handover: number[] = [];
   const recoveries: number[] = [];
@@ -40,7 +117,7 @@ export async function run(argv: readonly string[]): Promise<Record<string, unkno
       const t = await s.silentFailover();
       if (t.ms === undefined) failed++;
       else failover.push(t.ms);
-      console.log(`${String(i + 1).padStart(5)}  failover   ${t.from} -> ${t.to}  ${t.ms?.toFixed(0) ?? 'never'}`);
+      console.log(failoverRow(i, t));
       const back = await s.recover(t.from, t.to);
       if (back === undefined) throw new Error(`trial ${i + 1}: ${t.to} never gave ${t.from} the VIP back`);
       recoveries.push(back);
@@ -52,7 +129,7 @@ export async function run(argv: readonly string[]): Promise<Record<string, unkno
       else handover.push(h.ms);
       lost += h.loss.sent - h.loss.received;
       sent += h.loss.sent;
-      console.log(`${String(i + 1).padStart(5)}  handover   ${h.from} -> ${h.to}  ${h.ms?.toFixed(0) ?? 'never'}  lost ${h.loss.sent - h.loss.received}/${h.loss.sent}`);
+      console.log(handoverRow(i, h));
       await s.restart(h.from);
       await s.procs.get(h.from)!.waitFor((e) => e.event === 'l2' && e['state'] === 'announced', 0, 30_000);
       await sleep(1_500);
@@ -60,15 +137,5 @@ export async function run(argv: readonly string[]): Promise<Record<string, unkno
   } finally {
     await s.destroy();
   }
-  console.log(`failover p50 ${percentile(failover, 50).toFixed(0)} ms, p99 ${percentile(failover, 99).toFixed(0)} ms over ${failover.length}; ` +
-    `handover p50 ${percentile(handover, 50).toFixed(0)} ms over ${handover.length}, ${lost}/${sent} pings lost; ${failed} never followed`);
-  const reply = values['no-reply'] === true ? undefined : await replyBench(['--vips', '1000', '--rate', '1000', '--seconds', '5']);
-  return {
-    trials: failover.length, nodes: Number(values.nodes ?? 3),
-    failover_p50_ms: round(percentile(failover, 50)), failover_p99_ms: round(percentile(failover, 99)), failover_max_ms: round(Math.max(...failover)),
-    handover_trials: handover.length, handover_p50_ms: round(percentile(handover, 50)), handover_lost_packets: lost, handover_pings_sent: sent,
-    never_followed: failed, recovery_p50_ms: round(percentile(recoveries, 50)),
-    arp_reply_p99_ms_1k_vips: reply?.['arp_reply_p99_ms_1k_vips'] ?? null,
-    loadavg_1m: Math.round(loadavg()[0]! * 100) / 100,
-  };
+  return { failover, handover, recoveries, failed, lost, sent };
 }

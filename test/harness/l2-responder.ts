@@ -98,11 +98,11 @@ export class L2ResponderProcess {
     await this.waitFor((x) => x.event === 'withdrawn' && x['ip'] === ip, from);
   }
 
-  /** The Prometheus text of the child's registry. */
-  async metrics(): Promise<string> {
+  /** The Prometheus text of the child's registry (bounded generously: a soak on starved cores asks it every minute). */
+  async metrics(timeoutMs = 30_000): Promise<string> {
     const from = this.events.length;
     this.send({ cmd: 'metrics' });
-    return (await this.waitFor((x) => x.event === 'metrics', from))['text'] as string;
+    return (await this.waitFor((x) => x.event === 'metrics', from, timeoutMs))['text'] as string;
   }
 
   /** Conflicts reported so far. */

@@ -55,10 +55,14 @@ export class NetnsBgpTarget implements BgpTarget {
     return this.lab.cp.kubectl(args, input);
   }
 
-  /** The EndpointSlice controller's part: one ready endpoint per node (its LAN address) for Service `name`. */
-  async createEndpointSlice(name: string, port: number, namespace = 'default'): Promise<void> {
-    await this.kubeConfig.makeApiClient(DiscoveryV1Api).createNamespacedEndpointSlice({ namespace, body: {
-      metadata: { name: `${name}-1`, labels: { 'kubernetes.io/service-name': name } }, addressType: 'IPv4', ports: [{ port, protocol: 'TCP' }],
+  /**
+   * The EndpointSlice controller's part: one ready endpoint per node (its LAN address) for Service
+   * `name`; the port named as the Service's port is (`kubectl describe` matches them by name).
+   */
+  async createEndpointSlice(name: string, port: number, o: { readonly namespace?: string; readonly portName?: string } = {}): Promise<void> {
+    await this.kubeConfig.makeApiClient(DiscoveryV1Api).createNamespacedEndpointSlice({ namespace: o.namespace ?? 'default', body: {
+      metadata: { name: `${name}-1`, labels: { 'kubernetes.io/service-name': name } }, addressType: 'IPv4',
+      ports: [{ port, protocol: 'TCP', ...(o.portName === undefined ? {} : { name: o.portName }) }],
       endpoints: this.nodes.map((n) => ({ addresses: [n.v4], nodeName: n.name, conditions: { ready: true, serving: true } })),
     } });
   }

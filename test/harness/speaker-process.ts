@@ -36,6 +36,7 @@ export class SpeakerProcess {
   readonly #bridge: ApiBridge;
   readonly #lab: Lab;
   readonly #role: HostRole;
+  readonly #opts: SpeakerProcessOptions;
   /** Metrics port inside the node's namespace. */
   readonly metricsPort: number;
   /** Where the speaker keeps the full config (not the daemons' startup file). */
@@ -46,6 +47,7 @@ export class SpeakerProcess {
     this.#bridge = bridge;
     this.#lab = o.lab;
     this.#role = o.role;
+    this.#opts = o;
     this.metricsPort = metricsPort;
     this.configPath = configPath;
   }
@@ -85,6 +87,12 @@ export class SpeakerProcess {
       `.then((r)=>r.text()).then((t)=>process.stdout.write(t),()=>process.exit(1));`;
     const r = await this.#lab.exec(this.#role, process.execPath, ['-e', script], { timeoutMs: 5_000 });
     return r.exitCode === 0 ? r.stdout : '';
+  }
+
+  /** Stops this speaker (if it runs) and starts a new one with the same options (a pod restarted on its node). */
+  async restart(): Promise<SpeakerProcess> {
+    await this.stop();
+    return SpeakerProcess.start(this.#opts);
   }
 
   /** Stops the speaker (SIGTERM, SIGKILL after the grace), and its apiserver bridge. */

@@ -12,6 +12,7 @@ import { AppsV1Api, CoreV1Api, RbacAuthorizationV1Api } from '@kubernetes/client
 import { parse } from 'yaml';
 import { ControlPlane } from '../harness/control-plane.ts';
 import { installCrds } from '../harness/crds.ts';
+import { main as cli } from '@metallb-ts/operator/cli/main.ts';
 import { CHART, FIXTURES, helmOk, kindsOf, leafPaths, renderChart } from '../harness/chart.ts';
 
 describe('helm chart on a real apiserver', () => {
@@ -31,6 +32,13 @@ describe('helm chart on a real apiserver', () => {
       const r = await cp.helm(['lint', '--strict', CHART, ...extra]);
       assert.equal(r.exitCode, 0, `helm lint ${extra.join(' ')}:\n${r.stdout}\n${r.stderr}`);
     }
+  });
+
+  it('ships samples (the demo\'s configuration) that the operator\'s validation accepts offline', async () => {
+    const lines: string[] = [];
+    const io = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(`stderr: ${l}`) };
+    assert.equal(await cli(['validate', join(CHART, 'samples')], io), 0, lines.join('\n'));
+    assert.deepEqual(lines, ['valid: 2 pools, 1 peer, 1 BFD profile, 0 community aliases, 1 L2 advertisement, 1 BGP advertisement']);
   });
 
   it('has a values-all fixture that sets every key of values.yaml', () => {
@@ -69,6 +77,7 @@ describe('helm chart on a real apiserver', () => {
     const env = Object.fromEntries(sp['containers'][0]['env'].map((e: any) => [e.name, e.value ?? e.valueFrom.fieldRef.fieldPath]));
     assert.equal(env['METALLB_ML_SECRET_NAME'], 'gossip-key');
     assert.equal(env['METALLB_ML_BIND_PORT'], '7947');
+    assert.equal(env['METALLB_L2_GRATUITOUS_REFRESH'], '45s', 'speaker.layer2.gratuitousRefresh reaches the speaker');
     assert.equal(env['METALLB_NODE_NAME'], 'spec.nodeName');
     assert.equal(env['POD_IP'], 'status.podIP');
     assert.deepEqual(sp['containers'].map((c: any) => [c.name, c.image]), [['speaker', 'registry.example/metallb-ts-speaker:v9.9.9'], ['frr', 'registry.example/metallb-ts-frr:10.2']]);
@@ -88,6 +97,7 @@ describe('helm chart on a real apiserver', () => {
     assert.equal(podOf('Deployment')['containers'][0]['readinessProbe']['httpGet']['path'], '/healthz');
     // The speaker serves health on the node's 127.0.0.1 only.
     assert.deepEqual(podOf('DaemonSet')['containers'][0]['readinessProbe']['httpGet'], { path: '/readyz', port: 17472, host: '127.0.0.1' });
+    assert.ok(!podOf('DaemonSet')['containers'][0]['env'].some((e: any) => e.name === 'METALLB_L2_GRATUITOUS_REFRESH'), 'no periodic gratuitous refresh by default (as MetalLB)');
   });
 
   const rejected = [
@@ -95,6 +105,7 @@ describe('helm chart on a real apiserver', () => {
     { desc: 'a MetalLB key metallb-ts does not implement', args: ['--set', 'speaker.frr.metricsPort=9121'], want: /additional properties 'metricsPort' not allowed/ },
     { desc: 'a string where a number belongs', args: ['--set-string', 'controller.replicas=two'], want: /\/controller\/replicas.*want integer/ },
     { desc: 'a log level the binaries do not know', args: ['--set', 'speaker.logLevel=all'], want: /\/speaker\/logLevel/ },
+    { desc: 'a gratuitous refresh that is not a duration', args: ['--set', 'speaker.layer2.gratuitousRefresh=30'], want: /\/speaker\/layer2\/gratuitousRefresh/ },
     { desc: 'both monitor kinds', args: ['--set', 'prometheus.podMonitor.enabled=true', '--set', 'prometheus.serviceMonitor.enabled=true'], want: /exclusive/ },
   ];
   for (const c of rejected) {
@@ -129,6 +140,10 @@ describe('helm chart on a real apiserver', () => {
       assert.deepEqual(roles, ['metallb-ts-controller', 'metallb-ts-speaker']);
       const notes = await cp.helm(['get', 'notes', 'metallb-ts', '-n', NS]);
       assert.match(notes.stdout, /kind: IPAddressPool[\s\S]*kind: L2Advertisement[\s\S]*kind: BGPAdvertisement/);
+      assert.match(notes.stdout, /samples\/ directory[\s\S]*bgp\.yaml[\s\S]*layer2\.yaml[\s\S]*services\.yaml/, 'NOTES point at the samples');
+      assert.doesNotMatch(notes.stdout, /change their metadata\.namespace/, 'the samples\' namespace is the release\'s');
+      const elsewhere = await helmOk(cp, ['install', 'notes-check', CHART, '-n', 'metallb-dry', '--dry-run=client']);
+      assert.match(elsewhere.stdout, /They use namespace metallb-system: change their metadata\.namespace to metallb-dry\./, 'installed elsewhere, the NOTES say where the samples must go');
     });
 
     it('upgrades: values change the objects, and a pre-created memberlist key survives a further upgrade', async () => {

@@ -22,7 +22,8 @@ describe('metallb-ts explain --config --service (offline)', () => {
     assert.match(r.out, /1\. Address allocation: OK Allocated: assigned 198\.51\.100\.0 from IPAddressPool bgp-pool/);
     assert.match(r.out, /l2-pool +skipped: spec\.autoAssign is false/);
     assert.match(r.out, /BGPAdvertisements selecting it: bgp-adv/);
-    assert.match(r.out, /node-a +BGP +eligible: 198\.51\.100\.0\/32 -> router \(not reported\)/);
+    assert.match(r.out, /node-a +BGP +eligible: 198\.51\.100\.0\/32 -> router \(not reported, adj-rib-out: not reported\)/);
+    assert.match(r.out, /3\. Reachability: UNKNOWN ReportPending: /);
     assert.match(r.out, /node-b +BGP +excluded: node\.kubernetes\.io\/exclude-from-external-load-balancers/);
     assert.match(r.err, /no clusterIP/);
   });

@@ -45,20 +45,38 @@ function hintFor(reason: AllocationReason, svc: string, report: readonly PoolVer
     case 'RequestedIPUnavailable':
       return `the address requested by Service ${svc} (metallb.io/loadBalancerIPs or spec.loadBalancerIP) is not available: change the request or the IPAddressPool holding it`;
     default:
-      return `fix Service ${svc}`;
+      return `fix Service ${svc}: its own fields (spec.clusterIPs, spec.ipFamilies / ipFamilyPolicy, the requested addresses) can not be used as they are`;
   }
 }
 
 /**
- * The AddressAllocated condition for a LoadBalancer Service the operator handles; undefined for
- * one that is not a LoadBalancer (nothing is written on those).
+ * The configuration the operator could not load: its errors (`Kind/name field: message; …`,
+ * ConfigurationState's errorSummary), while the last valid configuration stays in force.
  */
-export function allocationConditionFor(svc: { readonly key: string; readonly isLoadBalancer: boolean }, d: SetDecision, report: readonly PoolVerdict[]): StageCondition | undefined {
+export interface StaleConfig {
+  readonly errors: string;
+  /** `namespace/name` of the ConfigurationState that reports it. */
+  readonly state: string;
+}
+
+/** The ConfigInvalid message: why the allocation failed under the old config, and what to fix. */
+export const configInvalidMessage = (failure: string, stale: StaleConfig): string =>
+  `${failure}; the configuration is invalid, so the last valid one is in force: fix ${stale.errors} (ConfigurationState ${stale.state})`;
+
+/**
+ * The AddressAllocated condition for a LoadBalancer Service the operator handles; undefined for
+ * one that is not a LoadBalancer (nothing is written on those). A failure while the configuration
+ * is `stale` is `ConfigInvalid`, naming the objects to fix: the Service may well be meant for a
+ * pool the rejected configuration adds. An allocated Service stays `Allocated` (its address is
+ * kept), so an invalid edit rewrites only the Services that have no address.
+ */
+export function allocationConditionFor(svc: { readonly key: string; readonly isLoadBalancer: boolean }, d: SetDecision, report: readonly PoolVerdict[], stale?: StaleConfig): StageCondition | undefined {
   if (!svc.isLoadBalancer) return undefined;
   if (d.failure === undefined && d.ingress.length > 0 && d.pool !== null) {
     return { type: ALLOCATED, status: 'True', reason: 'Allocated', message: `assigned ${d.ingress.join(', ')} from IPAddressPool ${d.pool}` };
   }
   const f = d.failure ?? { kind: 'internal', message: 'no address assigned' };
+  if (stale !== undefined) return { type: ALLOCATED, status: 'False', reason: 'ConfigInvalid', message: configInvalidMessage(f.message, stale) };
   const reason = allocationReasonOf(f, report);
   return { type: ALLOCATED, status: 'False', reason, message: `${f.message}; ${hintFor(reason, svc.key, report)}` };
 }

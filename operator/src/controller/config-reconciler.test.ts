@@ -13,14 +13,14 @@ function recording(name: string, partOf: (c: Config) => unknown): ConfigConsumer
   return { name, partOf, calls, apply: (c, { first }) => calls.push({ first, part: partOf(c) }) };
 }
 
-function harness() {
+function harness(onRejectedChanged?: () => void) {
   let input: ClusterResources = resources({ pools: [pool('a', ['192.0.2.0/28'])] });
   const pools = recording('pools', (c) => c.pools);
   const peers = recording('peers', (c) => c.peers);
   const verdicts = new FakeVerdictSink();
   const metrics = { configLoaded: new FakeGauge(), configStale: new FakeGauge() };
   const log = captureLogger();
-  const reconciler = new ConfigReconciler({ resources: () => input, consumers: [pools, peers], metrics, verdicts, logger: log.logger });
+  const reconciler = new ConfigReconciler({ resources: () => input, consumers: [pools, peers], metrics, verdicts, logger: log.logger, ...(onRejectedChanged === undefined ? {} : { onRejectedChanged }) });
   const set = (r: Partial<ClusterResources>): void => {
     input = resources(r);
   };
@@ -91,5 +91,21 @@ describe('ConfigReconciler: verdicts and the last good config', () => {
     h.set(base);
     assert.equal(await h.reconciler.reconcile(), 'success');
     assert.equal(h.metrics.configStale.value, 0);
+  });
+
+  it('names the rejected configuration while it is in force, and says so once per change', async () => {
+    let told = 0;
+    const h = harness(() => told++);
+    h.set(base);
+    await h.reconciler.reconcile();
+    assert.deepEqual([h.reconciler.rejected, told], [undefined, 0]);
+    h.set(invalid);
+    await h.reconciler.reconcile();
+    await h.reconciler.reconcile();
+    assert.match(h.reconciler.rejected ?? '', /^IPAddressPool\/a spec\.addresses/);
+    assert.equal(told, 1, 'the same errors again: not told again');
+    h.set(base);
+    await h.reconciler.reconcile();
+    assert.deepEqual([h.reconciler.rejected, told], [undefined, 2]);
   });
 });

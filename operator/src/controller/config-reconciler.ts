@@ -41,6 +41,11 @@ export interface ConfigReconcilerOptions {
   readonly metrics: { readonly configLoaded: GaugePort; readonly configStale: GaugePort };
   readonly verdicts: VerdictSink;
   readonly logger: Logger;
+  /**
+   * Told when {@link ConfigReconciler.rejected} changes (a config turned invalid, its errors
+   * changed, or it turned valid again), after the consumers saw a valid one.
+   */
+  readonly onRejectedChanged?: () => void;
 }
 
 /** See the module comment. */
@@ -49,6 +54,7 @@ export class ConfigReconciler {
   #config: Config | undefined;
   /** Consumer name → fingerprint of the part it last applied. */
   readonly #applied = new Map<string, string>();
+  #rejected: string | undefined;
 
   /** Creates a reconciler; nothing is loaded yet. */
   constructor(opts: ConfigReconcilerOptions) {
@@ -65,12 +71,25 @@ export class ConfigReconciler {
     return this.#config;
   }
 
+  /**
+   * The errors of the configuration last read (ConfigurationState's errorSummary) when it was
+   * rejected and an older one is in force; undefined when the last read one is in force.
+   */
+  get rejected(): string | undefined {
+    return this.#rejected;
+  }
+
   /** One run; `retry` on transient errors or a failed ConfigurationState write. */
   async reconcile(): Promise<ReconcileOutcome> {
     const result = configFor(this.#o.resources());
     const verdict = verdictOf(result.ok ? [] : result.error);
     if (result.ok) this.#apply(result.value);
     else this.#stale(verdict);
+    const rejected = result.ok ? undefined : errorSummaryOf(verdict);
+    if (rejected !== this.#rejected) {
+      this.#rejected = rejected;
+      this.#o.onRejectedChanged?.();
+    }
     const written = await this.#o.verdicts.report(verdict);
     if (verdict.kind === 'transient' || written === 'failed') return 'retry';
     return verdict.kind === 'invalid' ? 'noRetry' : 'success';

@@ -124,7 +124,13 @@ export class Controller {
     const serviceReconciler = new ServiceReconciler({
       service: cachedService,
       allocator, status, events, onUsageChanged: () => pools.kick(), logger: log('service'),
-      conditions: { clock: o.clock, announce: (svc, key) => announce.reportFor(svc, key) },
+      conditions: {
+        clock: o.clock, announce: (svc, key) => announce.reportFor(svc, key),
+        stale: () => {
+          const errors = this.#config.rejected;
+          return errors === undefined ? undefined : { errors, state: `${o.namespace}/${CONFIG_STATE_NAME}` };
+        },
+      },
       ...(o.lbClass === undefined ? {} : { lbClass: o.lbClass }),
     });
     const services = new ServicePipeline({
@@ -135,6 +141,10 @@ export class Controller {
     const plans = nodePlanPipelineFor(o, cache, settings, log('node-plan'));
     this.#config = new ConfigReconciler({
       resources: () => resourcesOf(cache), metrics: o.clientMetrics, logger: log('config'),
+      // A Service without an address says whether the rejected configuration is why (ConfigInvalid).
+      onRejectedChanged: () => {
+        if (this.#config.loaded) services.reprocessAll();
+      },
       verdicts: new ConfigStateWriter({
         port: configStatePortFor(o.kube, o.namespace, CONFIG_STATE_NAME), namespace: o.namespace, name: CONFIG_STATE_NAME,
         events, clock: o.clock, metrics: o.clientMetrics, logger: log('config-state'),

@@ -34,7 +34,7 @@ import { AssignmentLedger, withAllocation, type WrittenAllocation } from '../all
 import { convergeService, releaseService, type ConvergeDecision } from '../allocator/converge-service.ts';
 import { claimOf, familyRequestOf } from '../allocator/converge-service.ts';
 import { poolReportFor } from '../allocator/pool-report.ts';
-import { allocationConditionFor } from '../conditions/allocation-stage.ts';
+import { allocationConditionFor, type StaleConfig } from '../conditions/allocation-stage.ts';
 import type { AnnounceReport } from '../conditions/announce-stage.ts';
 import { conditionTime, mergeConditions, type StageCondition, type StoredCondition } from '../conditions/conditions.ts';
 import type { Clock } from '@metallb-ts/lib/time/clock.ts';
@@ -64,6 +64,8 @@ export interface ConditionsPort {
   readonly clock: Clock;
   /** The Announced report of the Service with the given ingress; undefined before a config. */
   announce(svc: V1Service, key: string): AnnounceReport | undefined;
+  /** The configuration the operator rejected while an older one is in force; undefined when current. */
+  stale?(): StaleConfig | undefined;
 }
 
 /** Options of {@link ServiceReconciler}. */
@@ -167,16 +169,16 @@ export class ServiceReconciler {
   }
 
   /**
-   * The AddressAllocated and Announced verdicts of the Service as it will be written (none for
+   * The AddressAllocated, Announced and Reachable verdicts of the Service as it will be written (none for
    * a Service that is not a LoadBalancer, or without a {@link ConditionsPort}).
    */
   #stages(cached: V1Service, svc: ParsedService, d: SetDecision): Stages {
     const port = this.#o.conditions;
     if (port === undefined || !svc.isLoadBalancer) return NO_STAGES;
     const report = poolReportFor(this.#o.allocator, claimOf(svc), familyRequestOf(svc), svc.requestedPool);
-    const allocated = allocationConditionFor(svc, d, report);
-    const announced = port.announce(withAllocation(cached, { ingress: d.ingress, pool: d.pool }), svc.key)?.condition;
-    const wanted = [allocated, announced].filter((c): c is StageCondition => c !== undefined);
+    const allocated = allocationConditionFor(svc, d, report, port.stale?.());
+    const announce = port.announce(withAllocation(cached, { ingress: d.ingress, pool: d.pool }), svc.key);
+    const wanted = [allocated, announce?.condition, announce?.reachable].filter((c): c is StageCondition => c !== undefined);
     return { wanted, now: conditionTime(port.clock.now()) };
   }
 

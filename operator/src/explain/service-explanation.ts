@@ -11,7 +11,8 @@ import { withAllocation } from '../allocator/assignment-ledger.ts';
 import { poolReportFor, type PoolVerdict } from '../allocator/pool-report.ts';
 import { allocationConditionFor } from '../conditions/allocation-stage.ts';
 import type { AnnounceReport } from '../conditions/announce-stage.ts';
-import type { StageCondition, StoredCondition } from '../conditions/conditions.ts';
+import { ALLOCATED, type StageCondition, type StoredCondition } from '../conditions/conditions.ts';
+import { POOL_ANNOTATION } from '../service/annotations.ts';
 import { parseService } from '../service/parse-service.ts';
 import { replay, type ClusterSnapshot } from './snapshot.ts';
 
@@ -36,6 +37,20 @@ export interface ServiceExplanation {
   readonly written: readonly StoredCondition[];
 }
 
+/**
+ * The allocation stage while the configuration is invalid: explain can not read the last valid
+ * one the operator keeps, so it names the objects to fix and points at the written conditions.
+ */
+function rejectedStage(s: ClusterSnapshot, svc: V1Service, errors: readonly string[]): NonNullable<ServiceExplanation['allocation']> {
+  const state = s.configState?.metadata === undefined ? '' : ` (ConfigurationState ${s.configState.metadata.namespace ?? ''}/${s.configState.metadata.name ?? ''})`;
+  const message = `the configuration is invalid: fix ${errors.join('; ')}${state}; the operator keeps the last valid one, which explain can not read: its verdict is in the conditions on the Service`;
+  return {
+    pools: [], ingress: (svc.status?.loadBalancer?.ingress ?? []).flatMap((i) => (i.ip === undefined ? [] : [i.ip])),
+    pool: svc.metadata?.annotations?.[POOL_ANNOTATION] ?? null, events: [],
+    condition: { type: ALLOCATED, status: 'False', reason: 'ConfigInvalid', message },
+  };
+}
+
 /** Explains `svc` against the snapshot (in which it may or may not be listed). */
 export function explainService(s: ClusterSnapshot, svc: V1Service): ServiceExplanation {
   const parsed = parseService(svc);
@@ -46,7 +61,7 @@ export function explainService(s: ClusterSnapshot, svc: V1Service): ServiceExpla
   const base = { service: parsed.key, ...(parsed.loadBalancerClass === undefined ? {} : { loadBalancerClass: parsed.loadBalancerClass }), config, written };
   if (!parsed.isLoadBalancer) return { ...base, handledBy: 'notLoadBalancer' };
   if (ignoredByClass(parsed, s.lbClass)) return { ...base, handledBy: 'otherClass' };
-  if (r.config === undefined) return { ...base, handledBy: 'metallb' };
+  if (r.config === undefined) return { ...base, handledBy: 'metallb', allocation: rejectedStage(s, svc, config.errors) };
   const pools = poolReportFor(r.allocator, claimOf(parsed), familyRequestOf(parsed), parsed.requestedPool);
   const d = convergeService(parsed, r.allocator, { holdsOwn: false, ...(s.lbClass === undefined ? {} : { lbClass: s.lbClass }) });
   if (d.action === 'ignore') return { ...base, handledBy: 'otherClass' };

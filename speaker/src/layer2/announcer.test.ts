@@ -141,6 +141,23 @@ describe('L2Announcer', () => {
     assert.deepEqual(conflictCondition([]), { type: 'Layer2AddressConflict', status: 'False', reason: 'NoConflict', message: 'no address conflict' });
   });
 
+  it('a conflict seen while announcing is cleared when the responder says that MAC stopped claiming it (split brain healed)', () => {
+    const { a, conflicts, responder } = announcerFor(best);
+    a.setMembers(members(NODES));
+    a.setDuties(duties);
+    const other = { ip: VIP, mac: '02:00:00:00:00:98', iface: 'eth0', since: 1, phase: 'announced' as const };
+    a.noteConflict(other);
+    a.noteConflict({ ...other, mac: '02:00:00:00:00:97' });
+    assert.equal(conflicts.at(-1)?.length, 2);
+    const published = conflicts.length;
+    a.clearConflict(other);
+    assert.deepEqual(conflicts.at(-1)?.map((c) => c.mac), ['02:00:00:00:00:97']);
+    a.clearConflict(other);
+    assert.equal(conflicts.length, published + 1, 'clearing an unknown conflict publishes nothing');
+    assert.deepEqual(a.held(), [VIP], 'still announced');
+    assert.ok(!responder.calls.includes(`withdraw ${VIP}`));
+  });
+
   it('no usable interface: nothing announced; an interface change re-announces; stop withdraws all', () => {
     const { a, responder } = announcerFor(best);
     a.setMembers(members(NODES));

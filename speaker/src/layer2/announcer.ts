@@ -94,6 +94,11 @@ export class L2Announcer {
     this.#publishConflicts();
   }
 
+  /** A conflict seen while announcing is over: the other MAC no longer claims the address. */
+  clearConflict(c: AddressConflict): void {
+    if (this.#seen.delete(`${c.ip}|${c.mac}`)) this.#publishConflicts();
+  }
+
   /** Lets refused VIPs be probed again (call periodically: the other holder may be gone). */
   retryConflicts(): void {
     if (this.#refused.size === 0) return;

@@ -52,6 +52,8 @@ export interface GratuitousOptions {
 
 /** MetalLB's timing. */
 export const SPAM_DEFAULTS: GratuitousOptions = { intervalMs: 1100, durationMs: 5000 };
+/** A conflict seen while announcing is probed for again this often; unclaimed since the last probe, it is cleared. */
+export const CONFLICT_RECHECK_MS = 10_000;
 /** Three probes 100 ms apart: an address in use is found within 300 ms. */
 export const PROBE_DEFAULTS: ProbeOptions = { count: 3, intervalMs: 100 };
 
@@ -67,8 +69,12 @@ export interface ResponderOptions {
   readonly clock: Clock;
   /** Counters. */
   readonly metrics: Layer2Metrics;
-  /** Called once per (address, foreign MAC). */
+  /** Called once per (address, foreign MAC), again only after it was cleared. */
   readonly onConflict?: (c: AddressConflict) => void;
+  /** A conflict seen while announcing is over: that MAC no longer claims the address (see {@link CONFLICT_RECHECK_MS}). */
+  readonly onConflictCleared?: (c: AddressConflict) => void;
+  /** Recheck interval of conflicts seen while announcing (default {@link CONFLICT_RECHECK_MS}). */
+  readonly conflictRecheckMs?: number;
   /** Called when a send fails (the caller logs and counts it). */
   readonly onError?: (e: Error) => void;
   /** Probe timing (default {@link PROBE_DEFAULTS}). */

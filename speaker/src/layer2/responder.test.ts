@@ -132,6 +132,39 @@ describe('Layer2Responder', () => {
     assert.equal(wire.take('eth0').length, 1);
   });
 
+  it('a conflict seen while announcing is rechecked with a probe: kept while the MAC answers, cleared once it stops (split brain healed)', async () => {
+    const cleared: AddressConflict[] = [];
+    registry = createRegistry();
+    responder = Layer2Responder.start({
+      interfaces: [{ name: 'eth0', mac: OWN }], openFrameIo: wire.open, groups, clock, metrics: layer2Metrics(registry),
+      onConflict: (c) => conflicts.push(c), onConflictCleared: (c) => cleared.push(c), conflictRecheckMs: 10_000,
+      gratuitous: { intervalMs: 1100, durationMs: 5000 },
+    });
+    const probe = `arp op1 0.0.0.0->${VIP} to ff:ff:ff:ff:ff:ff`;
+    const answer = encodeArpFrame({ dst: OWN, src: FOREIGN }, { op: 2, senderMac: FOREIGN, senderIp: VIP, targetMac: OWN, targetIp: '0.0.0.0' });
+    await Promise.all([responder.announce(VIP, { probe: false }), clock.advance(0)]);
+    await clock.advance(6_000);
+    for (const f of gratuitousFrames(VIP, FOREIGN)) wire.deliver('eth0', f);
+    assert.equal(conflicts.length, 1);
+    wire.take('eth0');
+    await clock.advance(10_000);
+    assert.deepEqual(wire.take('eth0').map(describeFrame), [probe], 'the first recheck probes');
+    wire.deliver('eth0', answer); // the other holder answers the probe
+    await clock.advance(10_000);
+    assert.deepEqual(wire.take('eth0').map(describeFrame), [probe], 'still claimed: probed again');
+    assert.deepEqual([cleared.length, responder.conflicts().length], [0, 1]);
+    await clock.advance(10_000); // no answer to the last probe
+    assert.deepEqual(cleared.map((c) => [c.ip, c.mac, c.phase]), [[VIP, FOREIGN, 'announced']]);
+    assert.deepEqual(responder.conflicts(), []);
+    assert.deepEqual(wire.take('eth0'), [], 'no probe once nothing is in conflict');
+    assert.equal(clock.pending(), 0);
+    assert.deepEqual(responder.announced(), [VIP], 'announcing all along');
+    for (const f of gratuitousFrames(VIP, FOREIGN)) wire.deliver('eth0', f);
+    assert.equal(conflicts.length, 2, 'the same MAC claiming again is a new conflict');
+    responder.withdraw(VIP);
+    assert.equal(clock.pending(), 0, 'withdrawing the last conflicting VIP stops the recheck');
+  });
+
   it('optional refresh keeps announcing after the burst', async () => {
     start({ refreshMs: 30_000 });
     await Promise.all([responder.announce(VIP, { probe: false }), clock.advance(0)]);

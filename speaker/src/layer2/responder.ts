@@ -2,7 +2,11 @@
  * The layer-2 responder (shell): captures ARP/NDP on the announcing interfaces, answers for the
  * VIPs this node announces (decisions in core/reply.ts), sends gratuitous announcements on
  * takeover, probes for an address before announcing it and watches for another MAC claiming it.
- * It adds no address to any interface. Time comes from the injected clock.
+ * A conflict seen while announcing is rechecked: every `conflictRecheckMs` the address is probed
+ * again (a holder answers a probe: hosts and our own responders alike), and a MAC that has not
+ * claimed it since the previous recheck is no longer a conflict — so a split brain between two
+ * of our nodes clears once the partition heals and one of them withdraws. It adds no address to
+ * any interface. Time comes from the injected clock.
  */
 import type { TimerHandle } from '@metallb-ts/lib/time/clock.ts';
 import { parseIp } from '@metallb-ts/lib/ip/ip.ts';
@@ -12,7 +16,7 @@ import { gratuitousFrames, isIpv6, probeFrame } from './core/announce-frames.ts'
 import { conflictingClaim } from './core/claims.ts';
 import { replyTo } from './core/reply.ts';
 import { responderFilter, type FrameIo, type OpenFrameIo } from './frame-io.ts';
-import { PROBE_DEFAULTS, SPAM_DEFAULTS, type AddressConflict, type AnnounceOptions, type AnnounceOutcome, type ResponderOptions } from './responder-types.ts';
+import { CONFLICT_RECHECK_MS, PROBE_DEFAULTS, SPAM_DEFAULTS, type AddressConflict, type AnnounceOptions, type AnnounceOutcome, type ResponderOptions } from './responder-types.ts';
 
 export type * from './responder-types.ts';
 
@@ -27,6 +31,10 @@ interface Vip {
   readonly ifaces: readonly Iface[];
   phase: 'probing' | 'announced' | 'conflict';
   readonly foreign: Map<string, AddressConflict>;
+  /** Foreign MAC → when it last claimed the address (clock ms). */
+  readonly seenAt: Map<string, number>;
+  /** When the last recheck probe went out (undefined: none yet). */
+  probedAt: number | undefined;
   settle: ((o: AnnounceOutcome) => void) | undefined;
   timer: TimerHandle | undefined;
   spamUntil: number;
@@ -38,6 +46,7 @@ export class Layer2Responder {
   readonly #ifaces = new Map<string, Iface>();
   readonly #ownMacs: ReadonlySet<string>;
   readonly #vips = new Map<string, Vip>();
+  #recheck: TimerHandle | undefined;
 
   private constructor(o: ResponderOptions, open: OpenFrameIo) {
     this.#o = o;
@@ -69,7 +78,7 @@ export class Layer2Responder {
     }
     if (known !== undefined) this.withdraw(ip);
     const vip: Vip = {
-      ip, ifaces: this.#ifacesFor(opts.interfaces), phase: 'probing', foreign: new Map(), settle: undefined, timer: undefined, spamUntil: 0,
+      ip, ifaces: this.#ifacesFor(opts.interfaces), phase: 'probing', foreign: new Map(), seenAt: new Map(), probedAt: undefined, settle: undefined, timer: undefined, spamUntil: 0,
     };
     this.#vips.set(ip, vip);
     if (isIpv6(ip)) for (const i of vip.ifaces) this.#o.groups.join(i.name, solicitedNodeGroup(ip));
@@ -87,6 +96,10 @@ export class Layer2Responder {
     this.#vips.delete(ip);
     this.#o.clock.clearTimeout(vip.timer);
     if (isIpv6(ip) && vip.phase !== 'conflict') for (const i of vip.ifaces) this.#o.groups.leave(i.name, solicitedNodeGroup(ip));
+    if (![...this.#vips.values()].some((v) => v.phase === 'announced' && v.foreign.size > 0)) {
+      this.#o.clock.clearTimeout(this.#recheck);
+      this.#recheck = undefined;
+    }
     this.#settle(vip, { kind: 'withdrawn' });
   }
 
@@ -103,6 +116,8 @@ export class Layer2Responder {
   /** Withdraws everything and closes the captures. */
   stop(): void {
     for (const ip of [...this.#vips.keys()]) this.withdraw(ip);
+    this.#o.clock.clearTimeout(this.#recheck);
+    this.#recheck = undefined;
     for (const i of this.#ifaces.values()) i.io.close();
   }
 
@@ -169,7 +184,9 @@ export class Layer2Responder {
   #watchConflicts(iface: Iface, frame: L2Frame): void {
     const claim = conflictingClaim(frame, (ip) => this.#vips.get(ip)?.ifaces.includes(iface) === true, this.#ownMacs);
     const vip = claim === undefined ? undefined : this.#vips.get(claim.ip);
-    if (claim === undefined || vip === undefined || vip.foreign.has(claim.mac) || vip.phase === 'conflict') return;
+    if (claim === undefined || vip === undefined || vip.phase === 'conflict') return;
+    vip.seenAt.set(claim.mac, this.#o.clock.now());
+    if (vip.foreign.has(claim.mac)) return;
     const conflict: AddressConflict = {
       ip: claim.ip, mac: claim.mac, iface: iface.name, since: this.#o.clock.now(), phase: vip.phase === 'probing' ? 'probe' : 'announced',
     };
@@ -180,8 +197,37 @@ export class Layer2Responder {
       if (isIpv6(vip.ip)) for (const i of vip.ifaces) this.#o.groups.leave(i.name, solicitedNodeGroup(vip.ip));
       vip.phase = 'conflict';
       this.#settle(vip, { kind: 'conflict', conflict });
-    }
+    } else this.#armRecheck();
     this.#o.onConflict?.(conflict);
+  }
+
+  #armRecheck(): void {
+    if (this.#recheck !== undefined) return;
+    this.#recheck = this.#o.clock.setTimeout(() => this.#recheckConflicts(), this.#o.conflictRecheckMs ?? CONFLICT_RECHECK_MS);
+  }
+
+  /** Clears the announced-phase conflicts not claimed since the last recheck, probes for the others. */
+  #recheckConflicts(): void {
+    this.#recheck = undefined;
+    const now = this.#o.clock.now();
+    let open = false;
+    for (const vip of this.#vips.values()) {
+      if (vip.phase !== 'announced' || vip.foreign.size === 0) continue;
+      for (const [mac, c] of [...vip.foreign]) {
+        if (vip.probedAt === undefined || (vip.seenAt.get(mac) ?? -Infinity) >= vip.probedAt) continue;
+        vip.foreign.delete(mac);
+        vip.seenAt.delete(mac);
+        this.#o.onConflictCleared?.(c);
+      }
+      if (vip.foreign.size === 0) {
+        vip.probedAt = undefined;
+        continue;
+      }
+      open = true;
+      vip.probedAt = now;
+      for (const i of vip.ifaces) this.#send(i, probeFrame(vip.ip, i.mac));
+    }
+    if (open) this.#armRecheck();
   }
 
   #settle(vip: Vip, o: AnnounceOutcome): void {

@@ -33,6 +33,13 @@
  * - Push-pull every 10 s (memberlist: 30 s), scaled up above 32 members like memberlist, plus one
  *   attempt per round towards a member we believe dead, which is what heals a partition.
  *
+ * - Stalls: a member whose own timers fire > 50 ms late (its CPU is starved) postpones a
+ *   verdict due meanwhile by one probe timeout, up to 4 times, because Node runs expired timers
+ *   before it reads the sockets: the ack or the refutation that would clear the verdict may be
+ *   sitting unread. Without it, at 20 % loss on two starved cores (the l2soak bench), members
+ *   were declared dead although their refutation had arrived. On a healthy member timers fire
+ *   within a few ms, so detection is unchanged.
+ *
  * Expected detection of a silent node (derived, N ≤ 10, no loss): first failed probe after
  * ≈ 150–300 ms, confirmations from the holders' out-of-turn probes ≈ 200–350 ms later (by then
  * the 300 ms min has passed), the dead rumour reaches all ≈ 50–150 ms later → ≈ 0.45–0.8 s;
@@ -75,6 +82,15 @@ export interface GossipConfig {
   readonly awarenessMax: number;
   /** Largest packet built on the datagram channel (piggybacked rumours fill it up). */
   readonly packetBudgetBytes: number;
+  /**
+   * A verdict (probe failed, suspicion expired) handled this much past its due time means this
+   * member's own event loop stalled (a starved CPU): the ack or refutation may be waiting unread
+   * in the socket, so the verdict is postponed by one probe timeout (I/O is read first), at most
+   * {@link GossipConfig.maxStallDeferrals} times per probe or suspicion. On time, no change.
+   */
+  readonly stallToleranceMs: number;
+  /** Postponements of one verdict because of a stall (bounds detection on a starved member). */
+  readonly maxStallDeferrals: number;
 }
 
 /** Our LAN defaults; see the module comment for the reasoning. */
@@ -93,6 +109,8 @@ export const LAN_DEFAULTS: Omit<GossipConfig, 'name' | 'addr'> = {
   deadReclaimMs: 600_000,
   awarenessMax: 8,
   packetBudgetBytes: 1400,
+  stallToleranceMs: 50,
+  maxStallDeferrals: 4,
 };
 
 /** memberlist's DefaultLANConfig expressed in our parameters, for comparison in the bench. */

@@ -17,6 +17,8 @@ export class Suspicion {
   deadline: number;
   /** When this member next probes the suspect out of turn (with the suspicion attached). */
   nextBuddyAt: number;
+  /** Times the verdict was postponed because this member's own loop stalled. */
+  stallDeferrals = 0;
 
   constructor(opts: { origin: string; startedAt: number; bounds: SuspicionBounds; nextBuddyAt: number }) {
     this.origin = opts.origin;

@@ -141,6 +141,45 @@ describe('Swim: rumours and incarnations', () => {
     assert.deepEqual(changes.filter((c) => c.node === 'c').map((c) => c.status), ['dead']);
   });
 
+  it('a suspicion expiring while this member stalled: postponed one probe timeout, so a refutation waiting unread still counts', () => {
+    const s = withPeers();
+    s.receive('b:1', [{ type: 'suspect', node: 'c', incarnation: 0, from: 'b' }], 0);
+    const late = 10_000; // the loop was starved well past the suspicion's deadline (at most 1.5 s here)
+    assert.deepEqual(s.tick(late).changes.filter((c) => c.node === 'c'), [], 'not declared dead by a stalled clock');
+    assert.equal(s.statusOf('c'), 'suspect');
+    // The poll phase reads the refutation that had been waiting in the socket.
+    s.receive('c:1', [{ type: 'alive', node: 'c', incarnation: 1, addr: 'c:1' }], late + 1);
+    assert.equal(s.statusOf('c'), 'alive');
+    assert.ok(!s.tick(late + cfg.probeTimeoutMs + 1).changes.some((c) => c.node === 'c' && c.status === 'dead'), 'the postponed verdict is gone with the suspicion');
+  });
+
+  it('a stalled member still declares a silent suspect dead, after a bounded number of postponements', () => {
+    const s = withPeers();
+    s.receive('b:1', [{ type: 'suspect', node: 'c', incarnation: 0, from: 'b' }], 0);
+    let t = s.nextTickAt();
+    let ticks = 0;
+    // Every tick comes late: the verdict is postponed maxStallDeferrals times, then made.
+    for (; ticks < 20 && s.statusOf('c') === 'suspect'; ticks++) {
+      t += cfg.stallToleranceMs + 100;
+      for (const m of sent(s.tick(t))) if (m.type === 'ping' && m.target !== 'c') s.receive(`${m.target}:1`, [{ type: 'ack', seq: m.seq, from: m.target }], t);
+      t = Math.max(t, s.nextTickAt());
+    }
+    assert.equal(s.statusOf('c'), 'dead');
+    assert.ok(ticks >= cfg.maxStallDeferrals && ticks <= 2 * cfg.maxStallDeferrals + 2, `dead after ${ticks} late ticks`);
+  });
+
+  it('a probe deadline handled late is postponed (the ack may be unread), not turned into a suspicion at once', () => {
+    const s = withPeers();
+    const ping = ofType(runTo(s, 0, cfg.probeIntervalMs - 1).flatMap(sent), 'ping')[0];
+    assert.ok(ping !== undefined);
+    const late = 2 * cfg.probeIntervalMs + cfg.stallToleranceMs + 300;
+    s.tick(late);
+    assert.equal(s.statusOf(ping.target), 'alive', 'a stalled member does not suspect at once');
+    s.receive(`${ping.target}:1`, [{ type: 'ack', seq: ping.seq, from: ping.target }], late + 1);
+    assert.ok(!runTo(s, late + 2, late + cfg.probeTimeoutMs + 5).flatMap((o) => o.changes).some((c) => c.node === ping.target));
+    assert.equal(s.statusOf(ping.target), 'alive');
+  });
+
   it('a suspect heard from directly during the suspicion is not declared dead at the deadline', () => {
     const s = withPeers();
     s.receive('b:1', [{ type: 'suspect', node: 'c', incarnation: 0, from: 'b' }], 0);

@@ -62,11 +62,13 @@ interface Probe {
   readonly target: string;
   readonly targetAddr: Addr;
   readonly indirectAt: number;
-  readonly deadline: number;
+  deadline: number;
   acked: boolean;
   indirectSent: boolean;
   nacksExpected: number;
   nacks: number;
+  /** Times the verdict was postponed because this member's own loop stalled. */
+  stallDeferrals: number;
 }
 
 interface Relay {
@@ -272,7 +274,7 @@ export class Swim {
     const seq = (this.#seq = (this.#seq + 1) >>> 0);
     this.#probe = {
       seq, target: target.node, targetAddr: target.addr, indirectAt: now + c.probeTimeoutMs, deadline: now + interval,
-      acked: false, indirectSent: false, nacksExpected: 0, nacks: 0,
+      acked: false, indirectSent: false, nacksExpected: 0, nacks: 0, stallDeferrals: 0,
     };
     const ping: Message = { type: 'ping', seq, target: target.node, from: c.name };
     // Lifeguard's buddy system: a suspected member learns it at once and can refute.
@@ -296,7 +298,10 @@ export class Swim {
         this.#sendPacket(h.addr, [{ type: 'ping-req', seq: p.seq, target: p.target, targetAddr: p.targetAddr, from: this.#cfg.name }]);
       }
     }
-    if (now >= p.deadline) {
+    if (now >= p.deadline && this.#stalled(p, p.deadline, now)) {
+      p.deadline = now + this.#cfg.probeTimeoutMs;
+      this.#nextProbeAt = Math.max(this.#nextProbeAt, p.deadline); // the next probe waits for this verdict
+    } else if (now >= p.deadline) {
       this.#probe = undefined;
       // Lifeguard: missing nacks mean our own network or CPU is the problem; slow down.
       const missing = p.nacksExpected > 0 ? p.nacksExpected - p.nacks : 1;
@@ -306,6 +311,16 @@ export class Swim {
         this.#applySuspect({ type: 'suspect', node: m.node, incarnation: m.incarnation, from: this.#cfg.name }, now);
       }
     }
+  }
+
+  /**
+   * True (and counted) when a verdict due at `due` is handled late enough that this member's own
+   * loop stalled, and it may still be postponed (see {@link GossipConfig.stallToleranceMs}).
+   */
+  #stalled(v: { stallDeferrals: number }, due: number, now: number): boolean {
+    if (now - due <= this.#cfg.stallToleranceMs || v.stallDeferrals >= this.#cfg.maxStallDeferrals) return false;
+    v.stallDeferrals++;
+    return true;
   }
 
   #adjustAwareness(delta: number): void {
@@ -327,6 +342,10 @@ export class Swim {
       // refutation is missing (our buddy probe asks for it again). Start over, do not kill.
       if (s.heardAt !== undefined) {
         s.rearm(now);
+        continue;
+      }
+      if (this.#stalled(s, s.deadline, now)) {
+        s.deadline = now + this.#cfg.probeTimeoutMs;
         continue;
       }
       this.#suspicions.delete(node);

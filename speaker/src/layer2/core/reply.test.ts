@@ -20,6 +20,11 @@ const ns = (o: { target?: string; lla?: string | null; hop?: number; dst?: strin
   ndp: { type: 'ns', target: o.target ?? VIP6, ...(o.lla === null ? {} : { sourceLinkAddr: o.lla ?? CLIENT }) },
 });
 
+/** A duplicate-address-detection NS (from ::, no option) for `target`, as a probing host sends it. */
+const dad = (target: string): L2Frame => ({
+  kind: 'ndp', eth: { dst: '33:33:ff:00:02:00', src: CLIENT }, ip: { src: '::', dst: 'ff02::1:ff00:200', hopLimit: 255 }, ndp: { type: 'ns', target },
+});
+
 describe('replyTo: drops', () => {
   const cases: { desc: string; input: L2Frame; want: DropReason }[] = [
     { desc: 'ARP reply', input: arpRequest({ op: 2 }), want: 'not-a-request' },
@@ -28,6 +33,7 @@ describe('replyTo: drops', () => {
     { desc: 'gratuitous ARP request for our VIP from another host', input: arpRequest({ sender: VIP4 }), want: 'gratuitous' },
     { desc: 'our own frame coming back', input: { ...arpRequest(), eth: { dst: 'ff:ff:ff:ff:ff:ff', src: OWN } }, want: 'own-frame' },
     { desc: 'NS without a source link-layer option', input: ns({ lla: null }), want: 'no-source-link-address' },
+    { desc: 'DAD NS (from ::) for an address we do not own', input: dad('2001:db8:0:1::201'), want: 'no-source-link-address' },
     { desc: 'NS with hop limit 64', input: ns({ hop: 64 }), want: 'hop-limit' },
     { desc: 'NS for another address', input: ns({ target: '2001:db8:0:1::201' }), want: 'not-owned' },
     { desc: 'NS unicast to another MAC', input: ns({ dst: '02:00:00:00:00:0b' }), want: 'ethernet-destination' },
@@ -47,6 +53,9 @@ describe('replyTo: answers', () => {
   it('ARP probe (sender 0.0.0.0) is answered, defending the address', () => {
     const r = replyTo(arpRequest({ sender: '0.0.0.0' }), iface);
     assert.equal(r.kind, 'reply');
+  });
+  it('DAD NS (from ::) for the VIP is defended: an NA to all-nodes, Override set, not Solicited', () => {
+    assert.deepEqual(replyTo(dad(VIP6), iface), { kind: 'reply', ip: VIP6, frame: gratuitousFrames(VIP6, OWN)[0] });
   });
   it('NS → solicited NA, Override clear, TLLA = our MAC, sent to the solicitor', () => {
     const want = encodeNdpFrame({ dst: CLIENT, src: OWN }, { src: VIP6, dst: '2001:db8:0:1::100' },

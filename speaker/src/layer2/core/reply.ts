@@ -2,11 +2,17 @@
  * The responder's decision for one captured frame, with MetalLB's rules (metallb-behaviour.md
  * §4.4): answer ARP requests whose Ethernet destination is broadcast or our MAC, and Neighbor
  * Solicitations that carry a source link-layer address, for addresses we announce on this
- * interface only. Pure: the caller sends the frame and counts.
+ * interface only. Beyond MetalLB, an address we announce is defended against duplicate-address
+ * detection (RFC 4861 §7.2.4: a solicitation from `::` gets an NA to all-nodes), as the ARP
+ * probe from 0.0.0.0 already is: a peer of ours probing for a VIP we hold (a split brain being
+ * rechecked, see responder.ts) then finds us for IPv6 as it does for IPv4. Pure: the caller
+ * sends the frame and counts.
  */
 import { ARP_REPLY, ARP_REQUEST } from '../codec/arp.ts';
 import { BROADCAST_MAC } from '../codec/addr.ts';
+import { ZERO_IPV6 } from '../codec/addr.ts';
 import { encodeArpFrame, encodeNdpFrame, type ArpFrame, type L2Frame, type NdpFrame } from '../codec/frame.ts';
+import { gratuitousFrames } from './announce-frames.ts';
 
 /** The interface a frame arrived on, as the decision needs it. */
 export interface ReplyInterface {
@@ -65,8 +71,12 @@ function ndpReply(f: NdpFrame, iface: ReplyInterface): ReplyDecision {
   // RFC 4861 §7.1.1: a solicitation that may have crossed a router is invalid.
   if (f.ip.hopLimit !== 255) return drop('hop-limit');
   if (!isOursOrMulticast(f.eth.dst, iface.mac)) return drop('ethernet-destination');
-  // MetalLB answers only solicitations that say where to send the answer (no DAD probes).
-  if (ndp.sourceLinkAddr === undefined) return drop('no-source-link-address');
+  if (ndp.sourceLinkAddr === undefined) {
+    // Duplicate-address detection for an address we hold: defend it (to all-nodes, Override set).
+    if (f.ip.src === ZERO_IPV6 && iface.owns(ndp.target)) return { kind: 'reply', ip: ndp.target, frame: gratuitousFrames(ndp.target, iface.mac)[0]! };
+    // Otherwise MetalLB answers only solicitations that say where to send the answer.
+    return drop('no-source-link-address');
+  }
   if (!iface.owns(ndp.target)) return drop('not-owned');
   // Source = the advertised address itself: the client kernel accepts it, and so do tools
   // (ndisc6) that ignore an answer from a link-local source (test-infra.md §5.2).
