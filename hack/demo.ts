@@ -29,6 +29,7 @@ import { APP_NS, runSamples, type DemoState } from './demo-steps.ts';
 /** The binaries' tokens outlive any demo session a person keeps open. */
 const TOKEN_SECONDS = 7 * 24 * 3600;
 const NODES = 2;
+const REPO = join(import.meta.dirname, '..');
 const t0 = performance.now();
 const elapsed = (): string => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
 const progress = (what: string): void => console.log(`[${elapsed().padStart(7)}] ${what}`);
@@ -58,6 +59,7 @@ function httpClient(url: string): string {
 function hints(t: NetnsBgpTarget, s: DemoState): string {
   const kubectl = `${resolveBinary(process.env, 'kubectl')} --kubeconfig ${t.lab.cp.kubeconfigPath}`;
   const lab = t.lab.lab;
+  const announcer = t.lab.speakers[lab.nodes.indexOf(s.l2Node as `node-${number}`)];
   return [
     '\nrunning until Ctrl-C; meanwhile, try:',
     `  ${kubectl} get services,nodeplans,servicel2statuses -A`,
@@ -65,6 +67,9 @@ function hints(t: NetnsBgpTarget, s: DemoState): string {
     `  ip netns exec ${lab.ns('client')} ${httpClient(`http://${s.l2Vip}/`)}        # layer 2, from the LAN client`,
     `  ip netns exec ${lab.ns('ext')} ${httpClient(`http://${s.bgpVip}/`)}        # BGP, from behind the router`,
     `  vtysh ${t.lab.router.vtyshBaseArgs().join(' ')} -c 'show ip route ${s.bgpVip}/32'   # the router's FRR`,
+    `  KUBECONFIG=${t.lab.cp.kubeconfigPath} PATH=${join(REPO, 'node_modules', '.bin')}:$PATH kubectl metallb explain service ${APP_NS}/web-l2`,
+    ...(announcer === undefined ? [] : [
+      `  kill ${String(announcer.pid)}   # stop the speaker on ${s.l2Node}: the other node takes over ${s.l2Vip} (kubectl get servicel2statuses -A, then the curl above)`]),
   ].join('\n');
 }
 

@@ -26,6 +26,7 @@ export const PURE: readonly string[] = [
   'speaker/src/frr/core',
   'speaker/src/plan/core',
   'lib/src/plan/password-placeholder.ts',
+  'lib/src/plan/l2-conflict-text.ts',
   'speaker/src/membership',
   'speaker/src/layer2/codec',
   'speaker/src/layer2/core',

@@ -12,7 +12,11 @@
  * - frr_conf_bytes / plan_bytes_10k: the rendered text and the NodePlan object as JSON;
  * - all_nodes_ms: announcements for every node (how the reconciler finds what changed);
  * - pipeline_*: the operator's NodePlan pipeline end to end over raw objects, every node
- *   (node-plan-pipeline.ts): first pass, unchanged pass (0 writes), one Service change.
+ *   (node-plan-pipeline.ts): first pass, unchanged pass (0 writes), one Service change;
+ * - service_change_10k_ms / service_add_10k_ms / service_noop_change_10k_ms: every node after
+ *   one ETP=Local Service lost its endpoints (its 3 nodes rewritten), after one new ETP=Cluster
+ *   Service (every node rewritten), after a label change nothing selects on (no write); each
+ *   with its CPU time (`_cpu_ms`), which is what the wall time is on an idle machine.
  */
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';

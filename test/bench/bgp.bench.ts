@@ -13,7 +13,8 @@
  *    (Until this measurement, the time also held a `nft list tables` run before the drop and the
  *    lag of polling with one vtysh process per look, 100–200 ms each on this machine.)
  * 3. The 1,000-prefix announce/withdraw of bgp-reload (our batch vs frr-reload.py, same run)
- *    and the 10,000-Service render/plan size of bgp-render, by calling their `run`.
+ *    and the 10,000-Service render/plan size and one-Service-change costs of bgp-render, by
+ *    calling their `run`. The machine's load during the lab part is printed and in RESULT.
  */
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -22,6 +23,7 @@ import { BgpSpeakerLab, speakerNodeConf } from '../harness/bgp-speaker-lab.ts';
 import { PacketCapture, RouteMonitor } from '../harness/lab-watch.ts';
 import { run as runReload } from './bgp-reload.bench.ts';
 import { run as runRender } from './bgp-render.bench.ts';
+import { LoadSampler } from './load-sampler.ts';
 
 const VIP = '198.51.100.1/32';
 const DETECT_MS = 100 * 3;
@@ -112,14 +114,17 @@ export async function run(argv: readonly string[]): Promise<Record<string, unkno
   // The injected system clock's timers are unref'd; this keeps the process alive while polling.
   const keepAlive = setInterval(() => undefined, 1_000);
   try {
+    const labLoad = new LoadSampler();
     const ours = await speakerLab(changes, trials);
+    const lab = labLoad.stop();
+    console.log(`machine load (1-min average) during the lab part: mean ${lab.mean}, max ${lab.max}`);
     const reload = values['skip-reload'] === true ? {} : await runReload(['--rounds', '1']);
     const render = values['skip-render'] === true ? {} : await runRender([]);
     const pick = (o: Record<string, unknown>, keys: readonly string[]) => Object.fromEntries(keys.filter((k) => k in o).map((k) => [k, o[k]]));
     return {
-      ...ours,
+      ...ours, lab_load1_mean: lab.mean, lab_load1_max: lab.max,
       ...pick(reload, ['announce_1000_s', 'withdraw_1000_s', 'frr_reload_py_announce_1000_s', 'frr_reload_py_withdraw_1000_s', 'ratio_withdraw']),
-      ...pick(render, ['plan_bytes_10k', 'render_10k_ms']),
+      ...pick(render, ['plan_bytes_10k', 'render_10k_ms', 'service_change_10k_ms', 'service_change_10k_cpu_ms', 'service_add_10k_ms', 'service_add_10k_cpu_ms']),
     };
   } finally {
     clearInterval(keepAlive);

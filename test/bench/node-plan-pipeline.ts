@@ -29,6 +29,24 @@ export interface PipelineTimes {
   readonly pipeline_one_change_ms: number;
   /** Plan writes that one change caused (the nodes whose rendering changed). */
   readonly pipeline_one_change_writes: number;
+  /** The same one change, under the name the issue notes use. */
+  readonly service_change_10k_ms: number;
+  /** CPU time of that pass (user + system; what the wall time is on an idle machine). */
+  readonly service_change_10k_cpu_ms: number;
+  /** CPU time of the unchanged pass. */
+  readonly pipeline_unchanged_cpu_ms: number;
+  /** Every node after one new ETP=Cluster Service (every node announces it). */
+  readonly service_add_10k_ms: number;
+  /** CPU time of that pass. */
+  readonly service_add_10k_cpu_ms: number;
+  /** Plan writes that the new Service caused (every node). */
+  readonly service_add_10k_writes: number;
+  /** Every node after one Service's labels changed in a way no advertisement selects on. */
+  readonly service_noop_change_10k_ms: number;
+  /** CPU time of that pass. */
+  readonly service_noop_change_10k_cpu_ms: number;
+  /** Plan writes of that change (must be 0). */
+  readonly service_noop_change_10k_writes: number;
 }
 
 /** The scenario's Services and slices as API objects. */
@@ -60,11 +78,13 @@ export async function pipelineTimes(config: Config, nodeFacts: readonly NodeFact
     namespace: 'metallb-system', node: (n) => nodes.get(n), snapshot: () => inputs.snapshot(), plans, secrets: new FakeObjectStore<V1Secret>(),
     render, metrics: { write: () => {}, renderFailure: () => {} }, logger: captureLogger('warn').logger,
   });
-  const pass = async (): Promise<{ ms: number; writes: number }> => {
+  const pass = async (): Promise<{ ms: number; cpuMs: number; writes: number }> => {
     const before = plans.ops.length;
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     for (const n of nodes.keys()) await r.reconcile(n);
-    return { ms: ms(t0), writes: plans.ops.length - before };
+    const c = process.cpuUsage(c0);
+    return { ms: ms(t0), cpuMs: Math.round((c.user + c.system) / 100) / 10, writes: plans.ops.length - before };
   };
   inputs.setConfig(config);
   let t0 = performance.now();
@@ -79,8 +99,20 @@ export async function pipelineTimes(config: Config, nodeFacts: readonly NodeFact
   raw.slices[local] = { ...raw.slices[local]!, endpoints: [] };
   inputs.invalidate();
   const changed = await pass();
+  // A new ETP=Cluster Service, served where the second Service is: every node announces it.
+  const svc = raw.services[1]!;
+  const slice = raw.slices[1]!;
+  raw.services.push({ ...svc, metadata: { ...svc.metadata, name: 'svc-added' }, status: { loadBalancer: { ingress: [{ ip: '2001:db8:100::ffff' }] } } });
+  raw.slices.push({ ...slice, metadata: { ...slice.metadata, name: 'slice-added', labels: { 'kubernetes.io/service-name': 'svc-added' } } });
+  inputs.invalidate();
+  const added = await pass();
+  raw.services[2] = { ...raw.services[2]!, metadata: { ...raw.services[2]!.metadata, labels: { ...raw.services[2]!.metadata?.labels, unrelated: 'x' } } };
+  inputs.invalidate();
+  const noop = await pass();
   return {
-    pipeline_parse_ms: parseMs, pipeline_all_nodes_ms: allMs, pipeline_unchanged_ms: unchanged.ms, pipeline_unchanged_writes: unchanged.writes,
-    pipeline_one_change_ms: changed.ms, pipeline_one_change_writes: changed.writes,
+    pipeline_parse_ms: parseMs, pipeline_all_nodes_ms: allMs, pipeline_unchanged_ms: unchanged.ms, pipeline_unchanged_writes: unchanged.writes, pipeline_unchanged_cpu_ms: unchanged.cpuMs,
+    pipeline_one_change_ms: changed.ms, pipeline_one_change_writes: changed.writes, service_change_10k_ms: changed.ms, service_change_10k_cpu_ms: changed.cpuMs,
+    service_add_10k_ms: added.ms, service_add_10k_cpu_ms: added.cpuMs, service_add_10k_writes: added.writes,
+    service_noop_change_10k_ms: noop.ms, service_noop_change_10k_cpu_ms: noop.cpuMs, service_noop_change_10k_writes: noop.writes,
   };
 }

@@ -48,11 +48,14 @@ describe('speaker BGP side: NodePlan → FRR → router (real apiserver, separat
     await eventually('ECMP next hops for the VIP', () => l.nextHops(VIP1), (h) => h.join() === '192.0.2.10,192.0.2.11', 120_000);
     assert.equal((await neighborAt(l.router, '192.0.2.10')).state, 'Established', 'password session up');
 
-    const plan = await eventually('node-0 status: applied, 1/1, BFD up', () => l.plan(0),
-      (p) => p.status?.appliedSha256 === wanted0 && p.status.sessions === '1/1' && p.status.peers?.[0]?.bfdState === 'up');
+    const plan = await eventually('node-0 status: applied, 1/1, BFD up, the VIP in the adj-rib-out', () => l.plan(0),
+      (p) => p.status?.appliedSha256 === wanted0 && p.status.sessions === '1/1' && p.status.peers?.[0]?.bfdState === 'up' && p.status.peers[0].advertised?.missingCount === 0);
     assert.equal(plan.status?.result, 'Applied');
     assert.equal(plan.status?.observedGeneration, plan.metadata?.generation);
-    assert.deepEqual(plan.status?.peers, [{ name: 'router-v4', neighbor: '192.0.2.1', vrf: '', bgpState: 'Established', bfdState: 'up', prefixesSent: 1 }]);
+    assert.deepEqual(plan.status?.peers, [{
+      name: 'router-v4', neighbor: '192.0.2.1', vrf: '', bgpState: 'Established', bfdState: 'up', prefixesSent: 1,
+      advertised: { planSha256: wanted0, expected: 1, missingCount: 0, missing: [] },
+    }]);
     assert.deepEqual(plan.status?.conditions?.map((c) => [c.type, c.status, c.reason]),
       [['Applied', 'True', 'Applied'], ['SessionsEstablished', 'True', 'AllEstablished']]);
 

@@ -14,7 +14,9 @@
  * BGPPeer in the default VRF, one with `vrf: red`, one Service) and applied by the speaker's
  * applier. Proves: the VRF session is Established from inside the red namespace, the router
  * learns the Service IP over both sessions (next hop 203.0.113.254 for the VRF one), and the
- * applier's check of FRR's running config holds with the VRF block FRR prints.
+ * applier's check of FRR's running config holds with the VRF block FRR prints, and the speaker's
+ * adj-rib-out reader (the Reachable condition's source) finds the VIP sent in both VRFs and names
+ * a prefix the config sends but FRR does not.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -29,6 +31,8 @@ import type { FrrInstance } from '../harness/frr.ts';
 import { Lab } from '../harness/lab.ts';
 import { runOk } from '../harness/netns.ts';
 import { labApplier, neighborAt, type LabApplier } from '../harness/speaker-frr.ts';
+import { readAdvertised, sessionKey } from '../../speaker/src/frr/adj-rib-out-reader.ts';
+import { expectedRoutesOf } from '../../speaker/src/frr/core/adj-rib-out.ts';
 
 const VIP = '198.51.100.20';
 const RED_NODE = '203.0.113.254';
@@ -115,5 +119,17 @@ describe('a BGPPeer in VRF red (a namespace-backed VRF on FRR 10): session up, t
     assert.equal(paths.find((p) => p.peer?.peerId === RED_NODE)?.nexthops?.[0]?.ip, RED_NODE, 'the VRF path\'s next hop is node-0\'s address in VRF red');
     const inVrf = await node.vtyshJson<{ peers?: Record<string, { state?: string }> }>('show bgp vrf red ipv4 unicast summary json');
     assert.equal(inVrf.peers?.[RED_ROUTER]?.state, 'Established', 'node-0 holds the session in VRF red');
+  });
+
+  test('the speaker\'s adj-rib-out reader finds the VIP sent over both sessions, the VRF one through `show bgp vrf red …`', async () => {
+    const expected = expectedRoutesOf(conf);
+    assert.deepEqual(expected.map((e) => [e.vrf, e.neighbor, e.afi, e.prefixes]), [['', '192.0.2.1', 'ipv4', [`${VIP}/32`]], ['red', RED_ROUTER, 'ipv4', [`${VIP}/32`]]]);
+    const got = await eventually('both sessions report the VIP advertised', () => readAdvertised(a.cli, 'f'.repeat(64), expected),
+      (m) => m.get(sessionKey('', '192.0.2.1'))?.missingCount === 0 && m.get(sessionKey('red', RED_ROUTER))?.missingCount === 0);
+    assert.deepEqual(got.get(sessionKey('red', RED_ROUTER)), { planSha256: 'f'.repeat(64), expected: 1, missingCount: 0, missing: [] });
+    // A prefix the config sends but FRR does not (not in its table): reported missing, by name.
+    const more = expected.map((e) => ({ ...e, prefixes: [...e.prefixes, '198.51.100.63/32'] }));
+    const missing = await readAdvertised(a.cli, 'f'.repeat(64), more);
+    assert.deepEqual(missing.get(sessionKey('red', RED_ROUTER))?.missing, ['198.51.100.63/32']);
   });
 });

@@ -12,7 +12,9 @@
  * - the elected node (MetalLB's order: sha256(node#ip)) answers ARP for an IPv4 VIP, nobody else;
  *   TCP to the VIP reaches that node; an IPv6 VIP resolves in the client's `ip neigh` to its
  *   elected node; one ServiceL2Status per Service, for the announcing node only; a `nodeAssigned`
- *   event with MetalLB's text; the plan status says no address conflict;
+ *   event with MetalLB's text; the plan status says no address conflict; the Service reads
+ *   Announced by that node and Reachable Unknown (layer 2: we cannot know it), and the real CLI's
+ *   `explain` transcript equals test/fixtures/explain/e2e-healthy-l2.txt (the README's);
  * - silent death of the leader (SIGSTOP + all its frames dropped): the client's entry moves to the
  *   next node, which reports `nodeAssigned` and its ServiceL2Status; the old leader, resumed, takes
  *   the VIP back and the interim owner deletes its ServiceL2Status;
@@ -24,7 +26,9 @@
  *   ServiceL2Status, and both conditions and metrics clear;
  * - a foreign host (the router's kernel) already holding a pool address: the only eligible node
  *   (nodeSelectors) probes, finds it and does not announce; a Warning on the Service, the plan
- *   status condition and the `metallb_layer2_address_conflicts` metric say so;
+ *   status condition and the `metallb_layer2_address_conflicts` metric say so; the operator turns
+ *   that into Announced False AddressConflict naming the VIP and the foreign MAC, and explain
+ *   (text and JSON) shows the conflict;
  * - an L2Advertisement's nodeSelectors keep out the node the hash order puts first, and its
  *   preferredNodeSelectors weight beats the hash order among the rest; `interfaces: [eth0]` is
  *   announced and listed in the ServiceL2Status, `interfaces: [eth9]` (no such interface) is not
@@ -35,6 +39,8 @@
  * Timings are printed, never asserted.
  */
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { after, before, describe, test } from 'node:test';
 import { CoreV1Api, CustomObjectsApi, DiscoveryV1Api, EventsV1Api, type EventsV1Event, type V1EndpointSlice } from '@kubernetes/client-node';
@@ -48,6 +54,7 @@ import type { HostRole } from '../harness/lab.ts';
 import { runOk, signal } from '../harness/netns.ts';
 import { NetnsBgpTarget } from '../harness/netns-bgp-target.ts';
 import { applyYaml } from '../harness/operator.ts';
+import { explainCli, explainJson } from '../harness/explain-cli.ts';
 
 const NODES = 3;
 const APP_NS = 'default';
@@ -55,6 +62,16 @@ const PORT = 8080;
 const VIP4 = '192.0.2.210';
 const VIP6 = '2001:db8:0:1::210';
 const FOREIGN4 = '192.0.2.220';
+const GOLDEN = join(import.meta.dirname, '..', 'fixtures', 'explain', 'e2e-healthy-l2.txt');
+const UPDATE = process.env['METALLB_TS_UPDATE_GOLDEN'] === '1';
+
+/** A Service condition as the apiserver stores it. */
+interface Cond {
+  readonly type: string;
+  readonly status: string;
+  readonly reason: string;
+  readonly message: string;
+}
 
 const CONFIG = `
 apiVersion: metallb.io/v1beta1
@@ -105,6 +122,11 @@ describe('layer 2: operator + speakers on the chart\'s tokens → spec.l2 → go
   };
   const conflictCondition = (p: NodePlan) => p.status?.conditions?.find((c) => c.type === 'Layer2AddressConflict');
   const nodeAssigned = (node: string) => `announcing from node "${node}" with protocol "layer2"`;
+  const conditionOf = async (name: string, type: string): Promise<Cond | undefined> =>
+    ((await t.kubeConfig.makeApiClient(CoreV1Api).readNamespacedService({ namespace: APP_NS, name })).status?.conditions as unknown as Cond[] | undefined)
+      ?.find((c) => c.type === `metallb.io/${type}`);
+  /** The real CLI with the admin kubeconfig, as a user runs it. */
+  const explain = (name: string) => explainCli(t.lab.cp.kubeconfigPath, 'service', `${APP_NS}/${name}`);
 
   /** An EndpointSlice of Service `name` with one ready endpoint on each of `on`. */
   const sliceFor = (name: string, on: readonly HostRole[]): V1EndpointSlice => ({
@@ -175,6 +197,21 @@ describe('layer 2: operator + speakers on the chart\'s tokens → spec.l2 → go
     const plan = await eventually(`${leader}'s plan status: no address conflict`, () => t.plan(leader), (p) => conflictCondition(p) !== undefined);
     assert.deepEqual([conflictCondition(plan)?.status, conflictCondition(plan)?.reason], ['False', 'NoConflict']);
     assert.equal(plan.status?.conditions?.find((c) => c.type === 'Applied')?.status, 'True', 'the BGP side keeps its own conditions');
+
+    // The conditions and explain, from what the speakers really reported.
+    const announced = await eventually('web: Announced by the leader (layer 2)', () => conditionOf('web', 'Announced'), (c) => c?.reason === 'Announced');
+    assert.equal(announced?.message, `announced by node ${leader} (layer 2)`);
+    const reachable = await conditionOf('web', 'Reachable');
+    assert.deepEqual([reachable?.status, reachable?.reason], ['Unknown', 'Layer2Only']);
+    assert.match(reachable?.message ?? '', /we cannot know it for layer 2/);
+    const r = await explain('web');
+    assert.equal(r.code, 0, `${r.stdout}${r.stderr}`);
+    assert.ok(r.stdout.includes(`layer-2 announcer (ServiceL2Status): ${leader}`), r.stdout);
+    for (const n of nodes()) assert.match(r.stdout, new RegExp(`${n} +L2 +eligible`));
+    assert.match(r.stdout, /3\. Reachability: UNKNOWN Layer2Only: /);
+    const golden = r.stdout.endsWith('\n') ? r.stdout : `${r.stdout}\n`;
+    if (UPDATE) writeFileSync(GOLDEN, golden);
+    assert.equal(golden, readFileSync(GOLDEN, 'utf8'), `${GOLDEN} differs (METALLB_TS_UPDATE_GOLDEN=1 rewrites it)`);
   });
 
   test('silent leader death (SIGSTOP + frames dropped): the client follows the next node, which reports nodeAssigned; the leader takes it back', async () => {
@@ -251,6 +288,18 @@ describe('layer 2: operator + speakers on the chart\'s tokens → spec.l2 → go
     assert.match(metrics, /^metallb_layer2_address_conflicts 1$/m, metrics.split('\n').filter((l) => l.includes('conflict')).join('\n'));
     assert.deepEqual(await arpingMacs(FOREIGN4), [mac('router')], 'only the foreign host answers');
     assert.ok(!(await l2Statuses()).some((s) => s.service === 'default/foreign'), 'no ServiceL2Status for a VIP not announced');
+
+    // The operator turns node-0's report into the Service's Announced condition, and explain shows it.
+    const c = await eventually('foreign: Announced=False AddressConflict', () => conditionOf('foreign', 'Announced'), (x) => x?.reason === 'AddressConflict');
+    assert.equal(c?.status, 'False');
+    assert.ok(c?.message.includes(`${FOREIGN4} is also claimed by MAC ${mac('router')} on eth0 (seen by node node-0, not announced)`), c?.message);
+    assert.match(c?.message ?? '', /free it there, or take it out of IPAddressPool foreign-pool/);
+    const r = await explain('foreign');
+    assert.equal(r.code, 1, r.stdout);
+    assert.match(r.stdout, /2\. Announcement: FAILED AddressConflict: /);
+    assert.ok(r.stdout.includes(`address conflict: ${FOREIGN4} is also claimed by MAC ${mac('router')} on eth0 (seen by node node-0, not announced)`), r.stdout);
+    const doc = await explainJson<{ announce: { conflicts: Array<{ ip: string; mac: string; node: string }> } }>(t.lab.cp.kubeconfigPath, 'service', `${APP_NS}/foreign`);
+    assert.deepEqual(doc.announce.conflicts.map((x) => [x.ip, x.mac, x.node]), [[FOREIGN4, mac('router'), 'node-0']]);
   });
 
   test('nodeSelectors and preferredNodeSelectors: the excluded node stays out, the preferred one wins over the hash order', async () => {

@@ -199,10 +199,11 @@ describe('Service conditions on a real apiserver', () => {
       await core.patchNodeStatus({ name, body: { status: { conditions: [condition] } } }, mergePatch);
     }
   };
-  /** What a speaker reports: the BGP state of `router` on `node`. */
+  /** What a speaker reports: the BGP state of `router` on `node`, and an adj-rib-out holding every planned prefix. */
   const reportSession = async (node: string, bgpState: string): Promise<void> => {
-    await waitFor(`NodePlan ${node}`, () => readNodePlan(custom, NS, node));
-    await custom.patchNamespacedCustomObjectStatus({ ...NODEPLAN, namespace: NS, name: node, body: { status: { peers: [{ name: 'router', bgpState }], sessions: bgpState === 'Established' ? '1/1' : '0/1' } } }, mergePatch);
+    const plan = await waitFor(`NodePlan ${node}`, () => readNodePlan(custom, NS, node));
+    const advertised = { planSha256: plan.spec.frr.sha256, expected: 1, missingCount: 0, missing: [] };
+    await custom.patchNamespacedCustomObjectStatus({ ...NODEPLAN, namespace: NS, name: node, body: { status: { peers: [{ name: 'router', bgpState, advertised }], sessions: bgpState === 'Established' ? '1/1' : '0/1' } } }, mergePatch);
   };
 
   before(async () => {
@@ -215,7 +216,7 @@ describe('Service conditions on a real apiserver', () => {
     await addService('web', {}, ['node-a']);
     await expectCondition('web', 'AddressAllocated', 'Allocated', 'IPAddressPool bgp-pool');
     await expectCondition('web', 'Announced', 'PlanPending', 'node-a');
-    await expectExplain('web', 'PlanPending', 'router (not reported)');
+    await expectExplain('web', 'PlanPending', 'router (not reported, adj-rib-out: not reported)');
     await reportSession('node-a', 'Established');
     await expectCondition('web', 'Announced', 'Announced', 'node node-a to BGPPeer router');
   });
@@ -223,7 +224,7 @@ describe('Service conditions on a real apiserver', () => {
   it('BGPSessionDown when the session is not Established, naming the peer and node', async () => {
     await reportSession('node-a', 'Active');
     await expectCondition('web', 'Announced', 'BGPSessionDown', 'BGPPeer router on node node-a is Active');
-    await expectExplain('web', 'BGPSessionDown', 'router (Active)');
+    await expectExplain('web', 'BGPSessionDown', 'router (Active, NOT in adj-rib-out)');
     await reportSession('node-a', 'Established');
     await expectCondition('web', 'Announced', 'Announced', 'BGPPeer router');
   });

@@ -722,6 +722,28 @@ export interface NodePlanStatusPeer {
   bfdState?: 'up' | 'down' | 'init' | 'admin-down' | 'unknown';
   /** Prefixes advertised to the peer. */
   prefixesSent?: number;
+  /**
+   * The session's adj-rib-out against the wanted config: how many prefixes the config (spec.frr,
+   * of planSha256) sends to the peer and which of them FRR has not advertised (at most 32 listed).
+   * Absent until read. The operator's metallb.io/Reachable condition reads it.
+   */
+  advertised?: NodePlanStatusPeerAdvertised;
+}
+
+/**
+ * The session's adj-rib-out against the wanted config: how many prefixes the config (spec.frr, of
+ * planSha256) sends to the peer and which of them FRR has not advertised (at most 32 listed).
+ * Absent until read. The operator's metallb.io/Reachable condition reads it.
+ */
+export interface NodePlanStatusPeerAdvertised {
+  /** The spec.frr.sha256 whose config gave the expected set. */
+  planSha256: string;
+  /** Prefixes the config sends to the peer. */
+  expected: number;
+  /** Of them, how many are not in FRR's adj-rib-out for the peer. */
+  missingCount: number;
+  /** The first missing prefixes, sorted. */
+  missing?: string[];
 }
 
 /**

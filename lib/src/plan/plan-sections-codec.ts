@@ -10,7 +10,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { NodePlanSpec, NodePlanSpecBgpService, NodePlanSpecL2, NodePlanSpecL2Vip, NodePlanSpecPacked } from '../api/types.generated.ts';
 import { err, ok, type Result } from '../result.ts';
-import { sha256Hex } from './frr-config-codec.ts';
+import { GZIP_LEVEL, sha256Hex } from './frr-config-codec.ts';
 
 /** Sections whose JSON is up to this many bytes stay plain, readable with kubectl. */
 export const PACK_LIMIT_BYTES = 256 * 1024;
@@ -57,7 +57,7 @@ export function packPlanSpec(spec: NodePlanSpec, limitBytes: number = PACK_LIMIT
   const text = JSON.stringify(packedFormOf(sections));
   const bytes = Buffer.from(text, 'utf8');
   const { bgpServices: _b, l2: _l, ...rest } = spec;
-  const packed: NodePlanSpecPacked = { encoding: 'gzip+base64', data: gzipSync(bytes, { level: 9 }).toString('base64'), sha256: sha256Hex(text), size: bytes.length };
+  const packed: NodePlanSpecPacked = { encoding: 'gzip+base64', data: gzipSync(bytes, { level: GZIP_LEVEL }).toString('base64'), sha256: sha256Hex(text), size: bytes.length };
   return { ...rest, packed };
 }
 

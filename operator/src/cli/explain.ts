@@ -64,9 +64,10 @@ function parseArgs(argv: readonly string[]): Args | string {
 
 const one = (a: Args, f: string): string | undefined => a.flags.get(f)?.at(-1);
 
-/** Whether every stage of a Service explanation succeeded. */
+/** Whether every stage of a Service explanation succeeded (Reachable: none failed). */
 export function allStagesOk(e: ServiceExplanation): boolean {
-  return e.handledBy === 'metallb' && e.config.valid && e.allocation?.condition.status === 'True' && e.announce?.condition.status === 'True';
+  // Reachable Unknown (layer 2, a report on its way) is not a failure; False is.
+  return e.handledBy === 'metallb' && e.config.valid && e.allocation?.condition.status === 'True' && e.announce?.condition.status === 'True' && e.announce.reachable.status !== 'False';
 }
 
 /** What to explain against the snapshot; the exit status and output. */

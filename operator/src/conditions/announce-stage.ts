@@ -11,7 +11,19 @@ import { announcementsFor, type NodeFacts, type ServiceFacts, type SkipReason } 
 import { candidatesFor, EXCLUDE_LB_LABEL } from '../layer2/l2-duties.ts';
 import { l2ServiceOf } from '../layer2/l2-inputs.ts';
 import { nodeName } from '@metallb-ts/lib/ids/ids.ts';
-import { ANNOUNCED, type AnnounceReason, type StageCondition } from './conditions.ts';
+import type { ConflictClaim } from '@metallb-ts/lib/plan/l2-conflict-text.ts';
+import { ANNOUNCED, type AnnounceReason, type StageCondition, type StoredCondition } from './conditions.ts';
+import { reachableConditionFor } from './reachable-stage.ts';
+
+/** A session's adj-rib-out as the speaker reported it (NodePlan status.peers[].advertised). */
+export interface AdvertisedReport {
+  /** spec.frr.sha256 of the config whose expected routes were compared. */
+  readonly planSha256: string;
+  readonly expected: number;
+  readonly missingCount: number;
+  /** The first missing prefixes (lower case). */
+  readonly missing: readonly string[];
+}
 
 /** What a node's speaker reported in its NodePlan status. */
 export interface PlanReport {
@@ -19,6 +31,12 @@ export interface PlanReport {
   readonly applied: boolean;
   /** BGP state per BGPPeer name (FRR's words: Established, Active, ...). */
   readonly sessions: ReadonlyMap<string, string>;
+  /** spec.frr.sha256 of the plan now (a report of another one is stale). */
+  readonly planSha256?: string;
+  /** The adj-rib-out report per BGPPeer name (absent: not read yet). */
+  readonly advertised?: ReadonlyMap<string, AdvertisedReport>;
+  /** VIPs another host claims on the LAN, as the node's layer 2 reports (Layer2AddressConflict). */
+  readonly conflicts?: readonly ConflictClaim[];
 }
 
 /** Inputs of {@link announceReportFor}. */
@@ -36,13 +54,29 @@ export interface AnnounceInput {
   readonly l2Announcer: (service: string) => string | undefined;
   /** MetalLB's `--ignore-exclude-lb`. */
   readonly ignoreExcludeLb?: boolean;
+  /** The Reachable condition stored on the Service (kept while a report is stale). */
+  readonly previousReachable?: StoredCondition;
 }
+
+/**
+ * Whether a session's adj-rib-out holds the Service's prefixes: `present`; `missing` (listed
+ * missing, or the session is down); `unlisted` (more missing than listed, not among them);
+ * `stale` (the report is of an older plan); `unreported`.
+ */
+export type AdjRibOut = 'present' | 'missing' | 'unlisted' | 'stale' | 'unreported';
 
 /** One BGP session carrying the Service's prefixes. */
 export interface PeerSession {
   readonly peer: string;
   /** From the NodePlan status; undefined when not reported. */
   readonly state: string | undefined;
+  /** The Service's prefixes in FRR's adj-rib-out for this peer. */
+  readonly adjRibOut: AdjRibOut;
+}
+
+/** A conflict on one of the Service's VIPs, as a node reports it. */
+export interface NodeConflict extends ConflictClaim {
+  readonly node: string;
 }
 
 /** One node's part. */
@@ -65,7 +99,13 @@ export interface AnnounceReport {
   readonly nodes: readonly NodeAnnounce[];
   /** The node answering ARP/NDP for it, as its speaker reports. */
   readonly l2Announcer: string | undefined;
+  /** Another host claims one of its VIPs on the LAN (layer 2 only). */
+  readonly conflicts: readonly NodeConflict[];
   readonly condition: StageCondition;
+  /** The Reachable condition (reachable-stage.ts). */
+  readonly reachable: StageCondition;
+  /** The Reachable verdict waits for a node to report its current plan's adj-rib-out. */
+  readonly reachableWaits: boolean;
 }
 
 const selects = (sels: readonly { matches(l: Readonly<Record<string, string>>): boolean }[], labels: Readonly<Record<string, string>>): boolean =>
@@ -90,14 +130,26 @@ function nodesFor(i: AnnounceInput, svc: ServiceFacts, bgp: boolean, l2: boolean
       const a = announcementsFor(i.config, n, [svc]);
       const skipped = a.skipped.get(svc.key);
       const peers = [...new Set(a.announcements.flatMap((x) => x.peers))].sort();
+      const prefixesTo = (peer: string): string[] => a.announcements.filter((x) => x.peers.includes(peer)).map((x) => x.prefix.text.toLowerCase());
       out.bgp = skipped !== undefined ? { skipped } : {
         prefixes: [...new Set(a.announcements.map((x) => x.prefix.text))],
-        sessions: peers.map((peer) => ({ peer, state: plan?.sessions.get(peer) })),
+        sessions: peers.map((peer) => ({ peer, state: plan?.sessions.get(peer), adjRibOut: adjRibOutOf(plan, peer, prefixesTo(peer)) })),
       };
     }
     if (l2) out.l2 = eligible.has(n.name) ? 'eligible' : l2Why(n, svc, i.ignoreExcludeLb === true);
     return out;
   });
+}
+
+/** See {@link AdjRibOut}. */
+function adjRibOutOf(plan: PlanReport | undefined, peer: string, prefixes: readonly string[]): AdjRibOut {
+  const state = plan?.sessions.get(peer);
+  if (state !== undefined && state !== 'Established') return 'missing';
+  const r = plan?.advertised?.get(peer);
+  if (r === undefined || state === undefined) return 'unreported';
+  if (r.planSha256 !== plan?.planSha256) return 'stale';
+  if (prefixes.some((p) => r.missing.includes(p))) return 'missing';
+  return r.missingCount > r.missing.length ? 'unlisted' : 'present';
 }
 
 const cond = (status: 'True' | 'False', reason: AnnounceReason, message: string): StageCondition => ({ type: ANNOUNCED, status, reason, message });
@@ -106,19 +158,35 @@ const cond = (status: 'True' | 'False', reason: AnnounceReason, message: string)
 export function announceReportFor(i: AnnounceInput): AnnounceReport {
   const svc = i.service;
   if (svc === undefined) {
-    return { bgpAdvertisements: [], l2Advertisements: [], nodes: [], l2Announcer: undefined, condition: cond('False', 'NotAllocated', `Service ${i.key} holds no address yet (see condition metallb.io/AddressAllocated)`) };
+    const parts = { bgpAdvertisements: [], l2Advertisements: [], nodes: [], l2Announcer: undefined, conflicts: [] };
+    return { ...parts, condition: cond('False', 'NotAllocated', `Service ${i.key} holds no address yet (see condition metallb.io/AddressAllocated)`), ...reachableConditionFor(i.key, undefined, i.previousReachable) };
   }
   const bgpAds = i.config.bgpAdvertisements.filter((ad) => ad.pools.includes(svc.pool) && selects(ad.serviceSelectors, svc.labels)).map((ad) => ad.name);
   const l2Ads = i.config.l2Advertisements.filter((ad) => ad.pools.includes(svc.pool) && selects(ad.serviceSelectors, svc.labels)).map((ad) => ad.name);
   const nodes = nodesFor(i, svc, bgpAds.length > 0, l2Ads.length > 0);
   const announcer = l2Ads.length > 0 ? i.l2Announcer(svc.key) : undefined;
-  return { bgpAdvertisements: bgpAds, l2Advertisements: l2Ads, nodes, l2Announcer: announcer, condition: conditionOf(svc, bgpAds, l2Ads, nodes, announcer) };
+  const conflicts = l2Ads.length > 0 ? conflictsOf(i, svc) : [];
+  const parts = { bgpAdvertisements: bgpAds, l2Advertisements: l2Ads, nodes, l2Announcer: announcer, conflicts };
+  return { ...parts, condition: conditionOf(svc, parts), ...reachableConditionFor(svc.key, parts, i.previousReachable) };
+}
+
+/** The conflicts any node reports on the Service's VIPs. */
+function conflictsOf(i: AnnounceInput, svc: ServiceFacts): NodeConflict[] {
+  const ips = new Set(svc.ips.map((ip) => ip.text));
+  return i.nodes.flatMap((n) => (i.plan(n.name)?.conflicts ?? []).filter((c) => ips.has(c.ip)).map((c) => ({ node: n.name, ...c })));
+}
+
+/** The Announced verdict of a conflict: which VIP, which MAC, what to fix. */
+function conflictCondition(svc: ServiceFacts, cs: readonly NodeConflict[]): StageCondition {
+  const what = cs.map((c) => `${c.ip} is also claimed by MAC ${c.mac} on ${c.iface} (seen by node ${c.node}${c.phase === 'probe' ? ', not announced' : ', while announcing'})`);
+  return cond('False', 'AddressConflict', `${what.join('; ')}: another host on the LAN answers for the address; free it there, or take it out of IPAddressPool ${svc.pool}`);
 }
 
 const list = (xs: readonly string[]): string => xs.join(', ');
 
 /** The Announced condition from the report's parts. */
-function conditionOf(svc: ServiceFacts, bgpAds: readonly string[], l2Ads: readonly string[], nodes: readonly NodeAnnounce[], announcer: string | undefined): StageCondition {
+function conditionOf(svc: ServiceFacts, parts: Omit<AnnounceReport, 'condition' | 'reachable' | 'reachableWaits'>): StageCondition {
+  const { bgpAdvertisements: bgpAds, l2Advertisements: l2Ads, nodes, l2Announcer: announcer } = parts;
   if (bgpAds.length === 0 && l2Ads.length === 0) {
     return cond('False', 'NoAdvertisement', `no BGPAdvertisement or L2Advertisement selects IPAddressPool ${svc.pool} for Service ${svc.key}: create one whose spec.ipAddressPools names the pool (and whose serviceSelectors match the Service)`);
   }
@@ -135,6 +203,8 @@ function conditionOf(svc: ServiceFacts, bgpAds: readonly string[], l2Ads: readon
       else down.push(`BGPPeer ${s.peer} on node ${n.node} is ${s.state}`);
     }
   }
+  // A foreign host answering for the VIP breaks layer 2 whoever announces it (BGP still works).
+  if (up.length === 0 && parts.conflicts.length > 0) return conflictCondition(svc, parts.conflicts);
   if (announcer !== undefined) up.push(`node ${announcer} (layer 2)`);
   if (up.length > 0) return cond('True', 'Announced', `announced by ${list(up)}`);
   if (down.length > 0) return cond('False', 'BGPSessionDown', `${list(down)} (NodePlan status): check the BGPPeer and the router`);
@@ -159,7 +229,8 @@ function whyNobody(svc: ServiceFacts, bgpAds: readonly string[], l2Ads: readonly
   }
   if (whys.length > 0 && of('networkUnavailable').length === whys.length) return cond('False', 'NetworkUnavailable', `every node reports NetworkUnavailable=True: Node ${list(of('networkUnavailable'))}`);
   if (whys.length > 0 && of('nodeExcluded').length + of('networkUnavailable').length === whys.length) {
-    return cond('False', 'NodeExcluded', `every node is excluded: Node ${list(of('nodeExcluded'))} carries the ${EXCLUDE_LB_LABEL} label`);
+    const down = of('networkUnavailable');
+    return cond('False', 'NodeExcluded', `every node is excluded: Node ${list(of('nodeExcluded'))} carries the ${EXCLUDE_LB_LABEL} label${down.length === 0 ? '' : `; Node ${list(down)} reports NetworkUnavailable=True`}`);
   }
   return cond('False', 'NoEligibleNode', `no node may announce it: check spec.nodeSelectors of ${[...bgpAds.map((a) => `BGPAdvertisement ${a}`), ...l2Ads.map((a) => `L2Advertisement ${a}`)].join(', ')}${whys.length === 0 ? ' (the cluster has no Node)' : ''}`);
 }

@@ -11,7 +11,9 @@ import type { NodePlan, ServiceL2Status } from '@metallb-ts/lib/api/types.genera
 import type { Config } from '../config/types.ts';
 import type { NodeFacts } from '../frr/announcements.ts';
 import { nodeFactsFrom, serviceFactsFrom, servingNodesOf, SERVICE_NAME_LABEL } from '../plan/plan-inputs.ts';
+import { claimsOfMessage, L2_CONFLICT_CONDITION } from '@metallb-ts/lib/plan/l2-conflict-text.ts';
 import { announceReportFor, type AnnounceReport, type PlanReport } from './announce-stage.ts';
+import { REACHABLE, type StoredCondition } from './conditions.ts';
 
 /** Options of {@link AnnounceView}. */
 export interface AnnounceViewOptions {
@@ -26,7 +28,15 @@ export interface AnnounceViewOptions {
 /** A NodePlan's status as the stage reads it. */
 export function planReportOf(p: NodePlan): PlanReport {
   const applied = (p.status?.appliedSha256 ?? '') !== '' && p.status?.appliedSha256 === p.spec.frr.sha256;
-  return { applied, sessions: new Map((p.status?.peers ?? []).map((s) => [s.name, s.bgpState])) };
+  const peers = p.status?.peers ?? [];
+  const advertised = new Map(peers.flatMap((s) => (s.advertised === undefined ? [] : [[s.name, {
+    planSha256: s.advertised.planSha256, expected: s.advertised.expected, missingCount: s.advertised.missingCount, missing: (s.advertised.missing ?? []).map((x) => x.toLowerCase()),
+  }] as const])));
+  const conflict = p.status?.conditions?.find((c) => c.type === L2_CONFLICT_CONDITION && c.status === 'True');
+  return {
+    applied, sessions: new Map(peers.map((s) => [s.name, s.bgpState])), planSha256: p.spec.frr.sha256, advertised,
+    conflicts: conflict === undefined ? [] : claimsOfMessage(conflict.message),
+  };
 }
 
 /** The announcing node of every Service with a ServiceL2Status. */
@@ -39,8 +49,21 @@ export function l2AnnouncersOf(list: readonly ServiceL2Status[]): Map<string, st
   return out;
 }
 
-/** What of a plan report the condition reads (sessions; not the apply state, see announce-stage.ts). */
-const planKey = (r: PlanReport): string => JSON.stringify([...r.sessions].sort());
+/**
+ * What of a plan report the conditions read (sessions, adj-rib-out verdicts, conflicts; not the
+ * apply state, see announce-stage.ts, nor which plan a report is of: {@link reportShas}).
+ */
+const planKey = (r: PlanReport): string => JSON.stringify([
+  [...r.sessions].sort(), [...(r.advertised ?? [])].map(([n, a]) => [n, a.missingCount > a.missing.length]).sort(), r.conflicts ?? [],
+]);
+
+/** `node peer prefix` of every listed missing prefix. */
+const missingOf = (plans: ReadonlyMap<string, PlanReport>): Set<string> =>
+  new Set([...plans].flatMap(([n, r]) => [...(r.advertised ?? [])].flatMap(([p, a]) => a.missing.map((x) => `${n} ${p} ${x}`))));
+
+/** Which plan each node's adj-rib-out reports are of. */
+const reportShas = (plans: ReadonlyMap<string, PlanReport>): string =>
+  JSON.stringify([...plans].map(([n, r]) => [n, [...(r.advertised ?? [])].map(([p, a]) => [p, a.planSha256 === r.planSha256])]));
 
 /** See the module comment. */
 export class AnnounceView {
@@ -50,6 +73,10 @@ export class AnnounceView {
   #serving: ReadonlyMap<string, ReadonlySet<string>> | undefined;
   #plans: ReadonlyMap<string, PlanReport> | undefined;
   #l2: ReadonlyMap<string, string> | undefined;
+  /** Services whose Reachable verdict waited for a report (re-queued when reports catch up). */
+  readonly #waiting = new Set<string>();
+  /** The Services each announced prefix belongs to, as last evaluated (lower case). */
+  readonly #byPrefix = new Map<string, Set<string>>();
 
   /** Reads the caches through `o`. */
   constructor(o: AnnounceViewOptions) {
@@ -78,9 +105,21 @@ export class AnnounceView {
         return before === JSON.stringify(this.#nodesNow()) ? [] : 'all';
       }
       case 'plan': {
-        const before = this.#plans === undefined ? undefined : JSON.stringify([...this.#plans].map(([n, r]) => [n, planKey(r)]));
+        const old = this.#plans;
+        const before = old === undefined ? undefined : JSON.stringify([...old].map(([n, r]) => [n, planKey(r)]));
         this.#plans = undefined;
-        return before === JSON.stringify([...this.#plansNow()].map(([n, r]) => [n, planKey(r)])) ? [] : 'all';
+        const now = this.#plansNow();
+        if (old === undefined || before !== JSON.stringify([...now].map(([n, r]) => [n, planKey(r)]))) return 'all';
+        // Otherwise: the Services of prefixes that went missing or came back, and, when a report
+        // now covers another plan, the Services that waited for one.
+        const [was, is] = [missingOf(old), missingOf(now)];
+        const moved = [...was].filter((x) => !is.has(x)).concat([...is].filter((x) => !was.has(x)));
+        const keys = new Set(moved.flatMap((x) => [...(this.#byPrefix.get(x.slice(x.lastIndexOf(' ') + 1)) ?? [])]));
+        if (reportShas(old) !== reportShas(now)) {
+          for (const k of this.#waiting) keys.add(k);
+          this.#waiting.clear();
+        }
+        return [...keys];
       }
       case 'slice': {
         this.#serving = undefined;
@@ -112,11 +151,25 @@ export class AnnounceView {
     const facts = serviceFactsFrom(svc, { pools: config.pools, servingNodes, ...(this.#o.lbClass === undefined ? {} : { lbClass: this.#o.lbClass }) });
     const plans = this.#plansNow();
     const l2 = this.#l2Now();
-    return announceReportFor({
+    const previous = ((svc.status?.conditions ?? []) as unknown as StoredCondition[]).find((c) => c.type === REACHABLE);
+    const report = announceReportFor({
       config, nodes: this.#nodesNow(), service: facts, key,
       plan: (n) => plans.get(n), l2Announcer: (s) => l2.get(s),
       ...(this.#o.ignoreExcludeLb === undefined ? {} : { ignoreExcludeLb: this.#o.ignoreExcludeLb }),
+      ...(previous === undefined ? {} : { previousReachable: previous }),
     });
+    if (report.reachableWaits) this.#waiting.add(key);
+    else this.#waiting.delete(key);
+    for (const n of report.nodes) {
+      if (n.bgp === undefined || 'skipped' in n.bgp) continue;
+      for (const p of n.bgp.prefixes) {
+        const lower = p.toLowerCase();
+        const keys = this.#byPrefix.get(lower) ?? new Set<string>();
+        keys.add(key);
+        this.#byPrefix.set(lower, keys);
+      }
+    }
+    return report;
   }
 
   #nodesNow(): readonly NodeFacts[] {

@@ -10,6 +10,8 @@
 export const ALLOCATED = 'metallb.io/AddressAllocated';
 /** `metallb.io/Announced`: the announcement stage (BGP and layer 2). */
 export const ANNOUNCED = 'metallb.io/Announced';
+/** `metallb.io/Reachable`: the route is in the adj-rib-out FRR keeps for a peer (BGP only). */
+export const REACHABLE = 'metallb.io/Reachable';
 
 /** Reasons of {@link ALLOCATED}. */
 export type AllocationReason =
@@ -18,15 +20,19 @@ export type AllocationReason =
 /** Reasons of {@link ANNOUNCED}. */
 export type AnnounceReason =
   | 'Announced' | 'NotAllocated' | 'NoAdvertisement' | 'NoEligibleNode' | 'NoServingEndpoint' | 'NodeExcluded'
-  | 'NetworkUnavailable' | 'ConflictingAdvertisements' | 'BGPSessionDown' | 'PlanPending' | 'NoPeer';
+  | 'NetworkUnavailable' | 'ConflictingAdvertisements' | 'BGPSessionDown' | 'PlanPending' | 'NoPeer' | 'AddressConflict';
+
+/** Reasons of {@link REACHABLE}. */
+export type ReachableReason = 'Advertised' | 'NotAdvertised' | 'NotAnnounced' | 'NotAllocated' | 'ReportPending' | 'Layer2Only';
 
 /** One stage's verdict, before timestamps. */
 export interface StageCondition {
-  /** {@link ALLOCATED} or {@link ANNOUNCED}. */
+  /** {@link ALLOCATED}, {@link ANNOUNCED} or {@link REACHABLE}. */
   readonly type: string;
-  readonly status: 'True' | 'False';
+  /** `Unknown` only for {@link REACHABLE} (layer 2, or no report yet). */
+  readonly status: 'True' | 'False' | 'Unknown';
   /** A stable CamelCase word. */
-  readonly reason: AllocationReason | AnnounceReason;
+  readonly reason: AllocationReason | AnnounceReason | ReachableReason;
   /** Names the object to fix when the stage failed. */
   readonly message: string;
 }

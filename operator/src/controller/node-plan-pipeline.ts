@@ -18,7 +18,7 @@ import type { Config } from '../config/types.ts';
 import type { ServiceFacts } from '../frr/announcements.ts';
 import { l2DutiesOfCluster, l2FactsKeyOf } from '../layer2/l2-inputs.ts';
 import { MANAGED_BY, MANAGED_BY_LABEL, NODE_LABEL } from '../plan/desired-plan.ts';
-import { serviceFactsOf } from '../plan/plan-inputs.ts';
+import { ServiceFactsMemo } from '../plan/plan-inputs.ts';
 import type { ConfigConsumer } from './config-reconciler.ts';
 import type { NodePlanReconciler, PlanSnapshot } from './node-plan-reconciler.ts';
 import { QueuedPipeline, type QueueSettings } from './pipeline.ts';
@@ -44,6 +44,8 @@ export class PlanInputs {
   readonly #ignoreExcludeLb: boolean;
   #config: Config | undefined;
   #parsed: readonly ServiceFacts[] | undefined;
+  /** Parses only the objects that changed since the last snapshot (unchanged ones keep their facts object). */
+  readonly #memo = new ServiceFactsMemo();
   #l2: ReadonlyMap<string, NodePlanSpecL2> | undefined;
   #snapshot: PlanSnapshot | undefined;
   /** Node → {@link l2FactsKeyOf} of the nodes the current duties were computed from. */
@@ -95,7 +97,7 @@ export class PlanInputs {
     const config = this.#config;
     if (config === undefined) return undefined;
     if (this.#snapshot !== undefined) return this.#snapshot;
-    const services = (this.#parsed ??= serviceFactsOf(this.#services(), this.#slices(), { pools: config.pools, ...(this.#lbClass === undefined ? {} : { lbClass: this.#lbClass }) }));
+    const services = (this.#parsed ??= this.#memo.factsOf(this.#services(), this.#slices(), { pools: config.pools, ...(this.#lbClass === undefined ? {} : { lbClass: this.#lbClass }) }));
     if (this.#l2 === undefined) {
       const nodes = this.#nodes();
       this.#l2 = l2DutiesOfCluster({ l2Advertisements: config.l2Advertisements, nodes, services, ignoreExcludeLb: this.#ignoreExcludeLb });

@@ -19,7 +19,8 @@ import { describeFrrStringProblem } from '../frr/grammar.ts';
 import type { FrrRenderer } from '../frr/render.ts';
 import type { FrrViewError } from '../frr/view-model.ts';
 import type { NodePlanMetrics, PlanWriteKind } from '../metrics/node-plan-metrics.ts';
-import { announcementsFor } from '../frr/announcements.ts';
+import type { NodeAnnouncements } from '../frr/announcements.ts';
+import { NodeAnnouncementsMemo } from '../frr/announcements-memo.ts';
 import { desiredPlanFor, renderKeyOf, sectionsFor, type DesiredPlan, type PlanSection } from '../plan/desired-plan.ts';
 import { passwordSecretNameFor } from '../plan/node-plan.ts';
 import { nodeFactsFrom } from '../plan/plan-inputs.ts';
@@ -69,9 +70,11 @@ export interface NodePlanReconcilerOptions {
   readonly logger: Logger;
 }
 
-/** A node's last rendering: its Config, its {@link renderKeyOf}, what it wanted. */
+/** A node's last rendering: its Config, announcements and {@link renderKeyOf}, what it wanted. */
 interface RenderMemo {
   readonly config: Config;
+  /** The object NodeAnnouncementsMemo returned (the same object again: nothing changed). */
+  readonly announcements: NodeAnnouncements;
   readonly key: string;
   readonly want: Pick<DesiredPlan, 'plan' | 'secret'>;
 }
@@ -91,6 +94,8 @@ export class NodePlanReconciler {
   readonly #wanted = new Map<string, string>();
   /** Node → its last rendering's inputs and outputs (the config text left out), to skip renders. */
   readonly #memo = new Map<string, RenderMemo>();
+  /** Node → its announcements, decided again only for the Services that changed. */
+  readonly #announcements = new Map<string, NodeAnnouncementsMemo>();
 
   /** Creates a reconciler. */
   constructor(o: NodePlanReconcilerOptions) {
@@ -126,15 +131,17 @@ export class NodePlanReconciler {
     const o = this.#o;
     const facts = nodeFactsFrom(node, { ignoreExcludeLb: o.ignoreExcludeLb ?? false });
     const base = { namespace: o.namespace, nodeUid: node.metadata?.uid ?? '', config: snap.config, node: facts, services: snap.services };
-    const announcements = announcementsFor(snap.config, facts, snap.services);
+    let annMemo = this.#announcements.get(name);
+    if (annMemo === undefined) this.#announcements.set(name, (annMemo = new NodeAnnouncementsMemo()));
+    const announcements = annMemo.announcementsFor(snap.config, facts, snap.services);
     const l2 = snap.l2.get(name);
     const extra = { ...sectionsFor(o.sections ?? [], base), ...(l2 === undefined ? {} : { l2 }) };
-    const key = renderKeyOf({ ...base, announcements, extra });
+    const key = renderKeyOf({ ...base, extra });
     const memo = this.#memo.get(name);
-    if (memo?.config === snap.config && memo.key === key && this.#upToDate(memo.want)) return 'unchanged';
-    const want = desiredPlanFor({ ...base, announcements, extra, render: o.render });
+    if (memo?.config === snap.config && memo.announcements === announcements && memo.key === key && this.#upToDate(memo.want)) return 'unchanged';
+    const want = desiredPlanFor({ ...base, announcements, extra, render: o.render, memo: annMemo.classes });
     if (!want.ok) this.#memo.delete(name);
-    else this.#memo.set(name, { config: snap.config, key, want: { plan: withoutConfigText(want.value.plan), secret: want.value.secret } });
+    else this.#memo.set(name, { config: snap.config, announcements, key, want: { plan: withoutConfigText(want.value.plan), secret: want.value.secret } });
     return want;
   }
 
@@ -151,6 +158,7 @@ export class NodePlanReconciler {
   async #remove(name: string): Promise<ReconcileOutcome> {
     this.#wanted.delete(name);
     this.#memo.delete(name);
+    this.#announcements.delete(name);
     await this.#delete('plan', this.#o.plans, name, name);
     await this.#delete('secret', this.#o.secrets, passwordSecretNameFor(name), name);
     return 'success';

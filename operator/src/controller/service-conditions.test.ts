@@ -11,7 +11,7 @@ import { StatusWriter } from '@metallb-ts/lib/k8s/status-writer.ts';
 import { createLogger } from '@metallb-ts/lib/log.ts';
 import { FakeClock } from '@metallb-ts/lib/testing/fake-clock.ts';
 import { Allocator } from '../allocator/allocator.ts';
-import { ANNOUNCED, ALLOCATED, type StageCondition } from '../conditions/conditions.ts';
+import { ANNOUNCED, ALLOCATED, REACHABLE, type StageCondition } from '../conditions/conditions.ts';
 import type { AnnounceReport } from '../conditions/announce-stage.ts';
 import type { StaleConfig } from '../conditions/allocation-stage.ts';
 import { testPool } from '../testing/test-pools.ts';
@@ -26,7 +26,8 @@ function setup(addresses = ['192.0.2.0/31'], stale: () => StaleConfig | undefine
   const allocator = new Allocator();
   allocator.setPools([testPool('p', addresses)]);
   let announced: StageCondition = { type: ANNOUNCED, status: 'False', reason: 'NoAdvertisement', message: 'no advertisement' };
-  const report = (): AnnounceReport => ({ bgpAdvertisements: [], l2Advertisements: [], nodes: [], l2Announcer: undefined, condition: announced });
+  const reachable: StageCondition = { type: REACHABLE, status: 'False', reason: 'NotAnnounced', message: 'not announced' };
+  const report = (): AnnounceReport => ({ bgpAdvertisements: [], l2Advertisements: [], nodes: [], l2Announcer: undefined, conflicts: [], condition: announced, reachable, reachableWaits: false });
   const r = new ServiceReconciler({
     service: (k) => api.cached(k), allocator, status: new StatusWriter({ port: api }), events: new FakeEvents(), onUsageChanged: () => undefined, logger: quiet,
     conditions: { clock: new FakeClock(Date.parse('2026-12-07T10:00:00Z')), announce: () => report(), stale },
@@ -43,12 +44,12 @@ const conditionsOf = (svc: V1Service | undefined): string[] =>
   ((svc?.status?.conditions ?? []) as unknown as { type: string; status: string; reason: string }[]).map((c) => `${c.type}=${c.status}/${c.reason}`);
 
 describe('ServiceReconciler: conditions', () => {
-  it('a new Service: ingress, annotation and both conditions in one write', async () => {
+  it('a new Service: ingress, annotation and the three conditions in one write', async () => {
     const s = setup();
     const a = s.add('a');
     await s.r.reconcile(a);
     assert.equal(s.api.writes, 1);
-    assert.deepEqual(conditionsOf(s.api.stored(a)), [`${ALLOCATED}=True/Allocated`, `${ANNOUNCED}=False/NoAdvertisement`]);
+    assert.deepEqual(conditionsOf(s.api.stored(a)), [`${ALLOCATED}=True/Allocated`, `${ANNOUNCED}=False/NoAdvertisement`, `${REACHABLE}=False/NotAnnounced`]);
   });
 
   it('an unchanged stage writes nothing; a changed one writes once', async () => {
@@ -63,7 +64,7 @@ describe('ServiceReconciler: conditions', () => {
     s.api.sync(a);
     await s.r.reconcile(a);
     assert.equal(s.api.writes, 2, 'one write for the change');
-    assert.deepEqual(conditionsOf(s.api.stored(a)), [`${ALLOCATED}=True/Allocated`, `${ANNOUNCED}=True/Announced`]);
+    assert.deepEqual(conditionsOf(s.api.stored(a)), [`${ALLOCATED}=True/Allocated`, `${ANNOUNCED}=True/Announced`, `${REACHABLE}=False/NotAnnounced`]);
   });
 
   it('a full pool: AddressAllocated=False/PoolExhausted naming the pool', async () => {

@@ -169,7 +169,7 @@ export class ServiceReconciler {
   }
 
   /**
-   * The AddressAllocated and Announced verdicts of the Service as it will be written (none for
+   * The AddressAllocated, Announced and Reachable verdicts of the Service as it will be written (none for
    * a Service that is not a LoadBalancer, or without a {@link ConditionsPort}).
    */
   #stages(cached: V1Service, svc: ParsedService, d: SetDecision): Stages {
@@ -177,8 +177,8 @@ export class ServiceReconciler {
     if (port === undefined || !svc.isLoadBalancer) return NO_STAGES;
     const report = poolReportFor(this.#o.allocator, claimOf(svc), familyRequestOf(svc), svc.requestedPool);
     const allocated = allocationConditionFor(svc, d, report, port.stale?.());
-    const announced = port.announce(withAllocation(cached, { ingress: d.ingress, pool: d.pool }), svc.key)?.condition;
-    const wanted = [allocated, announced].filter((c): c is StageCondition => c !== undefined);
+    const announce = port.announce(withAllocation(cached, { ingress: d.ingress, pool: d.pool }), svc.key);
+    const wanted = [allocated, announce?.condition, announce?.reachable].filter((c): c is StageCondition => c !== undefined);
     return { wanted, now: conditionTime(port.clock.now()) };
   }
 

@@ -4,11 +4,16 @@
  * (no times, no UIDs), so transcripts can be golden files. Pure.
  */
 import { verdictText } from '../allocator/pool-report.ts';
-import type { NodeAnnounce } from '../conditions/announce-stage.ts';
+import type { AdjRibOut, NodeAnnounce } from '../conditions/announce-stage.ts';
 import type { StageCondition } from '../conditions/conditions.ts';
 import type { ServiceExplanation } from './service-explanation.ts';
 
-const verdict = (c: StageCondition): string => `${c.status === 'True' ? 'OK' : 'FAILED'} ${c.reason}: ${c.message}`;
+const verdict = (c: StageCondition): string => `${c.status === 'True' ? 'OK' : c.status === 'Unknown' ? 'UNKNOWN' : 'FAILED'} ${c.reason}: ${c.message}`;
+
+const ADJ_TEXT: Readonly<Record<AdjRibOut, string>> = {
+  present: 'in adj-rib-out', missing: 'NOT in adj-rib-out', unlisted: 'adj-rib-out: too many missing to list',
+  stale: 'adj-rib-out: report of an older plan', unreported: 'adj-rib-out: not reported',
+};
 const none = (xs: readonly string[]): string => (xs.length === 0 ? '(none)' : xs.join(', '));
 const pad = (s: string, n: number): string => s.padEnd(n);
 
@@ -30,7 +35,7 @@ function nodeLines(n: NodeAnnounce, width: number): string[] {
     if ('skipped' in n.bgp) out.push(`${pad(n.node, width)}  BGP  ${SKIP_TEXT[n.bgp.skipped] ?? n.bgp.skipped}`);
     else if (n.bgp.sessions.length === 0) out.push(`${pad(n.node, width)}  BGP  excluded: no BGPPeer the BGPAdvertisements name runs here; ${plan}`);
     else {
-      const sessions = n.bgp.sessions.map((s) => `${s.peer} (${s.state ?? 'not reported'})`);
+      const sessions = n.bgp.sessions.map((s) => `${s.peer} (${s.state ?? 'not reported'}, ${ADJ_TEXT[s.adjRibOut]})`);
       out.push(`${pad(n.node, width)}  BGP  eligible: ${n.bgp.prefixes.join(', ')} -> ${none(sessions)}; ${plan}`);
     }
   }
@@ -65,6 +70,8 @@ export function serviceText(e: ServiceExplanation): string[] {
     const w = Math.max(0, ...n.nodes.map((x) => x.node.length));
     for (const node of n.nodes) out.push(...nodeLines(node, w).map((l) => `     ${l}`));
     if (n.l2Advertisements.length > 0) out.push(`   layer-2 announcer (ServiceL2Status): ${n.l2Announcer ?? '(none reported)'}`);
+    for (const c of n.conflicts) out.push(`   address conflict: ${c.ip} is also claimed by MAC ${c.mac} on ${c.iface} (seen by node ${c.node}${c.phase === 'probe' ? ', not announced' : ', while announcing'})`);
+    out.push('', `3. Reachability: ${verdict(n.reachable)}`);
   }
   out.push('', 'Conditions on the Service:');
   if (e.written.length === 0) out.push('  (none written)');

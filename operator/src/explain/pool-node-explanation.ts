@@ -51,7 +51,11 @@ export interface NodeExplanation {
   readonly networkUnavailable: boolean;
   readonly excluded: boolean;
   readonly plan?: { readonly wanted: string; readonly applied: string; readonly result: string; readonly message: string; readonly sessions: string };
-  readonly peers: readonly { readonly name: string; readonly bgpState: string; readonly bfdState?: string; readonly prefixesSent?: number }[];
+  readonly peers: readonly {
+    readonly name: string; readonly bgpState: string; readonly bfdState?: string; readonly prefixesSent?: number;
+    /** The adj-rib-out against the plan, as the speaker reported it. */
+    readonly advertised?: { readonly current: boolean; readonly expected: number; readonly missingCount: number; readonly missing: readonly string[] };
+  }[];
   /** Prefix → BGPPeers, from the same code that renders the node's frr.conf. */
   readonly announcements: readonly { readonly service: string; readonly prefix: string; readonly peers: readonly string[] }[];
   /** VIPs its plan lets it answer ARP/NDP for. */
@@ -69,7 +73,12 @@ export function explainNode(s: ClusterSnapshot, name: string): NodeExplanation {
   const plan = s.plans.find((p) => p.spec.nodeName === name);
   const base = {
     node: name, found: node !== undefined, labels: facts.labels, networkUnavailable: facts.networkUnavailable, excluded: facts.excludedFromLoadBalancers,
-    peers: (plan?.status?.peers ?? []).map((p) => ({ name: p.name, bgpState: p.bgpState, ...(p.bfdState === undefined ? {} : { bfdState: p.bfdState }), ...(p.prefixesSent === undefined ? {} : { prefixesSent: p.prefixesSent }) })),
+    peers: (plan?.status?.peers ?? []).map((p) => ({
+      name: p.name, bgpState: p.bgpState, ...(p.bfdState === undefined ? {} : { bfdState: p.bfdState }), ...(p.prefixesSent === undefined ? {} : { prefixesSent: p.prefixesSent }),
+      ...(p.advertised === undefined ? {} : { advertised: {
+        current: p.advertised.planSha256 === plan?.spec.frr.sha256, expected: p.advertised.expected, missingCount: p.advertised.missingCount, missing: p.advertised.missing ?? [],
+      } }),
+    })),
     l2Eligible: (plan?.spec.l2?.vips ?? []).map((v) => v.ip),
     l2Held: s.l2Statuses.filter((x) => x.status?.node === name).map((x) => `${x.status?.serviceNamespace ?? ''}/${x.status?.serviceName ?? ''}`).sort(),
     ...(plan === undefined ? {} : { plan: {
@@ -111,9 +120,17 @@ export function nodeText(e: NodeExplanation): string[] {
     const state = e.plan.applied === '' ? 'not applied yet' : e.plan.applied === e.plan.wanted ? 'applied' : 'an older plan is applied';
     out.push(`  NodePlan: ${state}; result ${e.plan.result || '(none)'}${e.plan.message === '' ? '' : ` (${e.plan.message})`}; sessions ${e.plan.sessions || '(none)'}`);
   }
-  for (const p of e.peers) out.push(`  BGPPeer ${p.name}: ${p.bgpState}${p.bfdState === undefined ? '' : `, BFD ${p.bfdState}`}${p.prefixesSent === undefined ? '' : `, ${p.prefixesSent} prefixes sent`}`);
+  for (const p of e.peers) out.push(`  BGPPeer ${p.name}: ${p.bgpState}${p.bfdState === undefined ? '' : `, BFD ${p.bfdState}`}${p.prefixesSent === undefined ? '' : `, ${p.prefixesSent} prefixes sent`}${adjText(p.advertised)}`);
   out.push(`  announces over BGP (${e.announcements.length}):`, ...e.announcements.map((a) => `    ${a.prefix} (${a.service}) -> ${a.peers.join(', ')}`));
   out.push(`  layer 2: eligible for ${e.l2Eligible.join(', ') || '(none)'}; announcing ${e.l2Held.join(', ') || '(none)'}`);
   if (e.skipped.length > 0) out.push('  not announced here:', ...e.skipped.map((x) => `    ${x.service}: ${x.reason}`));
   return out;
+}
+
+/** A peer's adj-rib-out report, in words. */
+function adjText(a: NodeExplanation['peers'][number]['advertised']): string {
+  if (a === undefined) return '';
+  const of = a.current ? '' : ' (of an older plan)';
+  if (a.missingCount === 0) return `; adj-rib-out: all ${a.expected} planned prefixes${of}`;
+  return `; adj-rib-out: ${a.missingCount} of ${a.expected} planned prefixes missing${of}: ${a.missing.join(', ')}${a.missingCount > a.missing.length ? ', …' : ''}`;
 }

@@ -110,19 +110,42 @@ function announceService(svc: ServiceFacts, ads: readonly BgpAdvertisement[], pe
   return out;
 }
 
-/** Everything this node advertises (§4.6), given the Config, the node and the Services. */
-export function announcementsFor(config: Config, node: NodeFacts, services: readonly ServiceFacts[]): NodeAnnouncements {
+/** What every per-Service decision of one node shares. */
+export interface NodeContext {
+  /** Why the node announces nothing at all, if so. */
+  readonly reason: SkipReason | undefined;
+  /** Names of the peers whose sessions run on the node, sorted. */
+  readonly peerNames: readonly string[];
+}
+
+/** The node's {@link NodeContext} under `config`. */
+export function nodeContextFor(config: Config, node: NodeFacts): NodeContext {
+  const reason = node.networkUnavailable ? 'nodeNetworkUnavailable' : node.excludedFromLoadBalancers ? 'nodeExcluded' : undefined;
+  return { reason, peerNames: peersOnNode(config, node).map((p) => p.name) };
+}
+
+/** One Service's announcements from the node (in IP, then advertisement order), or why there are none. */
+export function serviceOutcomeFor(config: Config, node: NodeFacts, ctx: NodeContext, svc: ServiceFacts): readonly Announcement[] | SkipReason {
+  return ctx.reason ?? announceService(svc, config.bgpAdvertisements, ctx.peerNames, node);
+}
+
+/** The node's result from the per-Service outcomes, in Service order. */
+export function nodeAnnouncementsOf(outcomes: Iterable<readonly [string, readonly Announcement[] | SkipReason]>): NodeAnnouncements {
   const skipped = new Map<string, SkipReason>();
-  const nodeReason = node.networkUnavailable ? 'nodeNetworkUnavailable' : node.excludedFromLoadBalancers ? 'nodeExcluded' : undefined;
-  const peerNames = peersOnNode(config, node).map((p) => p.name);
   const announcements: Announcement[] = [];
-  for (const svc of services) {
-    const got = nodeReason ?? announceService(svc, config.bgpAdvertisements, peerNames, node);
-    if (typeof got === 'string') skipped.set(svc.key, got);
+  for (const [key, got] of outcomes) {
+    if (typeof got === 'string') skipped.set(key, got);
     else announcements.push(...got);
   }
+  // Stable: one Service's announcements of one prefix keep their advertisement order.
   announcements.sort((a, b) => comparePrefix(a.prefix, b.prefix) || (a.service < b.service ? -1 : a.service > b.service ? 1 : 0));
   return { announcements, skipped };
+}
+
+/** Everything this node advertises (§4.6), given the Config, the node and the Services. */
+export function announcementsFor(config: Config, node: NodeFacts, services: readonly ServiceFacts[]): NodeAnnouncements {
+  const ctx = nodeContextFor(config, node);
+  return nodeAnnouncementsOf(services.map((svc) => [svc.key, serviceOutcomeFor(config, node, ctx, svc)] as const));
 }
 
 /** Orders prefixes: IPv4 first, then by address, then by length. */

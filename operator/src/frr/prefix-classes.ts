@@ -89,57 +89,88 @@ export function fnv1a(text: string): string {
   return h.toString(16).padStart(8, '0');
 }
 
-/** Per prefix (in announcement order), per peer: the merged attributes. */
-function attributesByPrefix(anns: readonly Announcement[], families: ReadonlyMap<string, readonly IpFamily[]>): Map<string, { prefix: CidrBlock; byPeer: Map<string, Attributes> }> {
-  const out = new Map<string, { prefix: CidrBlock; byPeer: Map<string, Attributes> }>();
-  for (const a of anns) {
-    const entry = out.get(a.prefix.text) ?? { prefix: a.prefix, byPeer: new Map<string, Attributes>() };
-    out.set(a.prefix.text, entry);
-    const at = attributesOf(a);
-    for (const p of a.peers) {
-      if (!(families.get(p) ?? []).includes(a.prefix.family)) continue;
-      const before = entry.byPeer.get(p);
-      entry.byPeer.set(p, before === undefined ? at : merged(before, at));
-    }
-  }
-  return out;
+/** One prefix's share of the classes: per group of peers, the class key and what the class holds. */
+interface PrefixShare {
+  /** The announcements of the prefix it was computed from (compared by identity). */
+  readonly anns: readonly Announcement[];
+  readonly groups: readonly { readonly key: string; readonly family: IpFamily; readonly sets: string[]; readonly peers: string[] }[];
 }
 
-/** Builds the classes of a node's announcements (sorted by prefix) for the given peers. */
-export function prefixClassesFor(anns: readonly Announcement[], peers: readonly Peer[], familiesOf: (p: Peer) => readonly IpFamily[]): PrefixClass[] {
+/**
+ * Per-prefix results kept between calls for one node, valid while its peers (and so their
+ * families and ASNs) stay the same: the caller drops it when the Config or the node changes. A
+ * prefix whose announcements are the same objects as last time is not grouped again.
+ */
+export class PrefixClassMemo {
+  /** Prefix text → its share. */
+  shares = new Map<string, PrefixShare>();
+  /** Peer name and attribute key → the `set` statements (a handful of distinct values). */
+  readonly sets = new Map<string, { sets: string[]; text: string }>();
+}
+
+const sameRefs = <T>(a: readonly T[], b: readonly T[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** The share of one prefix (its announcements, a run of the sorted list). */
+function shareOf(prefix: CidrBlock, run: readonly Announcement[], families: ReadonlyMap<string, readonly IpFamily[]>, setsOf: (at: Attributes, peer: string) => { sets: string[]; text: string }): PrefixShare {
+  const byPeer = new Map<string, Attributes>();
+  for (const a of run) {
+    const at = attributesOf(a);
+    for (const p of a.peers) {
+      if (!(families.get(p) ?? []).includes(prefix.family)) continue;
+      const before = byPeer.get(p);
+      byPeer.set(p, before === undefined ? at : merged(before, at));
+    }
+  }
+  const groups = new Map<string, { sets: string[]; peers: string[] }>();
+  for (const name of [...byPeer.keys()].sort()) {
+    const at = byPeer.get(name);
+    if (at === undefined) continue;
+    const { sets, text } = setsOf(at, name);
+    const g = groups.get(text) ?? { sets, peers: [] };
+    g.peers.push(name);
+    groups.set(text, g);
+  }
+  return { anns: run, groups: [...groups].map(([text, g]) => ({ key: `${prefix.family}|${text}|${g.peers.join(',')}`, family: prefix.family, ...g })) };
+}
+
+/**
+ * Builds the classes of a node's announcements (sorted by prefix) for the given peers; with a
+ * memo, only the prefixes whose announcements changed since the last call are grouped again.
+ */
+export function prefixClassesFor(anns: readonly Announcement[], peers: readonly Peer[], familiesOf: (p: Peer) => readonly IpFamily[], memo: PrefixClassMemo = new PrefixClassMemo()): PrefixClass[] {
   const byName = new Map(peers.map((p) => [p.name, p]));
   // Thousands of prefixes share a handful of attribute sets: compute each peer's statements once.
-  const memo = new Map<string, { sets: string[]; text: string }>();
-  const setsOf = (at: Attributes, peer: Peer): { sets: string[]; text: string } => {
-    const k = `${peer.name}|${at.key}`;
-    let hit = memo.get(k);
-    if (hit === undefined) {
+  const setsOf = (at: Attributes, name: string): { sets: string[]; text: string } => {
+    const k = `${name}|${at.key}`;
+    let hit = memo.sets.get(k);
+    const peer = byName.get(name);
+    if (hit === undefined && peer !== undefined) {
       const sets = setsFor(at, peer);
       hit = { sets, text: sets.join(';') };
-      memo.set(k, hit);
+      memo.sets.set(k, hit);
     }
-    return hit;
+    return hit ?? { sets: [], text: '' };
   };
   const families = new Map(peers.map((p) => [p.name, familiesOf(p)]));
   const classes = new Map<string, { family: IpFamily; sets: string[]; peers: string[]; prefixes: string[] }>();
-  for (const { prefix, byPeer } of attributesByPrefix(anns, families).values()) {
-    const groups = new Map<string, { sets: string[]; peers: string[] }>();
-    for (const name of [...byPeer.keys()].sort()) {
-      const peer = byName.get(name);
-      const at = byPeer.get(name);
-      if (peer === undefined || at === undefined) continue;
-      const { sets, text } = setsOf(at, peer);
-      const g = groups.get(text) ?? { sets, peers: [] };
-      g.peers.push(name);
-      groups.set(text, g);
+  const shares = new Map<string, PrefixShare>();
+  for (let i = 0; i < anns.length;) {
+    const first = anns[i] as Announcement;
+    let j = i + 1;
+    while (j < anns.length && (anns[j] as Announcement).prefix.text === first.prefix.text) j++;
+    const text = first.prefix.text;
+    const before = memo.shares.get(text);
+    const run = anns.slice(i, j);
+    const share = before !== undefined && sameRefs(before.anns, run) ? before : shareOf(first.prefix, run, families, setsOf);
+    shares.set(text, share);
+    for (const g of share.groups) {
+      const c = classes.get(g.key);
+      if (c === undefined) classes.set(g.key, { family: g.family, sets: g.sets, peers: g.peers, prefixes: [text] });
+      else c.prefixes.push(text);
     }
-    for (const [text, g] of groups) {
-      const key = `${prefix.family}|${text}|${g.peers.join(',')}`;
-      const c = classes.get(key) ?? { family: prefix.family, sets: g.sets, peers: g.peers, prefixes: [] };
-      c.prefixes.push(prefix.text);
-      classes.set(key, c);
-    }
+    i = j;
   }
+  memo.shares = shares;
   return namedClasses(classes);
 }
 

@@ -8,7 +8,7 @@ import type { BfdProfile, Config, IpFamily, Peer } from '../config/types.ts';
 import { peersOnNode, type Announcement, type NodeFacts } from './announcements.ts';
 import { checkFrrString, type FrrStringKind, type FrrStringProblem } from './grammar.ts';
 import { familiesOf, neighborViewFor, type NeighborView } from './neighbor-view.ts';
-import { prefixClassesFor, type PrefixClass } from './prefix-classes.ts';
+import { prefixClassesFor, type PrefixClass, type PrefixClassMemo } from './prefix-classes.ts';
 import type { AddressFamilyView, BfdProfileView, FrrView, RouterView } from './view-types.ts';
 
 /** Inputs of {@link frrViewFor}. */
@@ -21,6 +21,8 @@ export interface FrrViewInput {
   readonly announcements: readonly Announcement[];
   /** FRR log level word for `log stdout` (default `informational`). */
   readonly logLevel?: 'debugging' | 'informational' | 'warnings' | 'errors' | 'emergencies';
+  /** The node's per-prefix results of the last call (same Config and node only; see PrefixClassMemo). */
+  readonly memo?: PrefixClassMemo;
 }
 
 /** Why no view could be built. */
@@ -97,7 +99,7 @@ export function frrViewFor(input: FrrViewInput): Result<FrrView, FrrViewError> {
   const problems = stringProblems(node, peers, config.bfdProfiles);
   if (problems.length > 0) return err({ kind: 'invalidString', problems });
   const vrfs = [...new Set(peers.map((p) => p.vrf))].sort();
-  const classes = prefixClassesFor(announcements, peers, familiesOf);
+  const classes = prefixClassesFor(announcements, peers, familiesOf, input.memo);
   const routers: RouterView[] = [];
   const neighbors: NeighborView[] = [];
   for (const vrf of vrfs) {

@@ -16,6 +16,24 @@ export interface BgpPlanFields {
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/** Sorted copies and group keys of peer lists, by list (announcements share their lists). */
+const sortedLists = new WeakMap<readonly string[], readonly string[]>();
+const listKeys = new WeakMap<readonly string[], string>();
+
+/** `list` sorted and deduplicated, computed once per list object. */
+function sortedOnce(list: readonly string[]): readonly string[] {
+  let hit = sortedLists.get(list);
+  if (hit === undefined) sortedLists.set(list, (hit = [...new Set(list)].sort()));
+  return hit;
+}
+
+/** The group key of a sorted peer list. */
+function keyOf(list: readonly string[]): string {
+  let hit = listKeys.get(list);
+  if (hit === undefined) listKeys.set(list, (hit = list.join('\n')));
+  return hit;
+}
+
 /**
  * `bgpPeers` sorted by name (neighbor = address or interface as in the neighbor statement, vrf
  * only when not the default) and `bgpServices`: per Service the union of the peers of its
@@ -26,20 +44,22 @@ export function bgpPlanFieldsFor(peers: readonly Peer[], announcements: readonly
   const bgpPeers = peers
     .map((p) => ({ name: p.name, neighbor: p.interface ?? p.address?.text ?? '', ...(p.vrf === '' ? {} : { vrf: p.vrf }) }))
     .sort((a, b) => compare(a.name, b.name));
-  const perService = new Map<string, Set<string>>();
+  // Per Service the sorted union of its announcements' peer lists; most Services have one
+  // announcement, whose list (often shared by thousands of them) is used as it is.
+  const perService = new Map<string, readonly string[]>();
   for (const a of announcements) {
-    const set = perService.get(a.service) ?? new Set<string>();
-    for (const p of a.peers) set.add(p);
-    perService.set(a.service, set);
+    const before = perService.get(a.service);
+    const mine = sortedOnce(a.peers);
+    perService.set(a.service, before === undefined || before === mine ? mine : [...new Set([...before, ...mine])].sort());
   }
   const groups = new Map<string, { peers: string[]; services: string[] }>();
-  for (const [service, set] of perService) {
-    const ps = [...set].sort(compare);
-    const key = ps.join('\n');
-    const g = groups.get(key) ?? { peers: ps, services: [] };
+  for (const [service, ps] of perService) {
+    const key = keyOf(ps);
+    const g = groups.get(key) ?? { peers: [...ps], services: [] };
     g.services.push(service);
     groups.set(key, g);
   }
-  const bgpServices = [...groups.entries()].sort(([a], [b]) => compare(a, b)).map(([, g]) => ({ peers: g.peers, services: g.services.sort(compare) }));
+  // The default sort orders strings by UTF-16 code units, as `compare` does, without a callback.
+  const bgpServices = [...groups.entries()].sort(([a], [b]) => compare(a, b)).map(([, g]) => ({ peers: g.peers, services: g.services.sort() }));
   return { bgpPeers, bgpServices };
 }

@@ -10,7 +10,8 @@ import { createHash } from 'node:crypto';
 import { packPlanSpec } from '@metallb-ts/lib/plan/plan-sections-codec.ts';
 import { err, ok, type Result } from '@metallb-ts/lib/result.ts';
 import type { Config } from '../config/types.ts';
-import { peersOnNode, type Announcement, type NodeAnnouncements, type NodeFacts, type ServiceFacts, type SkipReason } from '../frr/announcements.ts';
+import { peersOnNode, type NodeAnnouncements, type NodeFacts, type ServiceFacts, type SkipReason } from '../frr/announcements.ts';
+import type { PrefixClassMemo } from '../frr/prefix-classes.ts';
 import type { FrrRenderer } from '../frr/render.ts';
 import { frrViewFor, passwordSecretDataFor, type FrrViewError } from '../frr/view-model.ts';
 import { bgpPlanFieldsFor } from './bgp-fields.ts';
@@ -47,6 +48,8 @@ export interface DesiredPlanInput extends PlanSectionInput {
   readonly announcements: NodeAnnouncements;
   /** The further sections' output ({@link sectionsFor}). */
   readonly extra: ReturnType<PlanSection>;
+  /** The node's per-prefix view results of the last rendering (same Config and node only). */
+  readonly memo?: PrefixClassMemo;
 }
 
 /** The merged output of the further sections, in order. */
@@ -54,19 +57,13 @@ export function sectionsFor(sections: readonly PlanSection[], input: PlanSection
   return sections.reduce((acc, s) => ({ ...acc, ...s(input) }), {});
 }
 
-/** One announcement as a line (for {@link renderKeyOf}). */
-const announcementLine = (a: Announcement): string =>
-  `${a.service} ${a.prefix.text} ${a.localPref} ${a.asPathPrepend} ${a.communities.map((c) => c.text).join(',')} ${a.peers.join(',')}\n`;
-
 /**
- * The hash of everything a node's rendering depends on besides the Config: the node's facts,
- * its uid, its announcements and the sections' output. Equal keys (under the same Config) mean
- * an equal plan, so the caller may skip rendering.
+ * The key of what a node's rendering depends on besides the Config and its announcements: the
+ * node's facts, its uid and the sections' output. Equal keys and the same announcements (under
+ * the same Config) mean an equal plan, so the caller may skip rendering.
  */
-export function renderKeyOf(input: Pick<DesiredPlanInput, 'node' | 'nodeUid' | 'announcements' | 'extra'>): string {
-  const h = createHash('sha256').update(JSON.stringify([input.node, input.nodeUid, input.extra]));
-  for (const a of input.announcements.announcements) h.update(announcementLine(a));
-  return h.digest('hex');
+export function renderKeyOf(input: Pick<DesiredPlanInput, 'node' | 'nodeUid' | 'extra'>): string {
+  return createHash('sha256').update(JSON.stringify([input.node, input.nodeUid, input.extra])).digest('hex');
 }
 
 /** The node's wanted objects. */
@@ -92,7 +89,7 @@ function managedMeta(input: DesiredPlanInput, name: string): NonNullable<NodePla
 
 /** The node's NodePlan and password Secret, or why its frr.conf cannot be rendered. */
 export function desiredPlanFor(input: DesiredPlanInput): Result<DesiredPlan, FrrViewError> {
-  const view = frrViewFor({ config: input.config, node: input.node, announcements: input.announcements.announcements });
+  const view = frrViewFor({ config: input.config, node: input.node, announcements: input.announcements.announcements, ...(input.memo === undefined ? {} : { memo: input.memo }) });
   if (!view.ok) return err(view.error);
   const { passwords } = view.value;
   const base = nodePlanFor({ namespace: input.namespace, nodeName: input.node.name, frrConf: input.render(view.value), passwords });

@@ -16,13 +16,23 @@ function metaUpToDate(have: KubernetesObject, want: KubernetesObject): boolean {
   return labelsOk && (want.metadata?.ownerReferences ?? []).every((r) => uids.has(r.uid));
 }
 
+/** Fingerprints already computed, by spec object (cached and wanted specs are never mutated). */
+const fingerprints = new WeakMap<NodePlan['spec'], string>();
+
 /**
  * Fingerprint of the spec: the (large) config text and packed sections stand in through their
- * sha256, encoding and size.
+ * sha256, encoding and size. Remembered per spec object: a 10,000-Service spec takes
+ * milliseconds to canonicalise, and every reconcile of an unchanged node compares two.
  */
-export const specFingerprintOf = (p: NodePlan): string => fingerprintOf({
-  ...p.spec, frr: { ...p.spec.frr, config: undefined }, packed: p.spec.packed === undefined ? undefined : { ...p.spec.packed, data: undefined },
-});
+export function specFingerprintOf(p: NodePlan): string {
+  const hit = fingerprints.get(p.spec);
+  if (hit !== undefined) return hit;
+  const fp = fingerprintOf({
+    ...p.spec, frr: { ...p.spec.frr, config: undefined }, packed: p.spec.packed === undefined ? undefined : { ...p.spec.packed, data: undefined },
+  });
+  fingerprints.set(p.spec, fp);
+  return fp;
+}
 
 /** Whether `have` (from the cache) already is `want`. */
 export function planUpToDate(have: NodePlan | undefined, want: NodePlan): boolean {

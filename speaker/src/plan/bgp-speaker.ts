@@ -20,6 +20,8 @@ import { createFrrCli, type FrrCliOptions } from '../frr/frr-cli.ts';
 import { registerFrrMetrics, type FrrStateSnapshot } from '../frr/frr-metrics.ts';
 import { pidfileProbe } from '../frr/frr-probe.ts';
 import { readFrrState } from '../frr/frr-state-reader.ts';
+import { readAdvertised, sessionKey, type AdvertisedBySession } from '../frr/adj-rib-out-reader.ts';
+import { expectedRoutesOf, type ExpectedRoutes } from '../frr/core/adj-rib-out.ts';
 import { parsePlan, type ParsedPlan } from './core/plan-model.ts';
 import { desiredStatus, statusChanged, type ApplyOutcome, type ConditionInput } from './core/plan-status.ts';
 import { serviceStatusChanges } from './core/service-bgp.ts';
@@ -37,7 +39,15 @@ export interface FrrSettings extends FrrCliOptions {
   readonly pidDir?: string;
   /** Session state poll interval. */
   readonly stateIntervalMs: number;
+  /**
+   * How often the adj-rib-out is re-read when nothing changed (default 30 s); after a plan,
+   * apply or session change it is read at each of the next {@link ADJ_BURST} state polls.
+   */
+  readonly advertisedIntervalMs?: number;
 }
+
+/** State polls after a change at which the adj-rib-out is read (FRR sends updates over a few). */
+const ADJ_BURST = 5;
 
 /** Options of {@link startBgpSpeaker}. */
 export interface BgpSpeakerOptions {
@@ -69,6 +79,8 @@ export function startBgpSpeaker(o: BgpSpeakerOptions): RunningBgpSpeaker {
   const sbsPort = serviceStatusPortFor(o.kubeConfig, o.namespace, o.nodeName);
   let plan: ParsedPlan | undefined;
   let config: string | undefined;
+  /** spec.frr.sha256 of `config`. */
+  let configSha = '';
   let stored: NodePlanStatus | undefined;
   let outcome: ApplyOutcome | undefined;
   let runningHash = '';
@@ -78,6 +90,11 @@ export function startBgpSpeaker(o: BgpSpeakerOptions): RunningBgpSpeaker {
   let extra: readonly ConditionInput[] = [];
   let stopped = false;
   let pollTimer: TimerHandle | undefined;
+  let advertised: AdvertisedBySession = new Map();
+  let expected: { readonly sha: string; readonly routes: readonly ExpectedRoutes[] } | undefined;
+  let adjBurst = 0;
+  let adjReadAt = Number.NEGATIVE_INFINITY;
+  let adjSignature = '';
 
   const secretValue = (key: string): string | undefined => {
     const s = secret?.informer.get(secret.name, o.namespace);
@@ -115,6 +132,7 @@ export function startBgpSpeaker(o: BgpSpeakerOptions): RunningBgpSpeaker {
     const next = desiredStatus({
       generation: p.generation, wantedHash: p.frr.sha256, outcome, runningHash, bgp: snapshot?.bgp, bfd: snapshot?.bfd,
       peers: p.peers, now: new Date(o.clock.now()).toISOString(), previous: stored, extra,
+      advertised: (vrf, neighbor) => advertised.get(sessionKey(vrf, neighbor)),
     });
     if (statusChanged(stored, next)) {
       if ((await statusPort.patchStatus(p.name, next)) === 'patched') stored = next;
@@ -151,6 +169,7 @@ export function startBgpSpeaker(o: BgpSpeakerOptions): RunningBgpSpeaker {
       return kick();
     }
     config = decoded.value;
+    configSha = p.frr.sha256;
     log.info('plan changed; applying', { generation: p.generation, sha256: p.frr.sha256.slice(0, 12), size: p.frr.size });
     void applier.apply(config);
     kick();
@@ -171,11 +190,30 @@ export function startBgpSpeaker(o: BgpSpeakerOptions): RunningBgpSpeaker {
     void informer.start().catch(() => undefined);
   }
 
+  /**
+   * Reads the adj-rib-out when the plan, the running config or a session changed (at the next
+   * {@link ADJ_BURST} polls) or the slow interval passed; never more than once per poll.
+   */
+  async function pollAdvertised(p: ParsedPlan): Promise<void> {
+    if (config === undefined || configSha !== p.frr.sha256) return;
+    const signature = JSON.stringify([p.frr.sha256, runningHash, (snapshot?.bgp ?? []).map((b) => [b.vrf, b.peer, b.state, b.prefixesSent])]);
+    if (signature !== adjSignature) adjBurst = ADJ_BURST;
+    adjSignature = signature;
+    const now = o.clock.now();
+    if (adjBurst === 0 && now - adjReadAt < (o.frr.advertisedIntervalMs ?? 30_000)) return;
+    adjBurst = Math.max(0, adjBurst - 1);
+    adjReadAt = now;
+    if (expected?.sha !== p.frr.sha256) expected = { sha: p.frr.sha256, routes: expectedRoutesOf(config) };
+    advertised = await readAdvertised(cli, p.frr.sha256, expected.routes);
+  }
+
   const poll = async (): Promise<void> => {
-    if (plan !== undefined) {
+    const p = plan;
+    if (p !== undefined) {
       const s = await readFrrState(cli).catch((e: unknown) => ({ ok: false as const, error: { message: String(e) } }));
       snapshot = s.ok ? s.value : undefined;
       if (!s.ok) log.debug('cannot read FRR state', { reason: s.error.message });
+      await pollAdvertised(p).catch((e: unknown) => log.warn('cannot read the adj-rib-out; retried at the next poll', { reason: String(e) }));
       kick();
     }
     if (!stopped) pollTimer = o.clock.setTimeout(() => void poll(), o.frr.stateIntervalMs);

@@ -89,7 +89,9 @@ export function worstStatusFor(peerNames: readonly string[]): NodePlanStatus {
   });
   return {
     observedGeneration: 2 ** 31, appliedSha256: 'f'.repeat(64), result: 'Failed', message: 'm'.repeat(4096), sessions: `${peerNames.length}/${peerNames.length}`,
-    peers: peerNames.map((name) => ({ name, neighbor: 'f'.repeat(64), vrf: 'v'.repeat(15), bgpState: 'OpenConfirm' as const, bfdState: 'admin-down' as const, prefixesSent: 2 ** 31 })),
+    peers: peerNames.map((name) => ({ name, neighbor: 'f'.repeat(64), vrf: 'v'.repeat(15), bgpState: 'OpenConfirm' as const, bfdState: 'admin-down' as const, prefixesSent: 2 ** 31,
+      // The adj-rib-out report at its largest: 32 missing IPv6 prefixes of the longest text.
+      advertised: { planSha256: 'f'.repeat(64), expected: 2 ** 31, missingCount: 2 ** 31, missing: Array.from({ length: 32 }, () => 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128') } })),
     conditions: ['Applied', 'SessionsEstablished', 'Layer2AddressConflict'].map(condition),
   };
 }

@@ -52,3 +52,13 @@ test('statusChanged: the same status computed later is not a change; lastTransit
   assert.equal(String(flipped.conditions?.[1]?.lastTransitionTime), '2026-01-01T00:06:00.000Z', 'SessionsEstablished flipped');
   assert.equal(statusChanged(undefined, first), true);
 });
+
+test('desiredStatus: a session\'s adj-rib-out report joins its peer entry; a change of it is a status change', () => {
+  const report = { planSha256: H1, expected: 3, missingCount: 1, missing: ['198.51.100.9/32'] };
+  const s = desiredStatus({ ...base, advertised: (vrf, n) => (vrf === '' && n === '192.0.2.1' ? report : undefined) });
+  assert.deepEqual(s.peers?.find((p) => p.name === 'router')?.advertised, report);
+  assert.equal(s.peers?.find((p) => p.name === '2001:db8::1')?.advertised, undefined, 'not read: absent');
+  const healed = desiredStatus({ ...base, advertised: (_v, n) => (n === '192.0.2.1' ? { ...report, missingCount: 0, missing: [] } : undefined) });
+  assert.ok(statusChanged(s, healed));
+  assert.ok(!statusChanged(s, desiredStatus({ ...base, advertised: (vrf, n) => (vrf === '' && n === '192.0.2.1' ? { ...report } : undefined) })));
+});

@@ -6,6 +6,7 @@
  */
 import type { V1Condition } from '@kubernetes/client-node';
 import type { NodePlanStatus, NodePlanStatusPeer } from '@metallb-ts/lib/api/types.generated.ts';
+import type { AdvertisedReport } from '../../frr/core/adj-rib-out.ts';
 import type { BfdSessionState, BgpSessionState } from '../../frr/core/frr-state.ts';
 import { normaliseVrf, type PlanPeer } from './plan-model.ts';
 
@@ -35,6 +36,8 @@ export interface StatusInput {
   readonly previous: NodePlanStatus | undefined;
   /** Further conditions (layer 2's address-conflict condition), appended after the BGP ones. */
   readonly extra?: readonly ConditionInput[];
+  /** The adj-rib-out report of a session (vrf '' = default), if read (core/adj-rib-out.ts). */
+  readonly advertised?: (vrf: string, neighbor: string) => AdvertisedReport | undefined;
 }
 
 /** A condition without its generation and transition time (those are kept or set here). */
@@ -53,7 +56,7 @@ export function desiredStatus(i: StatusInput): NodePlanStatus {
   const current = i.outcome?.hash === i.wantedHash ? i.outcome : undefined;
   const result = current?.result ?? 'Pending';
   const message = current?.message ?? (i.outcome === undefined ? 'waiting for the first apply' : 'apply queued');
-  const peers = (i.bgp ?? []).map((s) => peerStatus(s, i.bfd ?? [], i.peers)).sort((a, b) => a.name.localeCompare(b.name));
+  const peers = (i.bgp ?? []).map((s) => peerStatus(s, i.bfd ?? [], i.peers, i.advertised)).sort((a, b) => a.name.localeCompare(b.name));
   const up = peers.filter((p) => p.bgpState === 'Established').length;
   const applied = result === 'Applied' && i.runningHash === i.wantedHash;
   const conditions: V1Condition[] = [
@@ -81,8 +84,9 @@ export function statusChanged(previous: NodePlanStatus | undefined, next: NodePl
   return canonical(previous ?? {}) !== canonical(next);
 }
 
-function peerStatus(s: BgpSessionState, bfd: readonly BfdSessionState[], plan: readonly PlanPeer[]): NodePlanStatusPeer {
+function peerStatus(s: BgpSessionState, bfd: readonly BfdSessionState[], plan: readonly PlanPeer[], advertisedOf: StatusInput['advertised']): NodePlanStatusPeer {
   const vrf = normaliseVrf(s.vrf);
+  const adv = advertisedOf?.(vrf, s.peer);
   const named = plan.find((p) => p.neighbor === s.peer && p.vrf === vrf);
   const b = bfd.find((x) => x.peer === s.peer && normaliseVrf(x.vrf) === vrf);
   const bfdState = b === undefined ? undefined : BFD_STATES.has(b.status) ? b.status : 'unknown';
@@ -93,6 +97,7 @@ function peerStatus(s: BgpSessionState, bfd: readonly BfdSessionState[], plan: r
     bgpState: (BGP_STATES.has(s.state) ? s.state : 'Unknown') as NodePlanStatusPeer['bgpState'],
     ...(bfdState === undefined ? {} : { bfdState: bfdState as NonNullable<NodePlanStatusPeer['bfdState']> }),
     prefixesSent: s.prefixesSent,
+    ...(adv === undefined ? {} : { advertised: { planSha256: adv.planSha256, expected: adv.expected, missingCount: adv.missingCount, missing: [...adv.missing] } }),
   };
 }
 
