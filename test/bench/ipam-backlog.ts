@@ -106,7 +106,10 @@ export async function backlogRun(ctl: ControllerUnderTest, a: BacklogArgs, layou
     const steadyNames = Array.from({ length: a.rate * a.steadyS }, (_, i) => `s-${String(i).padStart(5, '0')}`);
     const created = await createAtRate(cp.kubeConfig, { namespace: layout.serviceNamespace, names: steadyNames, perSecond: a.rate });
     const failed = new Set(created.failed);
-    if (failed.size > 0) console.error(`[${ctl.name}] steady: ${String(failed.size)} creates failed after their retries (left out)`);
+    if (failed.size > 0) {
+      const why = [...created.failureReasons].map(([r, n]) => `${r} ×${String(n)}`).join(', ');
+      console.error(`[${ctl.name}] steady: ${String(failed.size)} creates failed after their retries (left out; ${why})`);
+    }
     const steadyCreated = steadyNames.filter((n) => !failed.has(n));
     if (!(await allOrExit(tracker, steadyCreated, running, a.deadline))) throw new Error(`[${ctl.name}] steady: not every Service got an IP in time`);
     const requested = new Map([...created.requestedAt].filter(([n]) => !failed.has(n)));

@@ -200,6 +200,9 @@ export interface ChurnNumbers {
   readonly wrongEventCounts: readonly string[];
 }
 
+/** How long {@link settleChurn} waits for every allocated Service's `IPAllocated` event. */
+export const EVENTS_WAIT_MS = 60_000;
+
 /** Folds the audit and the events into {@link ChurnNumbers}. */
 export function churnNumbers(audit: ServiceAudit, events: ReadonlyMap<string, number>): ChurnNumbers {
   const allocated = [...audit.services].filter(([, a]) => a.firstIngress !== '');
@@ -212,8 +215,9 @@ export function churnNumbers(audit: ServiceAudit, events: ReadonlyMap<string, nu
 
 /**
  * Waits (bounded) until every live Service has an IP and every allocated one has an
- * `IPAllocated` event (events are sent asynchronously), then 1 s more so late duplicates land
- * too; returns the numbers. Throws naming the Services still without an IP.
+ * `IPAllocated` event (events are sent asynchronously, and on a loaded apiserver they can trail
+ * the allocations by many seconds: up to {@link EVENTS_WAIT_MS}), then 1 s more so late
+ * duplicates land too; returns the numbers. Throws naming the Services still without an IP.
  */
 export async function settleChurn(audit: ServiceAudit, kc: KubeConfig, namespace: string, timeoutMs: number): Promise<ChurnNumbers> {
   const settled = await pollUntil(() => (audit.pending().length === 0 ? true : undefined), { timeoutMs, intervalMs: 100 });
@@ -222,7 +226,7 @@ export async function settleChurn(audit: ServiceAudit, kc: KubeConfig, namespace
   await pollUntil(async () => {
     const ev = await ipAllocatedEvents(kc, namespace);
     return allocated.every((u) => ev.has(u)) ? true : undefined;
-  }, { timeoutMs: 10_000, intervalMs: 250 });
+  }, { timeoutMs: EVENTS_WAIT_MS, intervalMs: 250 });
   await new Promise((r) => setTimeout(r, 1000));
   return churnNumbers(audit, await ipAllocatedEvents(kc, namespace));
 }

@@ -147,20 +147,35 @@ class GatedSink extends FakeSink {
 describe('EventRecorder.flush (a stopping replica keeps its events)', () => {
   const subjects = Array.from({ length: 10 }, (_, i) => ({ ...svc, name: `web-${String(i)}`, uid: `u-${String(i)}` }));
 
-  it('resolves only after every queued occurrence is written, beyond maxInFlight', async () => {
+  it('resolves only after every queued occurrence is written, draining drainInFlight at once', async () => {
     const sink = new GatedSink();
-    const rec = new EventRecorder({ sink, maxInFlight: 2, reportingController: 'metallb.io/controller', reportingInstance: 'controller-0' });
+    const rec = new EventRecorder({ sink, maxInFlight: 2, drainInFlight: 4, reportingController: 'metallb.io/controller', reportingInstance: 'controller-0' });
     for (const s of subjects) void rec.record(s, allocated);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(sink.waiting, 2, 'before the flush: maxInFlight writes at once');
     let flushed: number | undefined;
     const done = rec.flush(60_000).then((n) => (flushed = n));
+    let peak = 0;
     for (let round = 0; round < 20 && flushed === undefined; round++) {
       await new Promise((r) => setImmediate(r));
-      assert.ok(sink.waiting <= 2, `at most maxInFlight writes at once, saw ${String(sink.waiting)}`);
+      peak = Math.max(peak, sink.waiting);
+      assert.ok(sink.waiting <= 4, `at most drainInFlight writes at once, saw ${String(sink.waiting)}`);
       sink.release();
     }
     await done;
     assert.equal(flushed, 0);
+    assert.equal(peak, 4, 'the flush widened the writes to drainInFlight');
     assert.deepEqual(sink.created.map((e) => e.regarding?.uid).sort(), subjects.map((s) => s.uid).sort());
+  });
+
+  it('goes back to maxInFlight once the flush is over', async () => {
+    const sink = new GatedSink();
+    const rec = new EventRecorder({ sink, maxInFlight: 1, drainInFlight: 4, reportingController: 'metallb.io/controller', reportingInstance: 'controller-0' });
+    assert.equal(await rec.flush(10), 0);
+    for (const s of subjects.slice(0, 3)) void rec.record(s, allocated);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(sink.waiting, 1);
+    sink.release();
   });
 
   it('gives up after its timeout and says how many were not written', async () => {

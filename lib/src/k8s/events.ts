@@ -11,7 +11,9 @@
  * Memory: at most `maxInFlight` writes run at once (default 4); the rest wait as small
  * (subject, input) records. Unbounded, a backlog of 10,000 new Services started 10,000 Event
  * requests at once, each holding its request body, promise chain and, in undici, a connection
- * of its own (the pool has no per-origin limit).
+ * of its own (the pool has no per-origin limit). {@link EventRecorder.flush} (a stopping
+ * replica) widens that to `drainInFlight` (default 32) so the queue empties within the grace
+ * period instead of being lost with the process.
  */
 import type { EventsV1Event } from '@kubernetes/client-node';
 import type { Logger } from '../log.ts';
@@ -86,6 +88,8 @@ export interface EventRecorderOptions {
   readonly maxRemembered?: number;
   /** Writes running at once (default 4); the others wait their turn, in order. */
   readonly maxInFlight?: number;
+  /** Writes running at once while {@link EventRecorder.flush} drains the queue (default 32, at least `maxInFlight`). */
+  readonly drainInFlight?: number;
   /** Where failed writes are logged with their reason. */
   readonly logger?: Logger;
   /** Counts failed writes (`metallb_ts_event_write_errors_total`). */
@@ -137,6 +141,8 @@ export class EventRecorder {
   readonly #waiting: Array<() => void> = [];
   #active = 0;
   #seq = 0;
+  /** A flush is running: the queue drains with `drainInFlight` writes at once. */
+  #draining = 0;
 
   /** Creates a recorder. */
   constructor(opts: EventRecorderOptions) {
@@ -161,12 +167,17 @@ export class EventRecorder {
    * Resolves once every occurrence recorded so far is written (or has failed and been counted),
    * or after `timeoutMs`: a stopping replica must not drop the Events of allocations it made.
    * Returns how many writes were still queued or running at the timeout (0 when all landed).
+   * Meanwhile up to `drainInFlight` writes run at once: behind a backlog of allocations the
+   * queue can hold thousands, which `maxInFlight` alone would not write within a grace period.
    */
   async flush(timeoutMs: number): Promise<number> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), timeoutMs);
     });
+    this.#draining++;
+    // Waiters re-check the limit when woken, so waking more than fit is harmless.
+    for (let free = this.#max() - this.#active; free > 0 && this.#waiting.length > 0; free--) this.#waiting.shift()?.();
     try {
       while (this.#chains.size > 0) {
         const r = await Promise.race([Promise.allSettled([...this.#chains.values()]), timedOut]);
@@ -177,13 +188,19 @@ export class EventRecorder {
       return 0;
     } finally {
       clearTimeout(timer);
+      this.#draining--;
     }
   }
 
-  /** Runs `fn` once fewer than `maxInFlight` writes are running. */
+  /** Writes allowed at once now. */
+  #max(): number {
+    const normal = Math.max(1, this.#o.maxInFlight ?? 4);
+    return this.#draining > 0 ? Math.max(normal, this.#o.drainInFlight ?? 32) : normal;
+  }
+
+  /** Runs `fn` once fewer than {@link #max} writes are running. */
   async #limited<T>(fn: () => Promise<T>): Promise<T> {
-    const max = Math.max(1, this.#o.maxInFlight ?? 4);
-    while (this.#active >= max) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    while (this.#active >= this.#max()) await new Promise<void>((resolve) => this.#waiting.push(resolve));
     this.#active++;
     try {
       return await fn();

@@ -1,7 +1,9 @@
 /** `metallb-ts explain` offline: manifests in, the operator's stages out; usage errors exit 2. */
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { runExplain } from './explain.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'explain');
@@ -33,6 +35,22 @@ describe('metallb-ts explain --config --service (offline)', () => {
     const doc = JSON.parse(r.out) as { allocation: { ingress: string[]; pools: { pool: string; verdict: string }[] } };
     assert.deepEqual(doc.allocation.ingress, ['198.51.100.0']);
     assert.deepEqual(doc.allocation.pools.map((p) => `${p.pool}:${p.verdict}`), ['bgp-pool:candidate', 'l2-pool:notAutoAssign']);
+  });
+
+  it('an invalid configuration: ConfigInvalid naming the object and field, in the transcript and in json', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'explain-invalid-'));
+    const broken = join(dir, 'config.yaml');
+    writeFileSync(broken, `${readFileSync(config, 'utf8')}\n---\napiVersion: metallb.io/v1beta1\nkind: IPAddressPool\nmetadata: {name: overlap, namespace: metallb-system}\nspec: {addresses: [198.51.100.0/30]}\n`);
+    after(() => rmSync(dir, { recursive: true, force: true }));
+    const r = await run(['--config', broken, '--service', web]);
+    assert.equal(r.code, 1, r.out);
+    assert.match(r.out, /^Configuration: INVALID$/m);
+    assert.match(r.out, /1\. Address allocation: FAILED ConfigInvalid: the configuration is invalid: fix IPAddressPool\/overlap spec\.addresses\[0\]: .*overlaps/);
+    assert.doesNotMatch(r.out, /no IPAddressPool/, 'no pool list to replay');
+    const doc = JSON.parse((await run(['--config', broken, '--service', web, '--output', 'json'])).out) as { config: { valid: boolean }; allocation: { condition: { reason: string; message: string } } };
+    assert.equal(doc.config.valid, false);
+    assert.equal(doc.allocation.condition.reason, 'ConfigInvalid');
+    assert.match(doc.allocation.condition.message, /IPAddressPool\/overlap/);
   });
 
   const usage: { desc: string; args: string[] }[] = [

@@ -42,6 +42,10 @@ const cases: Case[] = [
   { desc: 'node excluded', input: { nodes: [node('node-0', { excludedFromLoadBalancers: true })] }, reason: 'NodeExcluded', names: 'Node node-0' },
   { desc: 'network unavailable', input: { nodes: [node('node-0', { networkUnavailable: true })] }, reason: 'NetworkUnavailable', names: 'Node node-0' },
   {
+    desc: 'one node excluded, the other without network: both named', input: { nodes: [node('node-0', { excludedFromLoadBalancers: true }), node('node-1', { networkUnavailable: true })] },
+    reason: 'NodeExcluded', names: 'Node node-0 carries the node.kubernetes.io/exclude-from-external-load-balancers label; Node node-1 reports NetworkUnavailable=True',
+  },
+  {
     desc: 'advertisement for other nodes', input: { config: config({ peers: [peer('router', { myASN: 64512, peerASN: 64513, peerAddress: '192.0.2.1' })], bgpAdvertisements: [bgpAdv('ads', { nodeSelectors: [{ matchLabels: { rack: 'b' } }] })] }) },
     reason: 'NoEligibleNode', names: 'BGPAdvertisement ads',
   },

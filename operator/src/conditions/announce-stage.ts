@@ -229,7 +229,8 @@ function whyNobody(svc: ServiceFacts, bgpAds: readonly string[], l2Ads: readonly
   }
   if (whys.length > 0 && of('networkUnavailable').length === whys.length) return cond('False', 'NetworkUnavailable', `every node reports NetworkUnavailable=True: Node ${list(of('networkUnavailable'))}`);
   if (whys.length > 0 && of('nodeExcluded').length + of('networkUnavailable').length === whys.length) {
-    return cond('False', 'NodeExcluded', `every node is excluded: Node ${list(of('nodeExcluded'))} carries the ${EXCLUDE_LB_LABEL} label`);
+    const down = of('networkUnavailable');
+    return cond('False', 'NodeExcluded', `every node is excluded: Node ${list(of('nodeExcluded'))} carries the ${EXCLUDE_LB_LABEL} label${down.length === 0 ? '' : `; Node ${list(down)} reports NetworkUnavailable=True`}`);
   }
   return cond('False', 'NoEligibleNode', `no node may announce it: check spec.nodeSelectors of ${[...bgpAds.map((a) => `BGPAdvertisement ${a}`), ...l2Ads.map((a) => `L2Advertisement ${a}`)].join(', ')}${whys.length === 0 ? ' (the cluster has no Node)' : ''}`);
 }

@@ -46,6 +46,12 @@ import { ServiceReconciler } from './service-reconciler.ts';
 
 /** How long a stopping controller waits for its queued Events to be written. */
 const EVENT_FLUSH_MS = 10_000;
+/**
+ * Service status writes at once, and Event writes at once too: one `IPAllocated` per allocation,
+ * so the Events keep pace with a backlog's allocations instead of queueing behind them for
+ * minutes (at the mercy of a restart's grace period). A stopping controller drains wider.
+ */
+const WRITES_IN_FLIGHT = 8;
 
 /** Name of the controller's ConfigurationState. */
 export const CONFIG_STATE_NAME = 'controller';
@@ -98,11 +104,11 @@ export class Controller {
     const cache = clusterCacheFor(o.kube, { namespace: o.namespace, configStateName: CONFIG_STATE_NAME, clock: o.clock, logger: log('informer') });
     const allocator = new Allocator();
     const events = new EventRecorder({
-      sink: eventSinkFor(o.kube), reportingController: 'metallb.io/controller', reportingInstance: o.identity, clock: o.clock, logger: log('events'), errors: o.eventErrors,
+      sink: eventSinkFor(o.kube), maxInFlight: WRITES_IN_FLIGHT, reportingController: 'metallb.io/controller', reportingInstance: o.identity, clock: o.clock, logger: log('events'), errors: o.eventErrors,
     });
     const cachedService = (key: string): V1Service | undefined => cache.services.get(splitKey(key).name, splitKey(key).namespace);
     // `cached`: one guarded merge patch per write instead of a read and a write.
-    const status = new StatusWriter({ port: serviceStatusPort(o.kube), concurrency: 8, metrics: o.clientMetrics, logger: log('status'), cached: cachedService });
+    const status = new StatusWriter({ port: serviceStatusPort(o.kube), concurrency: WRITES_IN_FLIGHT, metrics: o.clientMetrics, logger: log('status'), cached: cachedService });
     const settings: QueueSettings = {
       clock: o.clock, logger: o.logger, updateErrors: o.clientMetrics.updateErrors,
       ...(o.retryBaseMs === undefined ? {} : { retryBaseMs: o.retryBaseMs }), ...(o.retryMaxMs === undefined ? {} : { retryMaxMs: o.retryMaxMs }),
