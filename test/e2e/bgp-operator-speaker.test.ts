@@ -362,8 +362,10 @@ describe('operator + speakers on the chart\'s tokens: BGPPeer/BGPAdvertisement/S
   });
 
   test('healthy: the speakers report sessions and adj-rib-out, so Announced and Reachable are True; explain\'s transcript is the golden one', async () => {
-    const settled = await stages(l, SERVICE, 'Announced', 'Advertised', 90_000);
-    for (const n of NODES) assert.ok(settled.reachable.message.includes(`node ${n} to BGPPeer router`), settled.reachable.message);
+    // After the graceful-restart step node-1 re-sends its routes: wait until both nodes' reports say so.
+    await eventually('Reachable names both nodes\' sessions', () => conditionOf(l, SERVICE, 'Reachable'),
+      (c) => c?.reason === 'Advertised' && NODES.every((n) => c.message.includes(`node ${n} to BGPPeer router`)), 90_000);
+    await stages(l, SERVICE, 'Announced', 'Advertised');
     // Settled: every session Established and its report of the current plan (nothing pending).
     const text = await eventually('explain: every session Established with the prefix in its adj-rib-out', async () => (await explainCli(l.cp.kubeconfigPath, 'service', `${APP_NS}/${SERVICE}`)).stdout,
       (x) => !/not reported|older plan|NOT in adj-rib-out|plan: not applied|plan: no status|UNKNOWN|FAILED/.test(x) && x.includes('3. Reachability: OK Advertised'), 60_000);
@@ -378,6 +380,9 @@ describe('operator + speakers on the chart\'s tokens: BGPPeer/BGPAdvertisement/S
         (x) => peers.every((n) => { const a = x.status?.peers?.find((y) => y.name === n)?.advertised; return a?.planSha256 === x.spec.frr.sha256 && a.missingCount === 0; }));
       for (const n of peers) assert.ok((p.status?.peers?.find((y) => y.name === n)?.advertised?.expected ?? 0) > 0, `node-${i} ${n}: ${JSON.stringify(p.status?.peers)}`);
     }
+    const node0 = await explainCli(l.cp.kubeconfigPath, 'node', 'node-0');
+    assert.equal(node0.code, 0, node0.stdout);
+    for (const n of ['ext-ibgp', 'router', 'router-mh', 'router-un']) assert.match(node0.stdout, new RegExp(`BGPPeer ${n}: Established.*; adj-rib-out: all \\d+ planned prefixes`), node0.stdout);
     console.log(`node-1 router-mh adj-rib-out report: ${JSON.stringify((await l.plan(1)).status?.peers?.find((y) => y.name === 'router-mh'))}`);
     const golden = text.endsWith('\n') ? text : `${text}\n`;
     if (UPDATE) writeFileSync(GOLDEN, golden);
