@@ -5,7 +5,8 @@
  * Two parts, each on its own fresh control plane:
  * - the backlog + steady phases (ipam-backlog.ts, ipam-vs.ts): N pending Services (default
  *   10,000), then the controller starts (`backlog_10k_s`, `rss_10k_mib`, `idle_rss_mib`), then R
- *   creates/s for D s (default 50/s for 60 s, `steady_p99_ms`); with `--vs-metallb` the same for the
+ *   creates/s for D s (default 50/s for 60 s, `steady_p99_ms`, and `steady_answered_p99_ms` counted
+ *   from each create's answer: the controller's share when the apiserver is saturated); with `--vs-metallb` the same for the
  *   real MetalLB controller (METALLB_TS_METALLB_CONTROLLER, else built by hack/build-metallb.sh),
  *   order alternating per round;
  * - the burst below (the original bench), B Services (default 5,000) created while it runs;

@@ -20,6 +20,8 @@ export interface RateOptions {
 export interface RateReport extends CreateReport {
   /** Names whose create failed for good (e.g. the apiserver answering 504 for seconds). */
   readonly failed: readonly string[];
+  /** When each successful create was answered (create queueing at the apiserver excluded from here on). */
+  readonly answeredAt: ReadonlyMap<string, number>;
   /** Why they failed: the last error's HTTP code or error code/message → how many creates. */
   readonly failureReasons: ReadonlyMap<string, number>;
 }
@@ -44,13 +46,17 @@ export async function createAtRate(kc: KubeConfig, o: RateOptions): Promise<Rate
   const inFlight: Array<Promise<number>> = [];
   const failed: string[] = [];
   const failureReasons = new Map<string, number>();
+  const answeredAt = new Map<string, number>();
   const t0 = performance.now();
   for (const [i, name] of o.names.entries()) {
     const due = t0 + (i * 1000) / o.perSecond;
     const wait = due - performance.now();
     if (wait > 0) await sleep(wait);
     requestedAt.set(name, performance.now());
-    inFlight.push(createService(core, loadBalancerService({ namespace: o.namespace, name }), 5).catch((e: unknown) => {
+    inFlight.push(createService(core, loadBalancerService({ namespace: o.namespace, name }), 5).then((retries) => {
+      answeredAt.set(name, performance.now());
+      return retries;
+    }, (e: unknown) => {
       failed.push(name);
       const why = failureReason(e);
       failureReasons.set(why, (failureReasons.get(why) ?? 0) + 1);
@@ -58,5 +64,5 @@ export async function createAtRate(kc: KubeConfig, o: RateOptions): Promise<Rate
     }));
   }
   const retries = (await Promise.all(inFlight)).reduce((a, b) => a + b, 0);
-  return { requestedAt, durationMs: performance.now() - t0, retries, failed, failureReasons };
+  return { requestedAt, durationMs: performance.now() - t0, retries, failed, failureReasons, answeredAt };
 }

@@ -92,12 +92,29 @@ export class L2SpeakerFailoverScenario {
     return { from, to, ms: await msUntilNeighborMac(this.lab, 'client', FAILOVER_VIP, this.mac(to), t0, timeoutMs) };
   }
 
-  /** Undoes {@link silentFailover}; ms until the client's entry is back at `role` (undefined: not within the timeout). */
+  /**
+   * Undoes {@link silentFailover}: ms until `role` is the only node answering the client's arping
+   * again (until then both may answer: the interim owner keeps the VIP until the refutation
+   * reaches it), and the client's entry points at it; undefined when not within the timeout.
+   */
   async recover(role: HostRole, timeoutMs = 30_000): Promise<number | undefined> {
     await this.lab.restoreTraffic(role);
     const t0 = performance.now();
     signal(this.#speaker(role).pid, 'SIGCONT');
-    return msUntilNeighborMac(this.lab, 'client', FAILOVER_VIP, this.mac(role), t0, timeoutMs);
+    try {
+      await eventually(`only ${role} answers for ${FAILOVER_VIP}`, () => this.#arpingMacs(), (m) => m.join() === this.mac(role), timeoutMs);
+      const ms = performance.now() - t0;
+      await eventually(`the client resolves ${FAILOVER_VIP} to ${role}`, () => this.clientMac(), (m) => m === this.mac(role), timeoutMs);
+      return ms;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** MACs answering one bounded arping of the VIP from the client, sorted. */
+  async #arpingMacs(): Promise<string[]> {
+    const r = await this.lab.exec('client', 'arping', ['-c', '2', '-w', '3', '-I', this.lab.addr('client').iface, FAILOVER_VIP], { timeoutMs: 10_000 });
+    return [...new Set([...r.stdout.matchAll(/\[([0-9A-F:]{17})\]/gi)].map((m) => m[1]!.toLowerCase()))].sort();
   }
 
   /** SIGTERM the leader's speaker while the client pings the VIP; time until the client follows, pings lost. */

@@ -218,7 +218,7 @@ describe('Service conditions on a real apiserver', () => {
     await expectCondition('web', 'Announced', 'PlanPending', 'node-a');
     await expectExplain('web', 'PlanPending', 'router (not reported, adj-rib-out: not reported)');
     await reportSession('node-a', 'Established');
-    await expectCondition('web', 'Announced', 'Announced', 'node node-a to BGPPeer router');
+    await expectCondition('web', 'Announced', 'Announced', 'announced to BGPPeer router');
   });
 
   it('BGPSessionDown when the session is not Established, naming the peer and node', async () => {
@@ -271,7 +271,7 @@ describe('Service conditions on a real apiserver', () => {
     await expectCondition('empty', 'Announced', 'NoServingEndpoint', `${APP}/empty`);
     await expectExplain('empty', 'NoServingEndpoint', 'node-a  BGP  excluded: no serving endpoint here');
     await discovery.createNamespacedEndpointSlice({ namespace: APP, body: sliceOn(APP, 'empty', ['node-b']) });
-    await expectCondition('empty', 'Announced', 'Announced', 'node node-a');
+    await expectCondition('empty', 'Announced', 'Announced', 'announced to BGPPeer router');
   });
 
   it('layer 2: PlanPending until a speaker reports its ServiceL2Status, then Announced by that node', async () => {

@@ -59,6 +59,26 @@ const cases: Case[] = [
   },
 ];
 
+describe('announceReportFor: the True message follows the stage, not each session', () => {
+  const twoNodes: Partial<AnnounceInput> = { nodes: [node('node-0'), node('node-1')] };
+  const both = announceReportFor({ ...base, ...twoNodes, plan: () => up });
+  const oneDown = announceReportFor({ ...base, ...twoNodes, plan: (n) => (n === 'node-1' ? down : up) });
+  it('names the peer receiving the prefix', () => {
+    assert.equal(both.condition.message, 'announced to BGPPeer router');
+  });
+  it('is unchanged when one of two nodes loses its session (no rewrite of every Service of that node)', () => {
+    assert.deepEqual(oneDown.condition, both.condition);
+  });
+  it('names the layer-2 announcer next to the BGP peers when both announce', () => {
+    const r = announceReportFor({ ...base, config: config({ peers: [peer('router', { myASN: 64512, peerASN: 64513, peerAddress: '192.0.2.1' })], bgpAdvertisements: [bgpAdv('ads')], l2Advertisements: [l2('l2ads')] }), l2Announcer: () => 'node-0' });
+    assert.equal(r.condition.message, 'announced to BGPPeer router; by node node-0 (layer 2)');
+  });
+  it('turns False only when no session carries the prefix', () => {
+    const r = announceReportFor({ ...base, ...twoNodes, plan: () => down });
+    assert.equal(r.condition.reason, 'BGPSessionDown');
+  });
+});
+
 describe('announceReportFor', () => {
   for (const c of cases) {
     it(c.desc, () => {
@@ -88,7 +108,7 @@ const adj = (state: string, missing: string[], o: { sha?: string; count?: number
 
 describe('the Reachable stage', () => {
   const cases: Array<{ desc: string; input: Partial<AnnounceInput>; want: [string, string]; names: string; waits?: boolean }> = [
-    { desc: 'in the adj-rib-out', input: { plan: () => adj('Established', []) }, want: ['True', 'Advertised'], names: 'node node-0 to BGPPeer router' },
+    { desc: 'in the adj-rib-out', input: { plan: () => adj('Established', []) }, want: ['True', 'Advertised'], names: "in FRR's adj-rib-out to BGPPeer router" },
     { desc: 'listed missing', input: { plan: () => adj('Established', ['198.51.100.10/32']) }, want: ['False', 'NotAdvertised'], names: '198.51.100.10/32 is not in the adj-rib-out of BGPPeer router on node node-0' },
     { desc: 'session down', input: { plan: () => adj('Active', []) }, want: ['False', 'NotAdvertised'], names: 'session Active' },
     { desc: 'another prefix missing', input: { plan: () => adj('Established', ['198.51.100.11/32']) }, want: ['True', 'Advertised'], names: 'BGPPeer router' },

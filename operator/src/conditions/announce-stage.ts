@@ -190,13 +190,17 @@ function conditionOf(svc: ServiceFacts, parts: Omit<AnnounceReport, 'condition' 
   if (bgpAds.length === 0 && l2Ads.length === 0) {
     return cond('False', 'NoAdvertisement', `no BGPAdvertisement or L2Advertisement selects IPAddressPool ${svc.pool} for Service ${svc.key}: create one whose spec.ipAddressPools names the pool (and whose serviceSelectors match the Service)`);
   }
-  const up: string[] = [];
+  // The True message names the peers that receive the prefix, not the nodes: one session of
+  // one node going down or up while others still carry the prefix is not a change of the stage,
+  // and a message naming nodes would rewrite every Service of that node on each flap. The nodes
+  // are in explain and in ServiceBGPStatus (one object per Service and node).
+  const upPeers = new Set<string>();
   const down: string[] = [];
   const pending: string[] = [];
   for (const n of nodes) {
     if (n.bgp === undefined || 'skipped' in n.bgp) continue;
     for (const s of n.bgp.sessions) {
-      if (s.state === 'Established') up.push(`node ${n.node} to BGPPeer ${s.peer}`);
+      if (s.state === 'Established') upPeers.add(s.peer);
       // Not the plan's apply state: a node re-applying a changed plan keeps its sessions, and a
       // condition that followed every reload would rewrite every Service of the node.
       else if (s.state === undefined) pending.push(n.node);
@@ -204,9 +208,11 @@ function conditionOf(svc: ServiceFacts, parts: Omit<AnnounceReport, 'condition' 
     }
   }
   // A foreign host answering for the VIP breaks layer 2 whoever announces it (BGP still works).
-  if (up.length === 0 && parts.conflicts.length > 0) return conflictCondition(svc, parts.conflicts);
-  if (announcer !== undefined) up.push(`node ${announcer} (layer 2)`);
-  if (up.length > 0) return cond('True', 'Announced', `announced by ${list(up)}`);
+  if (upPeers.size === 0 && parts.conflicts.length > 0) return conflictCondition(svc, parts.conflicts);
+  const up: string[] = [];
+  if (upPeers.size > 0) up.push(`to ${list([...upPeers].sort().map((p) => `BGPPeer ${p}`))}`);
+  if (announcer !== undefined) up.push(`by node ${announcer} (layer 2)`);
+  if (up.length > 0) return cond('True', 'Announced', `announced ${up.join('; ')}`);
   if (down.length > 0) return cond('False', 'BGPSessionDown', `${list(down)} (NodePlan status): check the BGPPeer and the router`);
   if (pending.length > 0) return cond('False', 'PlanPending', `the speaker on node ${list([...new Set(pending)])} has not reported the BGP session yet (NodePlan status)`);
   return whyNobody(svc, bgpAds, l2Ads, nodes);

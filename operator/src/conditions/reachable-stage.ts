@@ -52,7 +52,9 @@ export function reachableConditionFor(key: string, r: Parts | undefined, previou
     if (kept !== undefined) return done(kept, true);
   }
   const present = pairs.filter((p) => p.session.adjRibOut === 'present');
-  if (present.length > 0) return done(cond('True', 'Advertised', `in FRR's adj-rib-out of ${present.map(named).join(', ')}`));
+  // Peers, not node+peer pairs: one node's session flapping while another carries the prefix
+  // must not rewrite every Service of that node (explain lists the nodes).
+  if (present.length > 0) return done(cond('True', 'Advertised', `in FRR's adj-rib-out to ${[...new Set(present.map((p) => p.session.peer))].sort().map((p) => `BGPPeer ${p}`).join(', ')}`));
   const waiting = pairs.filter((p) => p.session.adjRibOut === 'stale' || p.session.adjRibOut === 'unreported' || p.session.adjRibOut === 'unlisted');
   if (waiting.length > 0) {
     return done(cond('Unknown', 'ReportPending', `the speaker has not reported the adj-rib-out of ${waiting.map(named).join(', ')} for its current plan yet (NodePlan status.peers[].advertised)`), true);

@@ -158,6 +158,24 @@ describe('L2Announcer', () => {
     assert.ok(!responder.calls.includes(`withdraw ${VIP}`));
   });
 
+  it('a membership change while the VIP is still probed neither restarts the probe nor loses the outcome', async () => {
+    const { a, responder, events } = announcerFor(best);
+    let settle: (o: AnnounceOutcome) => void = () => undefined;
+    responder.announce = (ip, opts) => {
+      responder.calls.push(opts === undefined ? `burst ${ip}` : `announce ${ip} ${opts.interfaces?.join(',')} probe=${String(opts.probe)}`);
+      return new Promise<AnnounceOutcome>((resolve) => (settle = resolve));
+    };
+    a.setDuties(duties);
+    a.setMembers(members([best])); // alone so far: probes first
+    a.setMembers(members(NODES)); // the peers join during the probe
+    assert.deepEqual(responder.calls, [`announce ${VIP} eth0 probe=true`], 'no second announce while probing');
+    settle({ kind: 'announced' });
+    await flushPromises();
+    assert.deepEqual(events, [`announced ${VIP}`]);
+    a.setMembers(members([best, second]));
+    assert.deepEqual(responder.calls.at(-1), `burst ${VIP}`, 'announced: a membership change re-sends the burst');
+  });
+
   it('no usable interface: nothing announced; an interface change re-announces; stop withdraws all', () => {
     const { a, responder } = announcerFor(best);
     a.setMembers(members(NODES));

@@ -155,7 +155,9 @@ export class L2Announcer {
         // A takeover (no probe) when a peer may hold it: it was the owner, or is alive and eligible.
         const peerMayHold = (previous !== undefined && previous !== this.#o.self) || v.order.some((n) => n !== this.#o.self && this.#alive.has(n));
         if (!this.#held.has(v.ip)) this.#announce(v, peerMayHold);
-        else if (rebroadcast) void this.#o.responder.announce(v.ip); // re-sends the gratuitous burst
+        // Re-sends the gratuitous burst; a VIP still being probed is left alone (announcing it
+        // again would restart the probe and orphan the pending outcome: never reported).
+        else if (rebroadcast && this.#announced.has(v.ip)) void this.#o.responder.announce(v.ip);
       }
     }
     this.#lastOwner = own;

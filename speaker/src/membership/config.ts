@@ -19,9 +19,13 @@
  *   0.36² · 0.59³ ≈ 2.7 %: suspicions of live nodes are routine under heavy loss. They are
  *   harmless because the suspect hears the rumour directly (Lifeguard's buddy system) and
  *   refutes it long before the suspicion can expire.
- * - Suspicion: min = 2 · max(1, log10 N) · interval = 300 ms for N ≤ 10 (510 ms at N = 50),
- *   max = 5 · min (1.5 s / 2.5 s); every independent confirmation shrinks the timer towards min (Lifeguard), 3
- *   confirmations reach it (memberlist: mult 4, k = 2). Every member holding a suspicion probes
+ * - Suspicion: min = 4 · max(1, log10 N) · interval = 600 ms for N ≤ 10 (1.02 s at N = 50),
+ *   max = 5 · min (3 s / 5.1 s); every independent confirmation shrinks the timer towards min
+ *   (Lifeguard), 3 confirmations reach it (memberlist: mult 4, k = 2). The multiplier was 2
+ *   (min 300 ms) until the l2soak bench ran on two cores at load ≈ 20: in a 3-node cluster one
+ *   confirmation already reaches min, and live members were declared dead with their
+ *   refutation arriving 12–600 ms after the verdict (7 of 12 within 300 ms); 600 ms leaves that
+ *   room at the price of ≈ 300 ms more failover. Every member holding a suspicion probes
  *   the suspect out of turn, with the suspicion attached: a dead suspect collects its
  *   confirmations within one or two intervals, a live one answers each holder with its
  *   refutation directly. Requiring 3 confirmations rather than 2 keeps a live member at 20 %
@@ -36,15 +40,18 @@
  * - Stalls: a member whose own timers fire > 50 ms late (its CPU is starved) postpones a
  *   verdict due meanwhile by one probe timeout, up to 4 times, because Node runs expired timers
  *   before it reads the sockets: the ack or the refutation that would clear the verdict may be
- *   sitting unread. Without it, at 20 % loss on two starved cores (the l2soak bench), members
- *   were declared dead although their refutation had arrived. On a healthy member timers fire
+ *   sitting unread; and the stall raises Lifeguard's awareness, which stretches the probe
+ *   interval and (LHA-Probe, as in the paper; memberlist does not) the ack timeout. Without it,
+ *   at 20 % loss on two starved cores (the l2soak bench), members were declared dead although
+ *   their refutation had arrived. On a healthy member timers fire
  *   within a few ms, so detection is unchanged.
  *
  * Expected detection of a silent node (derived, N ≤ 10, no loss): first failed probe after
- * ≈ 150–300 ms, confirmations from the holders' out-of-turn probes ≈ 200–350 ms later (by then
- * the 300 ms min has passed), the dead rumour reaches all ≈ 50–150 ms later → ≈ 0.45–0.8 s;
- * worst case (no confirmation at all) ≈ 0.45 s + max 1.5 s. `npm run bench -- gossip` measures
- * it (measured p50 0.56–0.9 s, p99 ≤ 1.4 s for N = 10…50 at 0 and 20 % loss).
+ * ≈ 150–300 ms, confirmations from the holders' out-of-turn probes ≈ 200–350 ms later, the 600 ms
+ * min from the suspicion's start, the dead rumour reaches all ≈ 50–150 ms later → ≈ 0.8–1.1 s;
+ * worst case (no confirmation at all) ≈ 0.45 s + max 3 s. `npm run bench -- gossip` measures it
+ * (mult 4: p50 0.86–1.33 s, p99 1.16–1.96 s for N = 5…50 at 0 and 20 % loss, no false positive
+ * in 300 s per cell; mult 2 had measured p50 0.56–0.95 s, p99 ≤ 1.4 s).
  */
 import type { Addr } from './messages.ts';
 
@@ -98,7 +105,7 @@ export const LAN_DEFAULTS: Omit<GossipConfig, 'name' | 'addr'> = {
   probeIntervalMs: 150,
   probeTimeoutMs: 75,
   indirectChecks: 3,
-  suspicionMult: 2,
+  suspicionMult: 4,
   suspicionMaxMult: 5,
   suspicionConfirmations: 3,
   retransmitMult: 4,

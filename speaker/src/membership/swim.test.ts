@@ -156,16 +156,27 @@ describe('Swim: rumours and incarnations', () => {
   it('a stalled member still declares a silent suspect dead, after a bounded number of postponements', () => {
     const s = withPeers();
     s.receive('b:1', [{ type: 'suspect', node: 'c', incarnation: 0, from: 'b' }], 0);
-    let t = s.nextTickAt();
+    // The loop stalls from the start: the first tick comes long after the deadline, and every
+    // later one late as well. The verdict is postponed maxStallDeferrals times, then made.
+    const acks = (out: Output, at: number): void => {
+      for (const m of sent(out)) if (m.type === 'ping' && m.target !== 'c') s.receive(`${m.target}:1`, [{ type: 'ack', seq: m.seq, from: m.target }], at);
+    };
+    let t = 10_000;
     let ticks = 0;
-    // Every tick comes late: the verdict is postponed maxStallDeferrals times, then made.
     for (; ticks < 20 && s.statusOf('c') === 'suspect'; ticks++) {
-      t += cfg.stallToleranceMs + 100;
-      for (const m of sent(s.tick(t))) if (m.type === 'ping' && m.target !== 'c') s.receive(`${m.target}:1`, [{ type: 'ack', seq: m.seq, from: m.target }], t);
-      t = Math.max(t, s.nextTickAt());
+      acks(s.tick(t), t);
+      t = s.nextTickAt() + cfg.stallToleranceMs + 100;
     }
     assert.equal(s.statusOf('c'), 'dead');
-    assert.ok(ticks >= cfg.maxStallDeferrals && ticks <= 2 * cfg.maxStallDeferrals + 2, `dead after ${ticks} late ticks`);
+    assert.equal(ticks, cfg.maxStallDeferrals + 1, `dead after ${ticks} late ticks`);
+  });
+
+  it('a stall raises awareness: the next probes come less often and wait longer for the ack', () => {
+    const s = withPeers();
+    s.receive('b:1', [{ type: 'suspect', node: 'c', incarnation: 0, from: 'b' }], 0);
+    assert.equal(s.awareness, 0);
+    s.tick(10_000); // long past the suspicion's deadline: a stalled loop
+    assert.equal(s.awareness, 1);
   });
 
   it('a probe deadline handled late is postponed (the ack may be unread), not turned into a suspicion at once', () => {

@@ -273,7 +273,8 @@ export class Swim {
     if (target === undefined) return;
     const seq = (this.#seq = (this.#seq + 1) >>> 0);
     this.#probe = {
-      seq, target: target.node, targetAddr: target.addr, indirectAt: now + c.probeTimeoutMs, deadline: now + interval,
+      // Lifeguard's LHA-Probe: the ack timeout stretches with the interval while local health is poor.
+      seq, target: target.node, targetAddr: target.addr, indirectAt: now + c.probeTimeoutMs * (this.#awareness + 1), deadline: now + interval,
       acked: false, indirectSent: false, nacksExpected: 0, nacks: 0, stallDeferrals: 0,
     };
     const ping: Message = { type: 'ping', seq, target: target.node, from: c.name };
@@ -320,6 +321,8 @@ export class Swim {
   #stalled(v: { stallDeferrals: number }, due: number, now: number): boolean {
     if (now - due <= this.#cfg.stallToleranceMs || v.stallDeferrals >= this.#cfg.maxStallDeferrals) return false;
     v.stallDeferrals++;
+    // A stalled loop is poor local health too (Lifeguard): probe less often, wait longer for acks.
+    this.#adjustAwareness(1);
     return true;
   }
 
