@@ -20,6 +20,7 @@ import { kubeTargetOf } from '@metallb-ts/lib/k8s/kube-target.ts';
 import type { FrrOptions } from './options.ts';
 import { startBgpSpeaker } from './plan/bgp-speaker.ts';
 import { startConditionsStatus } from './plan/conditions-status.ts';
+import { unpackPlan } from './plan/plan-unpack.ts';
 import type { ConditionInput } from './plan/core/plan-status.ts';
 import { planInformerFor, planStatusPortFor, type PlanSide } from './plan/plan-ports.ts';
 
@@ -112,9 +113,18 @@ export async function startSpeaker(o: SpeakerRunOptions): Promise<RunningSpeaker
   // Layer 2 gets `spec.l2` once per plan generation (status writes do not bump it).
   let duties: { readonly key: string; readonly l2: NodePlanSpecL2 | undefined } = { key: '', l2: undefined };
   let layer2: Layer2Side | undefined;
-  const onPlan = (obj: NodePlan): void => {
+  // A large plan's bgpServices and l2 travel packed: expanded here for both sides, once per
+  // generation (the status writes' update events reuse it).
+  let unpackedSpec: { readonly key: string; readonly spec: NodePlan['spec'] } | undefined;
+  const onPlan = (raw: NodePlan): void => {
+    const key = `${raw.metadata?.uid ?? ''}/${String(raw.metadata?.generation ?? 0)}`;
+    if (unpackedSpec?.key !== key) {
+      const unpacked = unpackPlan(raw);
+      if (!unpacked.ok) return void o.logger.warn('ignoring plan', { reason: unpacked.error });
+      unpackedSpec = { key, spec: unpacked.value.spec };
+    }
+    const obj: NodePlan = { ...raw, spec: unpackedSpec.spec };
     side.onPlan(obj);
-    const key = `${obj.metadata?.uid ?? ''}/${String(obj.metadata?.generation ?? 0)}`;
     if (key === duties.key) return;
     duties = { key, l2: obj.spec?.l2 };
     layer2?.setDuties(duties.l2);

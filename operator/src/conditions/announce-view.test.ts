@@ -64,3 +64,28 @@ describe('AnnounceView.changed("plan")', () => {
     assert.equal(s.set({ ...down, status: { ...down.status, peers: [{ ...down.status!.peers![0]!, bgpState: 'Active' }] } }), 'all');
   });
 });
+
+describe('AnnounceView: the prefix index follows the Services', () => {
+  it('a Service moved to another address leaves its old prefix; a deleted one leaves the index', () => {
+    const s = setup();
+    s.eval('a', '198.51.100.1');
+    s.eval('b', '198.51.100.2');
+    assert.deepEqual(s.view.indexSize, { prefixes: 2, services: 2 });
+    s.eval('a', '198.51.100.3');
+    assert.deepEqual(s.view.indexSize, { prefixes: 2, services: 2 }, 'the old prefix of a is gone');
+    assert.deepEqual(s.set(plan(SHA1, SHA1, ['198.51.100.1/32'])), [], 'nobody holds 198.51.100.1 any more');
+    s.view.forget('default/a');
+    s.view.forget('default/b');
+    assert.deepEqual(s.view.indexSize, { prefixes: 0, services: 0 });
+  });
+
+  it('churn of 1,000 Services created and deleted leaves an empty index', () => {
+    const s = setup();
+    for (let i = 0; i < 1000; i++) {
+      const name = `svc-${i}`;
+      s.eval(name, `198.51.100.${i % 60}`);
+      s.view.forget(`default/${name}`);
+    }
+    assert.deepEqual(s.view.indexSize, { prefixes: 0, services: 0 });
+  });
+});

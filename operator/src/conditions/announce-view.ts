@@ -77,6 +77,8 @@ export class AnnounceView {
   readonly #waiting = new Set<string>();
   /** The Services each announced prefix belongs to, as last evaluated (lower case). */
   readonly #byPrefix = new Map<string, Set<string>>();
+  /** The other direction: the prefixes each Service was last evaluated with (so the index shrinks). */
+  readonly #prefixesOf = new Map<string, ReadonlySet<string>>();
 
   /** Reads the caches through `o`. */
   constructor(o: AnnounceViewOptions) {
@@ -160,16 +162,41 @@ export class AnnounceView {
     });
     if (report.reachableWaits) this.#waiting.add(key);
     else this.#waiting.delete(key);
+    const prefixes = new Set<string>();
     for (const n of report.nodes) {
       if (n.bgp === undefined || 'skipped' in n.bgp) continue;
-      for (const p of n.bgp.prefixes) {
-        const lower = p.toLowerCase();
-        const keys = this.#byPrefix.get(lower) ?? new Set<string>();
-        keys.add(key);
-        this.#byPrefix.set(lower, keys);
-      }
+      for (const p of n.bgp.prefixes) prefixes.add(p.toLowerCase());
     }
+    this.#index(key, prefixes);
     return report;
+  }
+
+  /** A Service is gone: drop it from the prefix index and the waiting set. */
+  forget(key: string): void {
+    this.#index(key, new Set());
+    this.#waiting.delete(key);
+  }
+
+  /** Records `key`'s prefixes, removing it from those it no longer has (empty entries deleted). */
+  #index(key: string, prefixes: ReadonlySet<string>): void {
+    for (const p of this.#prefixesOf.get(key) ?? []) {
+      if (prefixes.has(p)) continue;
+      const keys = this.#byPrefix.get(p);
+      keys?.delete(key);
+      if (keys?.size === 0) this.#byPrefix.delete(p);
+    }
+    for (const p of prefixes) {
+      const keys = this.#byPrefix.get(p) ?? new Set<string>();
+      keys.add(key);
+      this.#byPrefix.set(p, keys);
+    }
+    if (prefixes.size === 0) this.#prefixesOf.delete(key);
+    else this.#prefixesOf.set(key, prefixes);
+  }
+
+  /** How many prefixes and Services the index holds (for tests: it must not grow without bound). */
+  get indexSize(): { prefixes: number; services: number } {
+    return { prefixes: this.#byPrefix.size, services: this.#prefixesOf.size };
   }
 
   #nodesNow(): readonly NodeFacts[] {

@@ -244,6 +244,7 @@ function wireAnnounceInputs(cache: ClusterCache, view: AnnounceView, services: S
       if (active()) services.reprocessAll();
     } else for (const k of keys) services.add(k, active());
   };
+  cache.services.on('delete', (svc) => view.forget(`${svc.metadata?.namespace ?? ''}/${svc.metadata?.name ?? ''}`));
   const sources = [[cache.nodes, 'node'], [cache.nodePlans, 'plan'], [cache.endpointSlices, 'slice'], [cache.serviceL2Statuses, 'l2']] as const;
   for (const [src, what] of sources) {
     for (const ev of ['add', 'update', 'delete'] as const) (src as { on(e: typeof ev, cb: (o: KubernetesObject) => void): void }).on(ev, on(what));

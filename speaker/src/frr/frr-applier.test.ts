@@ -148,6 +148,25 @@ test('a restarted FRR (new daemon identity, config lost) gets the config back', 
   assert.equal(s.clock.pending(), 0);
 });
 
+test('a restarted bgpd gets every statement again although the merged running config still shows them (zebra kept its route-maps)', async () => {
+  const withMap = `route-map rm-out permit 1\n match ip address prefix-list pl-1\nexit\nip prefix-list pl-1 seq 1 permit 198.51.100.10/32\n${B}`;
+  const s = setup();
+  s.applier.start();
+  await s.applier.apply(withMap);
+  const before = s.cli.files.length;
+  // bgpd restarted: vtysh's merged `show running-config` looks complete (zebra's copies), bgpd has lost them.
+  s.setIdentity('bgpd:200');
+  await s.clock.advance(600);
+  await settle(() => s.results.length === 2);
+  assert.deepEqual(s.results.map((x) => x.result), ['applied', 'applied'], 'not "unchanged": the restart re-asserts');
+  const batch = s.cli.files.slice(before).find((f) => f.includes('route-map rm-out permit 1')) ?? '';
+  for (const line of ['route-map rm-out permit 1', ' match ip address prefix-list pl-1', 'ip prefix-list pl-1 seq 1 permit 198.51.100.10/32', ' neighbor 192.0.2.1 remote-as 64513']) {
+    assert.ok(batch.split('\n').includes(line), `batch re-sends ${JSON.stringify(line)}:\n${batch}`);
+  }
+  assert.ok(sameConfig(s.cli.running, parseConfig(filled(withMap))));
+  s.applier.stop();
+});
+
 test('secrets: a missing one fails naming the key; values never reach logs or messages', async () => {
   const s = setup({ secrets: {} });
   const r = await s.applier.apply(A);

@@ -16,7 +16,7 @@ import type { Logger } from '@metallb-ts/lib/log.ts';
 import { backoffMs } from '@metallb-ts/lib/time/backoff.ts';
 import type { Clock, TimerHandle } from '@metallb-ts/lib/time/clock.ts';
 import type { Rng } from '@metallb-ts/lib/random/rng.ts';
-import { diffConfig } from './core/config-diff.ts';
+import { diffConfig, type ConfigChange } from './core/config-diff.ts';
 import { canonicalText, normaliseConfig, sameConfig } from './core/config-normalise.ts';
 import { AcceptedShapes } from './core/statement-shapes.ts';
 import { parseConfig, type Stanza } from './core/config-tree.ts';
@@ -143,7 +143,12 @@ export class FrrApplier {
     const useKnown = known !== undefined && identity !== undefined && identity === known.identity;
     const base = useKnown ? known.tree : await this.#running();
     if (base === undefined) return result(hash, 'failed', 'none', 'cannot read the running config');
-    const change = diffConfig(base, wanted);
+    // After a daemon restart the diff against `show running-config` is not enough: vtysh merges
+    // every daemon's config, so a prefix-list or route-map the restarted bgpd lost still shows
+    // (zebra kept its copy) and would never be sent again — bgpd then finds no route-map and
+    // advertises nothing over that session. Re-assert every wanted statement (idempotent in FRR).
+    const restarted = known !== undefined && identity !== undefined && identity !== known.identity;
+    const change = restarted ? reassertAll(diffConfig(base, wanted), wanted) : diffConfig(base, wanted);
     const tCheck = this.#o.clock.now();
     // Every statement FRR does not already run is in the batch, so checking the batch checks them all;
     // a batch of statement shapes FRR accepted before needs no check (core/statement-shapes.ts).
@@ -240,6 +245,13 @@ export class FrrApplier {
     this.#attempt = 0;
     await this.#enqueue(wanted, 'frr restarted');
   }
+}
+
+/** `change` (what differs, removals included) followed by every statement of `wanted`. */
+function reassertAll(change: ConfigChange, wanted: Stanza): ConfigChange {
+  const all = diffConfig(parseConfig(''), wanted);
+  const batch = [change.batch, all.batch].filter((b) => b !== '').map((b) => (b.endsWith('\n') ? b : `${b}\n`)).join('');
+  return { batch, removals: change.removals, additions: all.additions };
 }
 
 function result(hash: string, r: ApplyResult['result'], method: ApplyResult['method'], message: string): ApplyResult {

@@ -3,7 +3,7 @@
  * (speaker.ts owns the plan watch), watches the plan's password Secret, applies the plan's frr.conf through the {@link FrrApplier} (diff batch, verified,
  * fallback, retry, re-apply after an FRR restart), polls FRR's session state at a fixed
  * interval for the metrics and the status, writes the plan status (merge patch, only when it
- * changed, with the extra conditions layer 2 reports) and keeps this node's ServiceBGPStatus objects in line with the plan. Never reads a
+ * changed, with the extra conditions layer 2 reports) and keeps this node's ServiceBGPStatus objects in line with the plan (service-status-sync.ts). Never reads a
  * metallb.io CR. Passwords live only in the Secret cache and the 0600 config file.
  */
 import { mkdirSync } from 'node:fs';
@@ -24,10 +24,10 @@ import { readAdvertised, sessionKey, type AdvertisedBySession } from '../frr/adj
 import { expectedRoutesOf, type ExpectedRoutes } from '../frr/core/adj-rib-out.ts';
 import { parsePlan, type ParsedPlan } from './core/plan-model.ts';
 import { desiredStatus, statusChanged, type ApplyOutcome, type ConditionInput } from './core/plan-status.ts';
-import { serviceStatusChanges } from './core/service-bgp.ts';
 import type { KubeClient } from '@metallb-ts/lib/k8s/kube-client.ts';
 import { planStatusPortFor, secretInformerFor, serviceStatusPortFor, type PlanSide } from './plan-ports.ts';
 import { serialPasses } from './serial-passes.ts';
+import { serviceStatusSync } from './service-status-sync.ts';
 
 /** Where the node's FRR is and how often its state is read. */
 export interface FrrSettings extends FrrCliOptions {
@@ -76,7 +76,7 @@ export function startBgpSpeaker(o: BgpSpeakerOptions): RunningBgpSpeaker {
   mkdirSync(o.frr.workDir, { recursive: true, mode: 0o700 });
   const cli = createFrrCli(o.frr);
   const statusPort = planStatusPortFor(o.kubeConfig, o.namespace);
-  const sbsPort = serviceStatusPortFor(o.kubeConfig, o.namespace, o.nodeName);
+  const services = serviceStatusSync({ port: serviceStatusPortFor(o.kubeConfig, o.namespace, o.nodeName), clock: o.clock, logger: log });
   let plan: ParsedPlan | undefined;
   let config: string | undefined;
   /** spec.frr.sha256 of `config`. */
@@ -86,7 +86,6 @@ export function startBgpSpeaker(o: BgpSpeakerOptions): RunningBgpSpeaker {
   let runningHash = '';
   let snapshot: FrrStateSnapshot | undefined;
   let secret: { name: string; informer: SupervisedInformer<V1Secret> } | undefined;
-  let servicesSynced: string | undefined;
   let extra: readonly ConditionInput[] = [];
   let stopped = false;
   let pollTimer: TimerHandle | undefined;
@@ -134,18 +133,15 @@ export function startBgpSpeaker(o: BgpSpeakerOptions): RunningBgpSpeaker {
       peers: p.peers, now: new Date(o.clock.now()).toISOString(), previous: stored, extra,
       advertised: (vrf, neighbor) => advertised.get(sessionKey(vrf, neighbor)),
     });
-    if (statusChanged(stored, next)) {
-      if ((await statusPort.patchStatus(p.name, next)) === 'patched') stored = next;
-    }
-    const servicesKey = p.services === undefined ? undefined : JSON.stringify([...p.services]);
-    if (outcome?.result === 'Applied' && runningHash === p.frr.sha256 && servicesKey !== undefined && servicesKey !== servicesSynced) {
-      const changes = serviceStatusChanges(p.services ?? new Map(), await sbsPort.list());
-      for (const c of changes.create) await sbsPort.create(c.service, c.peers);
-      for (const u of changes.update) await sbsPort.patchPeers(u.name, u.service, u.peers);
-      for (const d of changes.delete) await sbsPort.delete(d);
-      if (changes.create.length + changes.update.length + changes.delete.length > 0) log.info('ServiceBGPStatus updated', { created: changes.create.length, updated: changes.update.length, deleted: changes.delete.length });
-      servicesSynced = servicesKey;
-    }
+    // A failed plan status write does not hold the ServiceBGPStatus back (both are retried at the next poll).
+    const statusWrite = statusChanged(stored, next)
+      ? statusPort.patchStatus(p.name, next).then((r) => { if (r === 'patched') stored = next; })
+      : Promise.resolve();
+    const servicesWrite = outcome?.result === 'Applied' && runningHash === p.frr.sha256 && p.services !== undefined
+      ? services.sync(p.services) : Promise.resolve();
+    const [a, b] = await Promise.allSettled([statusWrite, servicesWrite]);
+    if (a.status === 'rejected') throw a.reason;
+    if (b.status === 'rejected') throw b.reason;
   }
 
   function onPlan(obj: NodePlan): void {
@@ -156,7 +152,7 @@ export function startBgpSpeaker(o: BgpSpeakerOptions): RunningBgpSpeaker {
     // Only this speaker writes the status: after the first sight of a plan object, its own last
     // write is what is stored (a lagging watch event must not cause a second, identical write).
     if (plan?.uid !== p.uid) {
-      servicesSynced = undefined;
+      services.reset();
       stored = obj.status;
     }
     plan = p;
