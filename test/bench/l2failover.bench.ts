@@ -36,13 +36,14 @@ export async function run(argv: readonly string[]): Promise<Record<string, unkno
   const handovers = Number(values.handovers ?? 5);
   const lab = values.lab ?? 'children';
   if (lab !== 'children' && lab !== 'speakers') throw new Error(`--lab: want children or speakers, got ${lab}`);
-  const m = lab === 'speakers' ? await speakerTrials(Number(values.nodes ?? 3), trials, handovers) : await childTrials(Number(values.nodes ?? 3), trials, handovers);
+  const nodes = Number(values.nodes ?? 3);
+  const m = await trialsOn(lab === 'speakers' ? await speakerLab(nodes) : await childLab(nodes), trials, handovers);
   const { failover, handover, recoveries, failed, lost, sent } = m;
   console.log(`failover p50 ${percentile(failover, 50).toFixed(0)} ms, p99 ${percentile(failover, 99).toFixed(0)} ms over ${failover.length}; ` +
     `handover p50 ${percentile(handover, 50).toFixed(0)} ms over ${handover.length}, ${lost}/${sent} pings lost; ${failed} never followed`);
   const reply = values['no-reply'] === true ? undefined : await replyBench(['--vips', '1000', '--rate', '1000', '--seconds', '5']);
   return {
-    lab, trials: failover.length, nodes: Number(values.nodes ?? 3),
+    lab, trials: failover.length, nodes,
     failover_p50_ms: round(percentile(failover, 50)), failover_p99_ms: round(percentile(failover, 99)), failover_max_ms: round(Math.max(...failover)),
     handover_trials: handover.length, handover_p50_ms: round(percentile(handover, 50)), handover_lost_packets: lost, handover_pings_sent: sent,
     never_followed: failed, recovery_p50_ms: round(percentile(recoveries, 50)),
@@ -65,46 +66,54 @@ const failoverRow = (i: number, t: Takeover): string => `${String(i + 1).padStar
 const handoverRow = (i: number, h: Takeover & { readonly loss: PingLoss }): string =>
   `${String(i + 1).padStart(5)}  handover   ${h.from} -> ${h.to}  ${h.ms?.toFixed(0) ?? 'never'}  lost ${h.loss.sent - h.loss.received}/${h.loss.sent}`;
 
+/** One lab the trials run on: its scenario's steps, as the trial loop calls them. */
+interface TrialLab {
+  /** The table header. */
+  readonly header: string;
+  silentFailover(): Promise<Takeover>;
+  /** The time until the trial's leader is back; undefined if it never is. */
+  recover(t: Takeover): Promise<number | undefined>;
+  /** What did not happen when `recover` gave undefined. */
+  neverBack(t: Takeover): string;
+  gracefulHandover(): Promise<Takeover & { readonly loss: PingLoss }>;
+  /** Starts the stopped leader of a handover again and waits until it announces. */
+  restart(from: Takeover['from']): Promise<void>;
+  destroy(): Promise<void>;
+}
+
 /** The trials through the operator and the speaker binaries (l2-speaker-failover.ts). */
-async function speakerTrials(nodes: number, trials: number, handovers: number): Promise<Measured> {
+async function speakerLab(nodes: number): Promise<TrialLab> {
   const s = await L2SpeakerFailoverScenario.create(nodes);
-  const failover: number[] = [];
-  const handover: number[] = [];
-  const recoveries: number[] = [];
-  let failed = 0;
-  let lost = 0;
-  let sent = 0;
-  try {
-    console.log('trial  kind       from    -> to       ms   (operator + speaker binaries)');
-    for (let i = 0; i < trials; i++) {
-      const t = await s.silentFailover();
-      if (t.ms === undefined) failed++;
-      else failover.push(t.ms);
-      console.log(failoverRow(i, t));
-      const back = await s.recover(t.from);
-      if (back === undefined) throw new Error(`trial ${i + 1}: the client never came back to ${t.from}`);
-      recoveries.push(back);
-      await sleep(1_000); // gossip settles
-    }
-    for (let i = 0; i < handovers; i++) {
-      const h = await s.gracefulHandover();
-      if (h.ms === undefined) failed++;
-      else handover.push(h.ms);
-      lost += h.loss.sent - h.loss.received;
-      sent += h.loss.sent;
-      console.log(handoverRow(i, h));
-      await s.restart(h.from);
-      await sleep(1_500);
-    }
-  } finally {
-    await s.destroy();
-  }
-  return { failover, handover, recoveries, failed, lost, sent };
+  return {
+    header: 'trial  kind       from    -> to       ms   (operator + speaker binaries)',
+    silentFailover: () => s.silentFailover(),
+    recover: (t) => s.recover(t.from),
+    neverBack: (t) => `the client never came back to ${t.from}`,
+    gracefulHandover: () => s.gracefulHandover(),
+    restart: (from) => s.restart(from), // resolves once the client resolves the VIP to it
+    destroy: () => s.destroy(),
+  };
 }
 
 /** The trials through per-node children running the speaker's layer-2 part (l2-node-child.ts). */
-async function childTrials(nodes: number, trials: number, handovers: number): Promise<Measured> {
+async function childLab(nodes: number): Promise<TrialLab> {
   const s = await L2FailoverScenario.create(nodes);
+  return {
+    header: 'trial  kind       from    -> to       ms',
+    silentFailover: () => s.silentFailover(),
+    recover: (t) => s.recover(t.from, t.to),
+    neverBack: (t) => `${t.to} never gave ${t.from} the VIP back`,
+    gracefulHandover: () => s.gracefulHandover(),
+    restart: async (from) => {
+      await s.restart(from);
+      await s.procs.get(from)!.waitFor((e) => e.event === 'l2' && e['state'] === 'announced', 0, 30_000);
+    },
+    destroy: () => s.destroy(),
+  };
+}
+
+/** `trials` silent failovers, then `handovers` graceful ones, on `lab` (destroyed at the end). */
+async function trialsOn(lab: TrialLab, trials: number, handovers: number): Promise<Measured> {
   const failover: number[] = [];
   const handover: number[] = [];
   const recoveries: number[] = [];
@@ -112,30 +121,29 @@ async function childTrials(nodes: number, trials: number, handovers: number): Pr
   let lost = 0;
   let sent = 0;
   try {
-    console.log('trial  kind       from    -> to       ms');
+    console.log(lab.header);
     for (let i = 0; i < trials; i++) {
-      const t = await s.silentFailover();
+      const t = await lab.silentFailover();
       if (t.ms === undefined) failed++;
       else failover.push(t.ms);
       console.log(failoverRow(i, t));
-      const back = await s.recover(t.from, t.to);
-      if (back === undefined) throw new Error(`trial ${i + 1}: ${t.to} never gave ${t.from} the VIP back`);
+      const back = await lab.recover(t);
+      if (back === undefined) throw new Error(`trial ${i + 1}: ${lab.neverBack(t)}`);
       recoveries.push(back);
       await sleep(1_000); // gossip settles
     }
     for (let i = 0; i < handovers; i++) {
-      const h = await s.gracefulHandover();
+      const h = await lab.gracefulHandover();
       if (h.ms === undefined) failed++;
       else handover.push(h.ms);
       lost += h.loss.sent - h.loss.received;
       sent += h.loss.sent;
       console.log(handoverRow(i, h));
-      await s.restart(h.from);
-      await s.procs.get(h.from)!.waitFor((e) => e.event === 'l2' && e['state'] === 'announced', 0, 30_000);
+      await lab.restart(h.from);
       await sleep(1_500);
     }
   } finally {
-    await s.destroy();
+    await lab.destroy();
   }
   return { failover, handover, recoveries, failed, lost, sent };
 }

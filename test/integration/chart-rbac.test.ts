@@ -27,25 +27,11 @@ interface Case {
   readonly want: number;
 }
 
-/**
- * A call's status, asked again while the apiserver answers 429: right after the chart's CRDs are
- * Established their storage may still be initializing ("storage is (re)initializing"), which is
- * not RBAC's answer. Bounded: 40 tries, 250 ms apart.
- */
-async function statusAfterRetries(call: () => Promise<unknown>): Promise<number> {
-  let status = await statusOf(call);
-  for (let i = 1; i < 40 && status === 429; i++) {
-    await new Promise((r) => setTimeout(r, 250));
-    status = await statusOf(call);
-  }
-  return status;
-}
-
 /** Runs every case and reports all the calls that ended otherwise than wanted. */
 async function check(cases: readonly Case[]): Promise<void> {
   const failures: string[] = [];
   for (const c of cases) {
-    const status = await statusAfterRetries(c.call);
+    const status = await statusOf(c.call);
     if (status !== c.want) failures.push(`${c.desc}: HTTP ${String(status)}, want ${String(c.want)}`);
   }
   assert.deepEqual(failures, []);
