@@ -20,6 +20,7 @@ import type { MemorySample } from './memory-probe.ts';
 import { peakSample } from './memory-probe.ts';
 import { LoadSampler } from './load-sampler.ts';
 import { createAtRate } from './rate-load.ts';
+import { ApiserverProbe, countOf, phaseLine, phaseSummary, type PhaseSummary } from './apiserver-probe.ts';
 import { createServices, createToIngressMs, IngressTracker, percentile } from './service-load.ts';
 
 /** Sizes of one backlog run. */
@@ -56,6 +57,12 @@ export interface BacklogResult {
   /** The machine's 1-minute load average from control plane up to the last steady IP. */
   readonly load_1m_mean: number;
   readonly load_1m_max: number;
+  /** Create sent → create answered, p99: how long the steady creates waited at the apiserver. */
+  readonly steady_create_p99_ms: number;
+  /** `IPAllocated`-era Events the controller had not yet written when the steady phase began. */
+  readonly events_unwritten_at_steady: number;
+  /** Who kept the apiserver busy in each phase (apiserver /metrics and /proc CPU). */
+  readonly phases: { readonly backlog: PhaseSummary; readonly idle: PhaseSummary; readonly steady: PhaseSummary };
 }
 
 const MIB = 1024 * 1024;
@@ -86,10 +93,13 @@ export async function backlogRun(ctl: ControllerUnderTest, a: BacklogArgs, layou
     await createServices(cp.kubeConfig, { namespace: layout.serviceNamespace, names, concurrency: a.concurrency });
 
     console.error(`[${ctl.name}] starting the controller on the backlog`);
+    const probe = new ApiserverProbe(cp);
+    const atStart = await probe.snapshot();
     const t0 = performance.now();
     const wall0 = Date.now();
     running = await ctl.start(cp, layout.metallbNamespace);
     const ctlNow = running;
+    probe.controllerPid = running.pid;
     let peakKiB = 0;
     const sampler = setInterval(() => {
       peakKiB = Math.max(peakKiB, ctlNow.rssKiB() ?? 0);
@@ -99,6 +109,7 @@ export async function backlogRun(ctl: ControllerUnderTest, a: BacklogArgs, layou
     const lastAt = Math.max(...names.map((n) => tracker.firstIngressAt.get(n) ?? Number.NaN));
     if (!all) throw new Error(`[${ctl.name}] backlog: ${String(tracker.countWithIngress(names))} of ${String(a.services)} Services got an IP in time`);
     const wallAll = Date.now();
+    const atBacklog = await probe.snapshot();
     const backlogS = round((lastAt - t0) / 1000, 2);
     // Printed at once: a later phase failing must not lose it.
     console.error(`[${ctl.name}] backlog ${String(a.services)}: ${String(backlogS)} s, peak RSS ${String(round(peakKiB / 1024))} MiB`);
@@ -106,6 +117,12 @@ export async function backlogRun(ctl: ControllerUnderTest, a: BacklogArgs, layou
     await sleep(a.idleS * 1000);
     const idleKiB = running.rssKiB() ?? 0;
     const wallIdle = Date.now();
+    const atSteady = await probe.snapshot();
+    const phases0 = { backlog: phaseSummary(atStart, atBacklog), idle: phaseSummary(atBacklog, atSteady) };
+    const eventsUnwritten = Math.max(0, a.services - countOf(atStart, atSteady, 'POST events') - countOf(atStart, atSteady, 'CREATE events'));
+    console.error(`[${ctl.name}] ${phaseLine('backlog', phases0.backlog)}`);
+    console.error(`[${ctl.name}] ${phaseLine('idle', phases0.idle)}`);
+    console.error(`[${ctl.name}] events not yet written when the steady phase starts: ${String(eventsUnwritten)} of ${String(a.services)}`);
 
     console.error(`[${ctl.name}] steady: ${String(a.rate)}/s for ${String(a.steadyS)} s`);
     const steadyNames = Array.from({ length: a.rate * a.steadyS }, (_, i) => `s-${String(i).padStart(5, '0')}`);
@@ -117,8 +134,10 @@ export async function backlogRun(ctl: ControllerUnderTest, a: BacklogArgs, layou
     }
     const steadyCreated = steadyNames.filter((n) => !failed.has(n));
     if (!(await allOrExit(tracker, steadyCreated, running, a.deadline))) throw new Error(`[${ctl.name}] steady: not every Service got an IP in time`);
-    const requested = new Map([...created.requestedAt].filter(([n]) => !failed.has(n)));
-    const lat = createToIngressMs(requested, tracker.firstIngressAt);
+    const steadyPhase = phaseSummary(atSteady, await probe.snapshot());
+    console.error(`[${ctl.name}] ${phaseLine('steady', steadyPhase)}`);
+    const createWait = createToIngressMs(requestedOf(created.requestedAt, failed), created.answeredAt);
+    const lat = createToIngressMs(requestedOf(created.requestedAt, failed), tracker.firstIngressAt);
     // An ingress seen before the create's answer arrived counts as 0.
     const afterAnswer = createToIngressMs(created.answeredAt, tracker.firstIngressAt).map((ms) => Math.max(0, ms));
 
@@ -131,6 +150,8 @@ export async function backlogRun(ctl: ControllerUnderTest, a: BacklogArgs, layou
       steady_answered_p99_ms: round(percentile(afterAnswer, 99)), steady_create_failures: failed.size,
       at_peak: peakSample(samples, wall0, wallAll), idle: samples.filter((s) => s.at <= wallIdle).at(-1),
       load_1m_mean: machine.mean, load_1m_max: machine.max,
+      steady_create_p99_ms: round(percentile(createWait, 99)), events_unwritten_at_steady: eventsUnwritten,
+      phases: { ...phases0, steady: steadyPhase },
     };
   } finally {
     load.stop();
@@ -138,6 +159,11 @@ export async function backlogRun(ctl: ControllerUnderTest, a: BacklogArgs, layou
     await tracker.stop();
     await cp.stop();
   }
+}
+
+/** `requestedAt` without the names in `failed`. */
+function requestedOf(requestedAt: ReadonlyMap<string, number>, failed: ReadonlySet<string>): Map<string, number> {
+  return new Map([...requestedAt].filter(([n]) => !failed.has(n)));
 }
 
 /** Waits until every name has an ingress; false at the deadline; throws when the controller exited. */

@@ -6,6 +6,7 @@
  */
 import type { BacklogArgs, BacklogLayout, BacklogResult } from './ipam-backlog.ts';
 import { backlogRun, memoryLine } from './ipam-backlog.ts';
+import { phaseLine } from './apiserver-probe.ts';
 import { metallbBinary, metallbController, oursController } from './ipam-controllers.ts';
 
 /** Options of {@link compareControllers}. */
@@ -41,18 +42,22 @@ export async function compareControllers(a: CompareArgs, layout: BacklogLayout):
 
 function printRun(round: number, r: BacklogResult): void {
   console.log(`round ${String(round)} ${r.controller.padEnd(10)} backlog ${String(r.services)}: ${String(r.backlog_s)} s, peak RSS ${String(r.peak_rss_mib)} MiB, idle RSS ${String(r.idle_rss_mib)} MiB, steady p50/p99 ${String(r.steady_p50_ms)}/${String(r.steady_p99_ms)} ms (${String(r.steady_services)} Services; p99 from the create's answer ${String(r.steady_answered_p99_ms)} ms), load 1m mean/max ${String(r.load_1m_mean)}/${String(r.load_1m_max)}`);
+  console.log(`  steady creates waited at the apiserver p99 ${String(r.steady_create_p99_ms)} ms; Events still unwritten when it began: ${String(r.events_unwritten_at_steady)}`);
+  for (const [name, p] of Object.entries(r.phases)) console.log(`  ${phaseLine(name, p)}`);
   if (r.at_peak !== undefined) console.log(`  memory at peak: ${memoryLine(r.at_peak)}`);
   if (r.idle !== undefined) console.log(`  memory idle:    ${memoryLine(r.idle)}`);
 }
 
 function summarize(runs: readonly BacklogResult[], a: CompareArgs): Record<string, unknown> {
-  const of = (ctl: string, k: 'backlog_s' | 'peak_rss_mib' | 'idle_rss_mib' | 'steady_p99_ms' | 'steady_p50_ms' | 'steady_answered_p99_ms' | 'load_1m_mean'): number =>
+  const of = (ctl: string, k: 'backlog_s' | 'peak_rss_mib' | 'idle_rss_mib' | 'steady_p99_ms' | 'steady_p50_ms' | 'steady_answered_p99_ms' | 'steady_create_p99_ms' | 'events_unwritten_at_steady' | 'load_1m_mean'): number =>
     round(median(runs.filter((r) => r.controller === ctl).map((r) => r[k])));
   const out: Record<string, unknown> = {
     backlog_services: a.services, steady_rate_per_s: a.rate, steady_s: a.steadyS, rounds: a.rounds,
     rss_10k_mib: of('metallb-ts', 'peak_rss_mib'), idle_rss_mib: of('metallb-ts', 'idle_rss_mib'),
     backlog_10k_s: of('metallb-ts', 'backlog_s'), steady_p99_ms: of('metallb-ts', 'steady_p99_ms'),
     steady_answered_p99_ms: of('metallb-ts', 'steady_answered_p99_ms'),
+    steady_create_p99_ms: of('metallb-ts', 'steady_create_p99_ms'),
+    events_unwritten_at_steady: of('metallb-ts', 'events_unwritten_at_steady'),
     backlog_load_1m_mean: of('metallb-ts', 'load_1m_mean'),
     steady_create_failures: runs.reduce((n, r) => n + r.steady_create_failures, 0),
   };
@@ -61,6 +66,8 @@ function summarize(runs: readonly BacklogResult[], a: CompareArgs): Record<strin
       metallb_rss_10k_mib: of('metallb', 'peak_rss_mib'), metallb_idle_rss_mib: of('metallb', 'idle_rss_mib'),
       metallb_backlog_10k_s: of('metallb', 'backlog_s'), metallb_steady_p99_ms: of('metallb', 'steady_p99_ms'),
       metallb_steady_answered_p99_ms: of('metallb', 'steady_answered_p99_ms'),
+      metallb_steady_create_p99_ms: of('metallb', 'steady_create_p99_ms'),
+      metallb_events_unwritten_at_steady: of('metallb', 'events_unwritten_at_steady'),
       metallb_backlog_load_1m_mean: of('metallb', 'load_1m_mean'),
     });
     const ratio = (k: string): number => round(Number(out[k]) / Number(out[`metallb_${k}`]));
