@@ -5,8 +5,15 @@
  *    controller is started and `backlog_s` = process spawned → last Service's first ingress seen.
  *    `peak_rss_mib` is the controller's peak RSS from spawn to that moment (N Services cached and
  *    allocated); `idle_rss_mib` its RSS after `idleS` seconds of nothing happening.
- * 2. steady: `rate` creates per second for `steadyS` seconds (open loop, below saturation);
- *    `steady_p50_ms` / `steady_p99_ms` = create request sent → first ingress seen.
+ * 2. steady: for each rate of `rates` in turn, that many creates per second for `steadyS` seconds
+ *    (open loop); `p50_ms` / `p99_ms` = create request sent → first ingress seen. The first rate
+ *    is the headline (`steady_p99_ms`); a step is `saturated` when the creates themselves queued
+ *    at the apiserver (create sent → answered p99 over 1 s, or creates failing): kube-apiserver
+ *    allocates ClusterIPs under one lock held across an IPAddress write (MetaAllocator in
+ *    pkg/registry/core/service/ipallocator), so its Service create rate has a ceiling of its own,
+ *    ~40/s with no controller running on the 2 cores here (`pending_creates_per_s` measures it
+ *    on every run). Above that ceiling the latency is the apiserver's queue, whichever controller
+ *    runs.
  *
  * The same code drives this project's operator and the real MetalLB controller (see
  * ipam-controllers.ts), so both numbers come from the same apiserver build and the same client.
@@ -20,14 +27,15 @@ import type { MemorySample } from './memory-probe.ts';
 import { peakSample } from './memory-probe.ts';
 import { LoadSampler } from './load-sampler.ts';
 import { createAtRate } from './rate-load.ts';
-import { ApiserverProbe, countOf, phaseLine, phaseSummary, type PhaseSummary } from './apiserver-probe.ts';
+import { ApiserverProbe, countOf, phaseLine, phaseSummary, type ApiserverSnapshot, type PhaseSummary } from './apiserver-probe.ts';
 import { createServices, createToIngressMs, IngressTracker, percentile } from './service-load.ts';
 
 /** Sizes of one backlog run. */
 export interface BacklogArgs {
   readonly services: number;
   readonly concurrency: number;
-  readonly rate: number;
+  /** Steady-phase rates (creates/s), run in this order; the first is the headline. */
+  readonly rates: readonly number[];
   readonly steadyS: number;
   readonly idleS: number;
   /** performance.now() deadline of the whole bench. */
@@ -61,8 +69,30 @@ export interface BacklogResult {
   readonly steady_create_p99_ms: number;
   /** `IPAllocated`-era Events the controller had not yet written when the steady phase began. */
   readonly events_unwritten_at_steady: number;
-  /** Who kept the apiserver busy in each phase (apiserver /metrics and /proc CPU). */
-  readonly phases: { readonly backlog: PhaseSummary; readonly idle: PhaseSummary; readonly steady: PhaseSummary };
+  /** Who kept the apiserver busy in the backlog and idle phases (apiserver /metrics and /proc CPU). */
+  readonly phases: { readonly backlog: PhaseSummary; readonly idle: PhaseSummary };
+  /** Service creates/s the apiserver took while the backlog was created (closed loop, no controller running). */
+  readonly pending_creates_per_s: number;
+  /** One entry per steady rate; the first is the headline above. */
+  readonly steady_steps: readonly SteadyStep[];
+}
+
+/** One steady rate. */
+export interface SteadyStep {
+  readonly rate: number;
+  readonly services: number;
+  /** Create sent → first ingress seen. */
+  readonly p50_ms: number;
+  readonly p99_ms: number;
+  /** Create answered → first ingress seen: the controller's share. */
+  readonly answered_p99_ms: number;
+  /** Create sent → create answered: the wait at the apiserver. */
+  readonly create_wait_p99_ms: number;
+  /** Creates that failed after their retries (not measured). */
+  readonly failures: number;
+  /** The creates queued at the apiserver (create_wait_p99_ms over 1 s, or failures): not below saturation. */
+  readonly saturated: boolean;
+  readonly phase: PhaseSummary;
 }
 
 const MIB = 1024 * 1024;
@@ -90,7 +120,9 @@ export async function backlogRun(ctl: ControllerUnderTest, a: BacklogArgs, layou
     await tracker.start();
     const names = Array.from({ length: a.services }, (_, i) => `b-${String(i).padStart(5, '0')}`);
     console.error(`[${ctl.name}] creating ${String(a.services)} pending Services`);
-    await createServices(cp.kubeConfig, { namespace: layout.serviceNamespace, names, concurrency: a.concurrency });
+    const pending = await createServices(cp.kubeConfig, { namespace: layout.serviceNamespace, names, concurrency: a.concurrency });
+    const pendingPerS = round(a.services / Math.max(1e-3, pending.durationMs / 1000));
+    console.error(`[${ctl.name}] the apiserver took ${String(pendingPerS)} Service creates/s with no controller running (closed loop, ${String(a.concurrency)} in flight)`);
 
     console.error(`[${ctl.name}] starting the controller on the backlog`);
     const probe = new ApiserverProbe(cp);
@@ -124,34 +156,27 @@ export async function backlogRun(ctl: ControllerUnderTest, a: BacklogArgs, layou
     console.error(`[${ctl.name}] ${phaseLine('idle', phases0.idle)}`);
     console.error(`[${ctl.name}] events not yet written when the steady phase starts: ${String(eventsUnwritten)} of ${String(a.services)}`);
 
-    console.error(`[${ctl.name}] steady: ${String(a.rate)}/s for ${String(a.steadyS)} s`);
-    const steadyNames = Array.from({ length: a.rate * a.steadyS }, (_, i) => `s-${String(i).padStart(5, '0')}`);
-    const created = await createAtRate(cp.kubeConfig, { namespace: layout.serviceNamespace, names: steadyNames, perSecond: a.rate });
-    const failed = new Set(created.failed);
-    if (failed.size > 0) {
-      const why = [...created.failureReasons].map(([r, n]) => `${r} ×${String(n)}`).join(', ');
-      console.error(`[${ctl.name}] steady: ${String(failed.size)} creates failed after their retries (left out; ${why})`);
+    const steps: SteadyStep[] = [];
+    let atStep = atSteady;
+    for (const [i, rate] of a.rates.entries()) {
+      const step = await steadyStep(cp, tracker, running, a, layout.serviceNamespace, rate, `s${String(i)}-`, atStep, probe, ctl.name);
+      steps.push(step);
+      atStep = await probe.snapshot();
     }
-    const steadyCreated = steadyNames.filter((n) => !failed.has(n));
-    if (!(await allOrExit(tracker, steadyCreated, running, a.deadline))) throw new Error(`[${ctl.name}] steady: not every Service got an IP in time`);
-    const steadyPhase = phaseSummary(atSteady, await probe.snapshot());
-    console.error(`[${ctl.name}] ${phaseLine('steady', steadyPhase)}`);
-    const createWait = createToIngressMs(requestedOf(created.requestedAt, failed), created.answeredAt);
-    const lat = createToIngressMs(requestedOf(created.requestedAt, failed), tracker.firstIngressAt);
-    // An ingress seen before the create's answer arrived counts as 0.
-    const afterAnswer = createToIngressMs(created.answeredAt, tracker.firstIngressAt).map((ms) => Math.max(0, ms));
+    const head = steps[0];
+    if (head === undefined) throw new Error('no steady rate given');
 
     const samples = running.memorySamples();
     const machine = load.stop();
     return {
       controller: ctl.name, services: a.services,
       backlog_s: backlogS, peak_rss_mib: round(peakKiB / 1024), idle_rss_mib: round(idleKiB / 1024),
-      steady_p50_ms: round(percentile(lat, 50)), steady_p99_ms: round(percentile(lat, 99)), steady_services: steadyCreated.length,
-      steady_answered_p99_ms: round(percentile(afterAnswer, 99)), steady_create_failures: failed.size,
+      steady_p50_ms: head.p50_ms, steady_p99_ms: head.p99_ms, steady_services: head.services,
+      steady_answered_p99_ms: head.answered_p99_ms, steady_create_failures: head.failures,
       at_peak: peakSample(samples, wall0, wallAll), idle: samples.filter((s) => s.at <= wallIdle).at(-1),
       load_1m_mean: machine.mean, load_1m_max: machine.max,
-      steady_create_p99_ms: round(percentile(createWait, 99)), events_unwritten_at_steady: eventsUnwritten,
-      phases: { ...phases0, steady: steadyPhase },
+      steady_create_p99_ms: head.create_wait_p99_ms, events_unwritten_at_steady: eventsUnwritten,
+      phases: phases0, pending_creates_per_s: pendingPerS, steady_steps: steps,
     };
   } finally {
     load.stop();
@@ -159,6 +184,50 @@ export async function backlogRun(ctl: ControllerUnderTest, a: BacklogArgs, layou
     await tracker.stop();
     await cp.stop();
   }
+}
+
+/** One steady rate: `rate` creates/s for `a.steadyS` s, then until each created Service has an IP. */
+async function steadyStep(
+  cp: ControlPlane, tracker: IngressTracker, running: RunningController, a: BacklogArgs, namespace: string,
+  rate: number, prefix: string, before: ApiserverSnapshot, probe: ApiserverProbe, who: string,
+): Promise<SteadyStep> {
+  console.error(`[${who}] steady: ${String(rate)}/s for ${String(a.steadyS)} s`);
+  const names = Array.from({ length: rate * a.steadyS }, (_, i) => `${prefix}${String(i).padStart(5, '0')}`);
+  const created = await createAtRate(cp.kubeConfig, { namespace, names, perSecond: rate });
+  const failed = new Set(created.failed);
+  if (failed.size > 0) {
+    const why = [...created.failureReasons].map(([r, n]) => `${r} ×${String(n)}`).join(', ');
+    console.error(`[${who}] steady ${String(rate)}/s: ${String(failed.size)} creates failed after their retries (left out; ${why})`);
+  }
+  const ok = names.filter((n) => !failed.has(n));
+  if (!(await allOrExit(tracker, ok, running, a.deadline))) throw new Error(`[${who}] steady ${String(rate)}/s: not every Service got an IP in time`);
+  const phase = phaseSummary(before, await probe.snapshot());
+  const requested = requestedOf(created.requestedAt, failed);
+  const lat = createToIngressMs(requested, tracker.firstIngressAt);
+  const wait = createToIngressMs(requested, created.answeredAt);
+  // An ingress seen before the create's answer arrived counts as 0.
+  const afterAnswer = createToIngressMs(created.answeredAt, tracker.firstIngressAt).map((ms) => Math.max(0, ms));
+  const waitP99 = round(percentile(wait, 99));
+  const step: SteadyStep = {
+    rate, services: ok.length, p50_ms: round(percentile(lat, 50)), p99_ms: round(percentile(lat, 99)),
+    answered_p99_ms: round(percentile(afterAnswer, 99)), create_wait_p99_ms: waitP99, failures: failed.size,
+    saturated: saturated(waitP99, failed.size), phase,
+  };
+  console.error(`[${who}] ${stepLine(step)}`);
+  return step;
+}
+
+/** A step whose creates waited longer than this at the apiserver (p99) was not below saturation. */
+export const SATURATED_WAIT_MS = 1000;
+
+/** Whether a step's creates queued at the apiserver: a wait p99 over {@link SATURATED_WAIT_MS} (or none measured), or failures. */
+export function saturated(createWaitP99Ms: number, failures: number): boolean {
+  return failures > 0 || !(createWaitP99Ms <= SATURATED_WAIT_MS);
+}
+
+/** One human line of a steady step. */
+export function stepLine(s: SteadyStep): string {
+  return `steady ${String(s.rate)}/s: sent → IP p50/p99 ${String(s.p50_ms)}/${String(s.p99_ms)} ms, answered → IP p99 ${String(s.answered_p99_ms)} ms, create waited p99 ${String(s.create_wait_p99_ms)} ms, ${String(s.services)} Services, ${String(s.failures)} failed${s.saturated ? ' — SATURATED: the creates queued at the apiserver' : ''}; ${phaseLine('during it', s.phase)}`;
 }
 
 /** `requestedAt` without the names in `failed`. */

@@ -5,7 +5,7 @@
  * the medians and the ratios; returns the RESULT keys.
  */
 import type { BacklogArgs, BacklogLayout, BacklogResult } from './ipam-backlog.ts';
-import { backlogRun, memoryLine } from './ipam-backlog.ts';
+import { backlogRun, memoryLine, stepLine } from './ipam-backlog.ts';
 import { phaseLine } from './apiserver-probe.ts';
 import { metallbBinary, metallbController, oursController } from './ipam-controllers.ts';
 
@@ -43,16 +43,33 @@ export async function compareControllers(a: CompareArgs, layout: BacklogLayout):
 function printRun(round: number, r: BacklogResult): void {
   console.log(`round ${String(round)} ${r.controller.padEnd(10)} backlog ${String(r.services)}: ${String(r.backlog_s)} s, peak RSS ${String(r.peak_rss_mib)} MiB, idle RSS ${String(r.idle_rss_mib)} MiB, steady p50/p99 ${String(r.steady_p50_ms)}/${String(r.steady_p99_ms)} ms (${String(r.steady_services)} Services; p99 from the create's answer ${String(r.steady_answered_p99_ms)} ms), load 1m mean/max ${String(r.load_1m_mean)}/${String(r.load_1m_max)}`);
   console.log(`  steady creates waited at the apiserver p99 ${String(r.steady_create_p99_ms)} ms; Events still unwritten when it began: ${String(r.events_unwritten_at_steady)}`);
+  console.log(`  the apiserver took ${String(r.pending_creates_per_s)} Service creates/s with no controller running`);
   for (const [name, p] of Object.entries(r.phases)) console.log(`  ${phaseLine(name, p)}`);
+  for (const s of r.steady_steps) console.log(`  ${stepLine(s)}`);
   if (r.at_peak !== undefined) console.log(`  memory at peak: ${memoryLine(r.at_peak)}`);
   if (r.idle !== undefined) console.log(`  memory idle:    ${memoryLine(r.idle)}`);
+}
+
+/** Per steady rate, the medians over `ctl`'s runs; `saturated` when any run's step was. */
+function stepsOf(runs: readonly BacklogResult[], ctl: string, rates: readonly number[]): Array<Record<string, unknown>> {
+  return rates.map((rate, i) => {
+    const steps = runs.filter((r) => r.controller === ctl).map((r) => r.steady_steps[i]).filter((s) => s !== undefined);
+    const m = (k: 'p50_ms' | 'p99_ms' | 'answered_p99_ms' | 'create_wait_p99_ms'): number => round(median(steps.map((s) => s[k])), 1);
+    return {
+      rate, p50_ms: m('p50_ms'), p99_ms: m('p99_ms'), answered_p99_ms: m('answered_p99_ms'), create_wait_p99_ms: m('create_wait_p99_ms'),
+      failures: steps.reduce((n, s) => n + s.failures, 0), saturated: steps.some((s) => s.saturated),
+      apiserver_cores: round(median(steps.map((s) => s.phase.apiserver_cores))), controller_cores: round(median(steps.map((s) => s.phase.controller_cores))),
+    };
+  });
 }
 
 function summarize(runs: readonly BacklogResult[], a: CompareArgs): Record<string, unknown> {
   const of = (ctl: string, k: 'backlog_s' | 'peak_rss_mib' | 'idle_rss_mib' | 'steady_p99_ms' | 'steady_p50_ms' | 'steady_answered_p99_ms' | 'steady_create_p99_ms' | 'events_unwritten_at_steady' | 'load_1m_mean'): number =>
     round(median(runs.filter((r) => r.controller === ctl).map((r) => r[k])));
   const out: Record<string, unknown> = {
-    backlog_services: a.services, steady_rate_per_s: a.rate, steady_s: a.steadyS, rounds: a.rounds,
+    backlog_services: a.services, steady_rate_per_s: a.rates[0], steady_rates: a.rates, steady_s: a.steadyS, rounds: a.rounds,
+    pending_creates_per_s: round(median(runs.map((r) => r.pending_creates_per_s))),
+    steady_steps: stepsOf(runs, 'metallb-ts', a.rates),
     rss_10k_mib: of('metallb-ts', 'peak_rss_mib'), idle_rss_mib: of('metallb-ts', 'idle_rss_mib'),
     backlog_10k_s: of('metallb-ts', 'backlog_s'), steady_p99_ms: of('metallb-ts', 'steady_p99_ms'),
     steady_answered_p99_ms: of('metallb-ts', 'steady_answered_p99_ms'),
@@ -69,6 +86,7 @@ function summarize(runs: readonly BacklogResult[], a: CompareArgs): Record<strin
       metallb_steady_create_p99_ms: of('metallb', 'steady_create_p99_ms'),
       metallb_events_unwritten_at_steady: of('metallb', 'events_unwritten_at_steady'),
       metallb_backlog_load_1m_mean: of('metallb', 'load_1m_mean'),
+      metallb_steady_steps: stepsOf(runs, 'metallb', a.rates),
     });
     const ratio = (k: string): number => round(Number(out[k]) / Number(out[`metallb_${k}`]));
     Object.assign(out, { rss_ratio: ratio('rss_10k_mib'), idle_rss_ratio: ratio('idle_rss_mib'), backlog_ratio: ratio('backlog_10k_s'), steady_p99_ratio: ratio('steady_p99_ms') });
