@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { countOf, cpuSecondsFromStat, phaseSummary, requestDeltas, requestTotals, type ApiserverSnapshot } from './apiserver-probe.ts';
+import { clusterIpAllocations, countOf, cpuSecondsFromStat, phaseSummary, requestDeltas, requestTotals, type ApiserverSnapshot } from './apiserver-probe.ts';
 
 const METRICS = [
   '# HELP apiserver_request_total [STABLE] Counter of apiserver requests',
@@ -11,15 +11,30 @@ const METRICS = [
   'apiserver_request_total{code="200",component="apiserver",dry_run="",group="",resource="services",scope="resource",subresource="status",verb="PATCH",version="v1"} 118',
   'apiserver_request_total{code="504",component="apiserver",dry_run="",group="",resource="services",scope="resource",subresource="",verb="POST",version="v1"} 2',
   'apiserver_request_duration_seconds_bucket{verb="POST",le="0.1"} 3',
+  'kube_apiserver_clusterip_allocator_allocation_duration_seconds_bucket{cidr="2001:db8:ffff::/112",le="0.005"} 384',
+  'kube_apiserver_clusterip_allocator_allocation_duration_seconds_sum{cidr="2001:db8:ffff::/112"} 3.5',
+  'kube_apiserver_clusterip_allocator_allocation_duration_seconds_count{cidr="2001:db8:ffff::/112"} 100',
+  'kube_apiserver_clusterip_allocator_allocation_duration_seconds_sum{cidr="198.51.100.128/25"} 0.5',
+  'kube_apiserver_clusterip_allocator_allocation_duration_seconds_count{cidr="198.51.100.128/25"} 25',
 ].join('\n');
 
-const snap = (at: number, requests: Map<string, number>, cpu: number): ApiserverSnapshot => ({ at, requests, cpuS: { apiserver: cpu, etcd: cpu / 2, controller: undefined } });
+const snap = (at: number, requests: Map<string, number>, cpu: number, clusterIp = { count: 0, seconds: 0 }): ApiserverSnapshot => ({ at, requests, clusterIp, cpuS: { apiserver: cpu, etcd: cpu / 2, controller: undefined } });
 
 describe('apiserver probe', () => {
   it('sums apiserver_request_total by verb, resource/subresource and code, folding the group', () => {
     assert.deepEqual([...requestTotals(METRICS)].sort(), [
       ['PATCH services/status 200', 118], ['POST events 201', 85], ['POST services 201', 120], ['POST services 504', 2],
     ]);
+  });
+
+  it('sums ClusterIP allocation counts and seconds over every Service CIDR, and derives the ceiling per phase', () => {
+    assert.deepEqual(clusterIpAllocations(METRICS), { count: 125, seconds: 4 });
+    const a = snap(0, new Map(), 0, { count: 100, seconds: 2 });
+    const b = snap(1000, new Map(), 0, { count: 140, seconds: 3 });
+    const p = phaseSummary(a, b);
+    assert.equal(p.clusterip_alloc_ms, 25);
+    assert.equal(p.clusterip_ceiling_per_s, 40);
+    assert.ok(Number.isNaN(phaseSummary(a, a).clusterip_alloc_ms), 'no allocation in the phase: no mean');
   });
 
   it('reports deltas largest first and counts a prefix', () => {

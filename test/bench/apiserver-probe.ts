@@ -21,6 +21,8 @@ export interface ApiserverSnapshot {
   readonly at: number;
   /** `VERB resource[/subresource] code` → requests answered so far. */
   readonly requests: ReadonlyMap<string, number>;
+  /** ClusterIP allocations so far and the seconds they took (kube_apiserver_clusterip_allocator_allocation_duration_seconds). */
+  readonly clusterIp: { readonly count: number; readonly seconds: number };
   /** CPU seconds so far (undefined: the process is gone). */
   readonly cpuS: { readonly apiserver?: number | undefined; readonly etcd?: number | undefined; readonly controller?: number | undefined };
 }
@@ -68,6 +70,26 @@ export function requestTotals(metrics: string): Map<string, number> {
   return out;
 }
 
+/**
+ * Count and sum of `kube_apiserver_clusterip_allocator_allocation_duration_seconds` over every
+ * Service CIDR. kube-apiserver allocates a ClusterIP under one lock (ipallocator.MetaAllocator)
+ * held across the IPAddress write, so 1 / (mean allocation time) is a ceiling on its Service
+ * create rate.
+ */
+export function clusterIpAllocations(metrics: string): { count: number; seconds: number } {
+  let count = 0;
+  let seconds = 0;
+  for (const line of metrics.split('\n')) {
+    const m = /^kube_apiserver_clusterip_allocator_allocation_duration_seconds_(sum|count)\{[^}]*\}\s+(\S+)$/.exec(line);
+    if (m === null) continue;
+    const v = Number(m[2]);
+    if (!Number.isFinite(v)) continue;
+    if (m[1] === 'sum') seconds += v;
+    else count += v;
+  }
+  return { count, seconds };
+}
+
 /** Requests answered between two readings, largest first, zero deltas left out. */
 export function requestDeltas(a: ApiserverSnapshot, b: ApiserverSnapshot): Array<[string, number]> {
   const out: Array<[string, number]> = [];
@@ -104,7 +126,7 @@ export class ApiserverProbe {
     if (r.exitCode !== 0) throw new Error(`kubectl get --raw /metrics: exit ${String(r.exitCode)}: ${r.stderr.slice(0, 300)}`);
     const pids = this.#cp.pids;
     return {
-      at: performance.now(), requests: requestTotals(r.stdout),
+      at: performance.now(), requests: requestTotals(r.stdout), clusterIp: clusterIpAllocations(r.stdout),
       cpuS: {
         apiserver: cpuSecondsOf(pids.apiserver), etcd: cpuSecondsOf(pids.etcd),
         // No controller yet: it has used no CPU (so a phase that starts it counts all of it).
@@ -123,6 +145,9 @@ export interface PhaseSummary {
   readonly controller_cores: number;
   /** Requests per second, all kinds together. */
   readonly requests_per_s: number;
+  /** Mean ClusterIP allocation time in the phase (NaN: none), and the Service create ceiling it implies (1000 / it). */
+  readonly clusterip_alloc_ms: number;
+  readonly clusterip_ceiling_per_s: number;
   /** The busiest request kinds, `VERB resource code` → count. */
   readonly top: ReadonlyArray<readonly [string, number]>;
 }
@@ -138,11 +163,19 @@ export function phaseSummary(a: ApiserverSnapshot, b: ApiserverSnapshot, topN = 
     apiserver_cores: cores(a.cpuS.apiserver, b.cpuS.apiserver), etcd_cores: cores(a.cpuS.etcd, b.cpuS.etcd),
     controller_cores: cores(a.cpuS.controller, b.cpuS.controller),
     requests_per_s: Number((total / s).toFixed(1)), top: deltas.slice(0, topN),
+    ...allocCeiling(b.clusterIp.count - a.clusterIp.count, b.clusterIp.seconds - a.clusterIp.seconds),
   };
+}
+
+function allocCeiling(count: number, seconds: number): { clusterip_alloc_ms: number; clusterip_ceiling_per_s: number } {
+  if (count <= 0) return { clusterip_alloc_ms: Number.NaN, clusterip_ceiling_per_s: Number.NaN };
+  const ms = (seconds * 1000) / count;
+  return { clusterip_alloc_ms: Number(ms.toFixed(1)), clusterip_ceiling_per_s: Number((1000 / ms).toFixed(1)) };
 }
 
 /** One human line of a phase summary. */
 export function phaseLine(name: string, p: PhaseSummary): string {
   const top = p.top.map(([k, n]) => `${k} ×${String(n)}`).join(', ');
-  return `${name} ${String(p.seconds)} s: apiserver ${String(p.apiserver_cores)} cores, etcd ${String(p.etcd_cores)}, controller ${String(p.controller_cores)}; ${String(p.requests_per_s)} req/s (${top})`;
+  const alloc = Number.isNaN(p.clusterip_alloc_ms) ? '' : `; ClusterIP allocation ${String(p.clusterip_alloc_ms)} ms each under the apiserver's lock (ceiling ${String(p.clusterip_ceiling_per_s)} creates/s)`;
+  return `${name} ${String(p.seconds)} s: apiserver ${String(p.apiserver_cores)} cores, etcd ${String(p.etcd_cores)}, controller ${String(p.controller_cores)}; ${String(p.requests_per_s)} req/s (${top})${alloc}`;
 }
