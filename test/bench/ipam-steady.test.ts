@@ -4,8 +4,8 @@ import { saturated, SATURATED_WAIT_MS } from './ipam-backlog.ts';
 import { ratesOf } from './ipam.bench.ts';
 
 describe('ipam bench steady rates', () => {
-  it('parses --rate as a comma list, 20,50 by default, and refuses anything else', () => {
-    assert.deepEqual(ratesOf(undefined), [20, 50]);
+  it('parses --rate as a comma list, 10,20 by default, and refuses anything else', () => {
+    assert.deepEqual(ratesOf(undefined), [10, 20]);
     assert.deepEqual(ratesOf('50'), [50]);
     assert.deepEqual(ratesOf('10, 25,40'), [10, 25, 40]);
     for (const bad of ['', '0', '20,', 'x', '2.5', '-3']) assert.throws(() => ratesOf(bad), /--rate/, bad);

@@ -5,7 +5,7 @@
  * Two parts, each on its own fresh control plane:
  * - the backlog + steady phases (ipam-backlog.ts, ipam-vs.ts): N pending Services (default
  *   10,000), then the controller starts (`backlog_10k_s`, `rss_10k_mib`, `idle_rss_mib`), then for
- *   each rate R in turn R creates/s for D s (default 20/s then 50/s, 60 s each; `steady_p99_ms` is
+ *   each rate R in turn R creates/s for D s (default 10/s then 20/s, 60 s each; `steady_p99_ms` is
  *   the first rate's, `steady_steps` has each one with `steady_answered_p99_ms` counted from each
  *   create's answer, the wait of the create itself and whether it `saturated` the apiserver,
  *   whose own Service create rate is capped — ipam-backlog.ts); with `--vs-metallb` the same for the
@@ -93,12 +93,14 @@ function argsOf(argv: readonly string[]): BenchArgs {
 }
 
 /**
- * `--rate 20,50`: steady-phase rates in creates/s, run in order; the first is the headline.
- * The default runs 20/s, half of what this machine's apiserver takes with no controller
- * running (~40/s, see ipam-backlog.ts), then the issue's example rate 50/s, which is above it.
+ * `--rate 10,20`: steady-phase rates in creates/s, run in order; the first is the headline.
+ * After a 10,000-Service backlog this machine's kube-apiserver takes at most ~15 Service
+ * creates/s whichever controller runs (its ClusterIP allocation is O(Services) under one lock,
+ * see ipam-backlog.ts), so the default runs 10/s, below that, then 20/s, just above it.
+ * `--rate 50` reproduces the saturation.
  */
 export function ratesOf(text: string | undefined): number[] {
-  const rates = (text ?? '20,50').split(',').map((t) => Number(t.trim()));
+  const rates = (text ?? '10,20').split(',').map((t) => Number(t.trim()));
   if (rates.length === 0 || rates.some((r) => !Number.isInteger(r) || r < 1)) throw new Error(`--rate: want integers ≥ 1, comma-separated, got ${JSON.stringify(text)}`);
   return rates;
 }
