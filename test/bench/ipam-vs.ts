@@ -88,7 +88,8 @@ function summarize(runs: readonly BacklogResult[], a: CompareArgs): Record<strin
       metallb_backlog_load_1m_mean: of('metallb', 'load_1m_mean'),
       metallb_steady_steps: stepsOf(runs, 'metallb', a.rates),
     });
-    const ratio = (k: string): number => round(Number(out[k]) / Number(out[`metallb_${k}`]));
+    // Three significant digits: a ratio like 140 ms / 52 s must not print as 0.
+    const ratio = (k: string): number => Number((Number(out[k]) / Number(out[`metallb_${k}`])).toPrecision(3));
     Object.assign(out, { rss_ratio: ratio('rss_10k_mib'), idle_rss_ratio: ratio('idle_rss_mib'), backlog_ratio: ratio('backlog_10k_s'), steady_p99_ratio: ratio('steady_p99_ms') });
     console.log(`medians (metallb-ts vs MetalLB, ratio): peak RSS ${String(out.rss_10k_mib)} vs ${String(out.metallb_rss_10k_mib)} MiB (×${String(out.rss_ratio)}), idle RSS ${String(out.idle_rss_mib)} vs ${String(out.metallb_idle_rss_mib)} MiB (×${String(out.idle_rss_ratio)}), backlog ${String(out.backlog_10k_s)} vs ${String(out.metallb_backlog_10k_s)} s (×${String(out.backlog_ratio)}), steady p99 ${String(out.steady_p99_ms)} vs ${String(out.metallb_steady_p99_ms)} ms (×${String(out.steady_p99_ratio)})`);
   }
