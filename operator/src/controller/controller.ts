@@ -106,11 +106,9 @@ export class Controller {
     const cachedService = (key: string): V1Service | undefined => cache.services.get(splitKey(key).name, splitKey(key).namespace);
     // `cached`: one guarded merge patch per write instead of a read and a write.
     const status = new StatusWriter({ port: serviceStatusPort(o.kube), concurrency: WRITES_IN_FLIGHT, metrics: o.clientMetrics, logger: log('status'), cached: cachedService });
-    // IPs first: while Services wait for a reconcile or their status write, Events trickle
-    // (1 at a time) behind them. `services` is built below; Events are recorded only later.
-    const allocationsWaiting = (): boolean => status.queued > 0 || services.waiting > 0;
+    // IPs first: while Service status writes queue, their Events trickle (1 at a time) behind them.
     const events = new EventRecorder({
-      sink: eventSinkFor(o.kube), maxInFlight: WRITES_IN_FLIGHT, yieldTo: allocationsWaiting,
+      sink: eventSinkFor(o.kube), maxInFlight: WRITES_IN_FLIGHT, yieldTo: () => status.queued > 0,
       reportingController: 'metallb.io/controller', reportingInstance: o.identity, clock: o.clock, logger: log('events'), errors: o.eventErrors,
     });
     const settings: QueueSettings = {

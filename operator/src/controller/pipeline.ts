@@ -74,9 +74,4 @@ export abstract class QueuedPipeline implements Pipeline {
   idle(): Promise<void> {
     return this.queue.idle();
   }
-
-  /** Keys waiting for a worker (in-flight ones and pending retries not counted). */
-  get waiting(): number {
-    return this.queue.len();
-  }
 }
