@@ -192,67 +192,6 @@ describe('EventRecorder.flush (a stopping replica keeps its events)', () => {
   });
 });
 
-describe('EventRecorder yields to more important writes', () => {
-  const subjects = Array.from({ length: 10 }, (_, i) => ({ ...svc, name: `web-${String(i)}`, uid: `u-${String(i)}` }));
-  const settle = (): Promise<void> => new Promise((r) => setImmediate(r));
-
-  it('runs yieldInFlight writes while yieldTo() is true, then widens back to maxInFlight, writing every occurrence', async () => {
-    const sink = new GatedSink();
-    let busy = true;
-    const rec = new EventRecorder({ sink, maxInFlight: 4, yieldTo: () => busy, reportingController: 'metallb.io/controller', reportingInstance: 'controller-0' });
-    const done = subjects.map((s) => rec.record(s, allocated));
-    await settle();
-    assert.equal(sink.waiting, 1, 'yielding: one write at a time');
-    sink.release();
-    await settle();
-    assert.equal(sink.waiting, 1, 'still yielding after a write completes');
-    busy = false;
-    sink.release();
-    await settle();
-    assert.equal(sink.waiting, 4, 'the first completion after the yield wakes as many as fit');
-    for (let round = 0; round < 10 && sink.created.length < subjects.length; round++) {
-      sink.release();
-      await settle();
-    }
-    assert.deepEqual((await Promise.all(done)).map((r) => r.ok), subjects.map(() => true));
-    assert.deepEqual(sink.created.map((e) => e.regarding?.uid).sort(), subjects.map((s) => s.uid).sort());
-  });
-
-  it('honours yieldInFlight, never above maxInFlight', async () => {
-    const sink = new GatedSink();
-    const rec = new EventRecorder({ sink, maxInFlight: 2, yieldInFlight: 3, yieldTo: () => true, reportingController: 'metallb.io/controller', reportingInstance: 'controller-0' });
-    for (const s of subjects.slice(0, 5)) void rec.record(s, allocated);
-    await settle();
-    assert.equal(sink.waiting, 2);
-    const narrow = new GatedSink();
-    const rec2 = new EventRecorder({ sink: narrow, maxInFlight: 8, yieldInFlight: 3, yieldTo: () => true, reportingController: 'metallb.io/controller', reportingInstance: 'controller-0' });
-    for (const s of subjects.slice(0, 5)) void rec2.record(s, allocated);
-    await settle();
-    assert.equal(narrow.waiting, 3);
-    sink.release();
-    narrow.release();
-  });
-
-  it('a flush does not yield: a stopping replica drains at drainInFlight', async () => {
-    const sink = new GatedSink();
-    const rec = new EventRecorder({ sink, maxInFlight: 2, drainInFlight: 4, yieldTo: () => true, reportingController: 'metallb.io/controller', reportingInstance: 'controller-0' });
-    for (const s of subjects) void rec.record(s, allocated);
-    await settle();
-    assert.equal(sink.waiting, 1);
-    let flushed: number | undefined;
-    const done = rec.flush(60_000).then((n) => (flushed = n));
-    await settle();
-    assert.equal(sink.waiting, 4);
-    for (let round = 0; round < 20 && flushed === undefined; round++) {
-      sink.release();
-      await settle();
-    }
-    await done;
-    assert.equal(flushed, 0);
-    assert.equal(sink.created.length, subjects.length);
-  });
-});
-
 describe('EventRecorder failures', () => {
   it('a failed write is returned, logged with its reason and counted', async () => {
     const sink = new FakeSink();

@@ -14,10 +14,6 @@
  * of its own (the pool has no per-origin limit). {@link EventRecorder.flush} (a stopping
  * replica) widens that to `drainInFlight` (default 32) so the queue empties within the grace
  * period instead of being lost with the process.
- *
- * Priority: while `yieldTo()` says more important writes are waiting (the operator's Service
- * status writes: the IPs users wait for), at most `yieldInFlight` (default 1) Event writes run,
- * so a backlog of allocations reaches the apiserver first and its Events follow, none dropped.
  */
 import type { EventsV1Event } from '@kubernetes/client-node';
 import type { Logger } from '../log.ts';
@@ -94,10 +90,6 @@ export interface EventRecorderOptions {
   readonly maxInFlight?: number;
   /** Writes running at once while {@link EventRecorder.flush} drains the queue (default 32, at least `maxInFlight`). */
   readonly drainInFlight?: number;
-  /** True while more important writes wait for the apiserver; Events then yield (see the module comment). */
-  readonly yieldTo?: () => boolean;
-  /** Writes running at once while `yieldTo()` is true (default 1, at most `maxInFlight`). */
-  readonly yieldInFlight?: number;
   /** Where failed writes are logged with their reason. */
   readonly logger?: Logger;
   /** Counts failed writes (`metallb_ts_event_write_errors_total`). */
@@ -184,7 +176,8 @@ export class EventRecorder {
       timer = setTimeout(() => resolve('timeout'), timeoutMs);
     });
     this.#draining++;
-    this.#grant();
+    // Waiters re-check the limit when woken, so waking more than fit is harmless.
+    for (let free = this.#max() - this.#active; free > 0 && this.#waiting.length > 0; free--) this.#waiting.shift()?.();
     try {
       while (this.#chains.size > 0) {
         const r = await Promise.race([Promise.allSettled([...this.#chains.values()]), timedOut]);
@@ -199,30 +192,20 @@ export class EventRecorder {
     }
   }
 
-  /** Writes allowed at once now: widened by a flush, narrowed while yielding. */
+  /** Writes allowed at once now. */
   #max(): number {
     const normal = Math.max(1, this.#o.maxInFlight ?? 4);
-    if (this.#draining > 0) return Math.max(normal, this.#o.drainInFlight ?? 32);
-    return this.#o.yieldTo?.() === true ? Math.min(normal, Math.max(1, this.#o.yieldInFlight ?? 1)) : normal;
+    return this.#draining > 0 ? Math.max(normal, this.#o.drainInFlight ?? 32) : normal;
   }
 
-  /** Runs `fn` once fewer than {@link #max} writes are running, in the order asked. */
+  /** Runs `fn` once fewer than {@link #max} writes are running. */
   async #limited<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.#waiting.length === 0 && this.#active < this.#max()) this.#active++;
-    // A waiter is woken with its slot already taken (see #grant), so nobody overtakes it.
-    else await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    while (this.#active >= this.#max()) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    this.#active++;
     try {
       return await fn();
     } finally {
       this.#active--;
-      this.#grant();
-    }
-  }
-
-  /** Hands free slots to waiters, oldest first: as many as {@link #max} allows now. */
-  #grant(): void {
-    while (this.#active < this.#max() && this.#waiting.length > 0) {
-      this.#active++;
       this.#waiting.shift()?.();
     }
   }

@@ -103,19 +103,6 @@ describe('StatusWriter', () => {
     assert.equal(s.port.writes.length, 6);
   });
 
-  it('says how many writes are queued behind the busy slots (what Events yield to)', async () => {
-    const keys = ['a', 'b', 'c', 'd', 'e'].map((k) => `ns/${k}`);
-    const s = setup(keys, 2);
-    assert.equal(s.writer.queued, 0);
-    s.port.gated = true;
-    for (const k of keys) void s.writer.write(k, setStatus('x'));
-    await flushPromises();
-    assert.equal(s.writer.queued, 3, '5 writes, 2 in flight');
-    await s.port.release();
-    await s.writer.flush();
-    assert.equal(s.writer.queued, 0);
-  });
-
   const outcomes = [
     { desc: 'conflicts are retried on a fresh read', conflicts: 2, exists: true, fail: false, want: ok('written'), writes: 1, errors: 0 },
     { desc: 'persistent conflicts fail after maxAttempts', conflicts: 99, exists: true, fail: false, want: 'conflict', writes: 0, errors: 1 },

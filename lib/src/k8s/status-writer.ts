@@ -112,11 +112,6 @@ export class StatusWriter<T> {
     });
   }
 
-  /** Writes queued for a free slot (not yet in flight): more than 0 while the writer is behind. */
-  get queued(): number {
-    return this.#pending.size;
-  }
-
   /** Resolves once nothing is queued or in flight. */
   flush(): Promise<void> {
     if (this.#pending.size === 0 && this.#inflight.size === 0) return Promise.resolve();

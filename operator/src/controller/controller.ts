@@ -103,14 +103,12 @@ export class Controller {
     const log = (component: string): Logger => o.logger.child({ component });
     const cache = clusterCacheFor(o.kube, { namespace: o.namespace, configStateName: CONFIG_STATE_NAME, clock: o.clock, logger: log('informer') });
     const allocator = new Allocator();
+    const events = new EventRecorder({
+      sink: eventSinkFor(o.kube), maxInFlight: WRITES_IN_FLIGHT, reportingController: 'metallb.io/controller', reportingInstance: o.identity, clock: o.clock, logger: log('events'), errors: o.eventErrors,
+    });
     const cachedService = (key: string): V1Service | undefined => cache.services.get(splitKey(key).name, splitKey(key).namespace);
     // `cached`: one guarded merge patch per write instead of a read and a write.
     const status = new StatusWriter({ port: serviceStatusPort(o.kube), concurrency: WRITES_IN_FLIGHT, metrics: o.clientMetrics, logger: log('status'), cached: cachedService });
-    // IPs first: while Service status writes queue, their Events trickle (1 at a time) behind them.
-    const events = new EventRecorder({
-      sink: eventSinkFor(o.kube), maxInFlight: WRITES_IN_FLIGHT, yieldTo: () => status.queued > 0,
-      reportingController: 'metallb.io/controller', reportingInstance: o.identity, clock: o.clock, logger: log('events'), errors: o.eventErrors,
-    });
     const settings: QueueSettings = {
       clock: o.clock, logger: o.logger, updateErrors: o.clientMetrics.updateErrors,
       ...(o.retryBaseMs === undefined ? {} : { retryBaseMs: o.retryBaseMs }), ...(o.retryMaxMs === undefined ? {} : { retryMaxMs: o.retryMaxMs }),
