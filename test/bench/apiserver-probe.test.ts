@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { clusterIpAllocations, countOf, cpuSecondsFromStat, phaseSummary, requestDeltas, requestTotals, type ApiserverSnapshot } from './apiserver-probe.ts';
+import { cpuSecondsFromStat } from './proc-cpu.ts';
+import { clusterIpAllocations, countOf, phaseSummary, requestDeltas, requestTotals, type ApiserverSnapshot } from './apiserver-probe.ts';
 
 const METRICS = [
   '# HELP apiserver_request_total [STABLE] Counter of apiserver requests',

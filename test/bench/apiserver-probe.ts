@@ -5,15 +5,16 @@
  * apiserver means little without knowing who else was keeping it busy; this says who.
  *
  * ```ts
- * const probe = new ApiserverProbe(cp, controllerPid);
+ * const probe = new ApiserverProbe(cp);
+ * probe.controllerPid = controller.pid;
  * const a = await probe.snapshot();
  * ...phase...
  * console.error(phaseLine('steady', a, await probe.snapshot()));
  * ```
  */
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { ControlPlane } from '../harness/control-plane.ts';
+import { cpuSecondsOf } from './proc-cpu.ts';
 
 /** One reading. */
 export interface ApiserverSnapshot {
@@ -25,27 +26,6 @@ export interface ApiserverSnapshot {
   readonly clusterIp: { readonly count: number; readonly seconds: number };
   /** CPU seconds so far (undefined: the process is gone). */
   readonly cpuS: { readonly apiserver?: number | undefined; readonly etcd?: number | undefined; readonly controller?: number | undefined };
-}
-
-/** Clock ticks per second of /proc/<pid>/stat on Linux. */
-const CLK_TCK = 100;
-
-/** User + system CPU seconds of a process from /proc; undefined once it has exited. */
-export function cpuSecondsOf(pid: number): number | undefined {
-  try {
-    return cpuSecondsFromStat(readFileSync(`/proc/${String(pid)}/stat`, 'utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
-/** utime + stime of one /proc/<pid>/stat line, in seconds (the name field may hold spaces). */
-export function cpuSecondsFromStat(stat: string): number | undefined {
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // After ")": state is field 3 of the man page; utime and stime are fields 14 and 15.
-  const utime = Number(fields[11]);
-  const stime = Number(fields[12]);
-  return Number.isFinite(utime) && Number.isFinite(stime) ? (utime + stime) / CLK_TCK : undefined;
 }
 
 const LABEL = /(\w+)="((?:[^"\\]|\\.)*)"/g;
@@ -100,7 +80,7 @@ export function requestDeltas(a: ApiserverSnapshot, b: ApiserverSnapshot): Array
   return out.sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]));
 }
 
-/** Requests between two readings whose key starts with `prefix` (e.g. `CREATE events`). */
+/** Requests between two readings whose key starts with `prefix` (e.g. `POST events`). */
 export function countOf(a: ApiserverSnapshot, b: ApiserverSnapshot, prefix: string): number {
   return requestDeltas(a, b).filter(([k]) => k.startsWith(`${prefix} `)).reduce((s, [, n]) => s + n, 0);
 }
@@ -110,9 +90,8 @@ export class ApiserverProbe {
   readonly #cp: ControlPlane;
   #controllerPid: number | undefined;
 
-  constructor(cp: ControlPlane, controllerPid?: number) {
+  constructor(cp: ControlPlane) {
     this.#cp = cp;
-    this.#controllerPid = controllerPid;
   }
 
   /** The controller whose CPU later readings include. */

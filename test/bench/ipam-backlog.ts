@@ -153,7 +153,7 @@ export async function backlogRun(ctl: ControllerUnderTest, a: BacklogArgs, layou
     const wallIdle = Date.now();
     const atSteady = await probe.snapshot();
     const phases0 = { backlog: phaseSummary(atStart, atBacklog), idle: phaseSummary(atBacklog, atSteady) };
-    const eventsUnwritten = Math.max(0, a.services - countOf(atStart, atSteady, 'POST events') - countOf(atStart, atSteady, 'CREATE events'));
+    const eventsUnwritten = Math.max(0, a.services - countOf(atStart, atSteady, 'POST events'));
     console.error(`[${ctl.name}] ${phaseLine('backlog', phases0.backlog)}`);
     console.error(`[${ctl.name}] ${phaseLine('idle', phases0.idle)}`);
     console.error(`[${ctl.name}] events not yet written when the steady phase starts: ${String(eventsUnwritten)} of ${String(a.services)}`);
@@ -161,9 +161,9 @@ export async function backlogRun(ctl: ControllerUnderTest, a: BacklogArgs, layou
     const steps: SteadyStep[] = [];
     let atStep = atSteady;
     for (const [i, rate] of a.rates.entries()) {
-      const step = await steadyStep(cp, tracker, running, a, layout.serviceNamespace, rate, `s${String(i)}-`, atStep, probe, ctl.name);
-      steps.push(step);
-      atStep = await probe.snapshot();
+      const done = await steadyStep(cp, tracker, running, a, layout.serviceNamespace, rate, `s${String(i)}-`, atStep, probe, ctl.name);
+      steps.push(done.step);
+      atStep = done.after;
     }
     const head = steps[0];
     if (head === undefined) throw new Error('no steady rate given');
@@ -188,11 +188,14 @@ export async function backlogRun(ctl: ControllerUnderTest, a: BacklogArgs, layou
   }
 }
 
-/** One steady rate: `rate` creates/s for `a.steadyS` s, then until each created Service has an IP. */
+/**
+ * One steady rate: `rate` creates/s for `a.steadyS` s, then until each created Service has an IP.
+ * `after` is the reading that ends the step, so the next step starts from it.
+ */
 async function steadyStep(
   cp: ControlPlane, tracker: IngressTracker, running: RunningController, a: BacklogArgs, namespace: string,
   rate: number, prefix: string, before: ApiserverSnapshot, probe: ApiserverProbe, who: string,
-): Promise<SteadyStep> {
+): Promise<{ step: SteadyStep; after: ApiserverSnapshot }> {
   console.error(`[${who}] steady: ${String(rate)}/s for ${String(a.steadyS)} s`);
   const names = Array.from({ length: rate * a.steadyS }, (_, i) => `${prefix}${String(i).padStart(5, '0')}`);
   const created = await createAtRate(cp.kubeConfig, { namespace, names, perSecond: rate });
@@ -203,7 +206,8 @@ async function steadyStep(
   }
   const ok = names.filter((n) => !failed.has(n));
   if (!(await allOrExit(tracker, ok, running, a.deadline))) throw new Error(`[${who}] steady ${String(rate)}/s: not every Service got an IP in time`);
-  const phase = phaseSummary(before, await probe.snapshot());
+  const after = await probe.snapshot();
+  const phase = phaseSummary(before, after);
   const requested = requestedOf(created.requestedAt, failed);
   const lat = createToIngressMs(requested, tracker.firstIngressAt);
   const wait = createToIngressMs(requested, created.answeredAt);
@@ -216,7 +220,7 @@ async function steadyStep(
     saturated: saturated(waitP99, failed.size), phase,
   };
   console.error(`[${who}] ${stepLine(step)}`);
-  return step;
+  return { step, after };
 }
 
 /** A step whose creates waited longer than this at the apiserver (p99) was not below saturation. */

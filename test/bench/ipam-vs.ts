@@ -42,7 +42,7 @@ export async function compareControllers(a: CompareArgs, layout: BacklogLayout):
 
 function printRun(round: number, r: BacklogResult): void {
   console.log(`round ${String(round)} ${r.controller.padEnd(10)} backlog ${String(r.services)}: ${String(r.backlog_s)} s, peak RSS ${String(r.peak_rss_mib)} MiB, idle RSS ${String(r.idle_rss_mib)} MiB, steady p50/p99 ${String(r.steady_p50_ms)}/${String(r.steady_p99_ms)} ms (${String(r.steady_services)} Services; p99 from the create's answer ${String(r.steady_answered_p99_ms)} ms), load 1m mean/max ${String(r.load_1m_mean)}/${String(r.load_1m_max)}`);
-  console.log(`  steady creates waited at the apiserver p99 ${String(r.steady_create_p99_ms)} ms; Events still unwritten when it began: ${String(r.events_unwritten_at_steady)}`);
+  console.log(`  Events still unwritten when the steady phase began: ${String(r.events_unwritten_at_steady)}`);
   console.log(`  the apiserver took ${String(r.pending_creates_per_s)} Service creates/s with no controller running`);
   for (const [name, p] of Object.entries(r.phases)) console.log(`  ${phaseLine(name, p)}`);
   for (const s of r.steady_steps) console.log(`  ${stepLine(s)}`);

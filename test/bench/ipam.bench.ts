@@ -32,7 +32,6 @@
  *
  * Gives up after --timeout-s (default 3600) with an error naming the phase. Cleans up everything.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
@@ -41,6 +40,7 @@ import { ControlPlane } from '../harness/control-plane.ts';
 import { installCrds } from '../harness/crds.ts';
 import { OperatorProcess } from '../harness/operator-process.ts';
 import { allocatorMicrobench } from './ipam-alloc.ts';
+import { cpuSecondsOf } from './proc-cpu.ts';
 import { LoadSampler } from './load-sampler.ts';
 import { compareControllers, type CompareArgs } from './ipam-vs.ts';
 import { runChurn, ServiceAudit, settleChurn, type ChurnNumbers } from './service-churn.ts';
@@ -129,19 +129,6 @@ async function createPool(kc: KubeConfig): Promise<void> {
   });
 }
 
-/** User + system CPU seconds a process has used so far (/proc/<pid>/stat), 0 when unreadable. */
-function cpuSecondsOf(pid: number): number {
-  try {
-    // Fields after the parenthesised command name; utime and stime are the 12th and 13th of them.
-    const rest = readFileSync(`/proc/${String(pid)}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return (Number(rest[11]) + Number(rest[12])) / CLOCK_TICKS;
-  } catch {
-    return 0;
-  }
-}
-/** USER_HZ on Linux. */
-const CLOCK_TICKS = 100;
-
 /** Peak of a sampled value. */
 class PeakSampler {
   #peak = 0;
@@ -208,12 +195,13 @@ async function loadRun(a: BenchArgs, deadline: number): Promise<LoadResult> {
     const names = Array.from({ length: a.services }, (_, i) => `svc-${String(i).padStart(5, '0')}`);
     const running = op;
     const rss = new PeakSampler(() => (running.rssKiB() ?? 0) / 1024, 250);
-    const cpu0 = cpuSecondsOf(running.pid);
+    // 0 when unreadable, as for an operator that has exited.
+    const cpu0 = cpuSecondsOf(running.pid) ?? 0;
     const t0 = performance.now();
     const created = await before(createServices(cp.kubeConfig, { namespace: SERVICE_NS, names, concurrency: a.concurrency }), deadline, 'creating Services');
     const all = await tracker.waitForIngress(names, Math.max(0, deadline - performance.now()));
     const peakRss = rss.stop();
-    const cpuS = cpuSecondsOf(running.pid) - cpu0;
+    const cpuS = (cpuSecondsOf(running.pid) ?? 0) - cpu0;
     const allocated = tracker.countWithIngress(names);
     if (!all) console.error(`ipam bench: gave up waiting for IPs: ${String(allocated)} of ${String(a.services)} allocated`);
     const lat = createToIngressMs(created.requestedAt, tracker.firstIngressAt);

@@ -10,7 +10,6 @@
  * the responder's CPU is read from /proc/<pid>/stat (user + system ticks). Reported:
  * arp/ns reply p50/p99 in both phases, replies lost, responder CPU %.
  */
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -18,10 +17,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startL2Responder, type L2ResponderProcess } from '../harness/l2-responder.ts';
 import { Lab } from '../harness/lab.ts';
 import type { ProberArgs } from './l2-prober-child.ts';
+import { cpuSecondsOf } from './proc-cpu.ts';
 import { percentile } from './service-load.ts';
 
 const PROBER = fileURLToPath(new URL('./l2-prober-child.ts', import.meta.url));
-const CLK_TCK = 100; // Linux USER_HZ
 
 /**
  * N VIPs, alternating IPv4 (198.51.100.0/24, then 203.0.113.0/24 without the router's .1/.2)
@@ -37,11 +36,11 @@ export function benchVips(n: number): string[] {
   return v4.flatMap((ip, i) => (v6[i] === undefined ? [ip] : [ip, v6[i]]));
 }
 
-/** CPU seconds (user + system) used so far by `pid`. */
+/** CPU seconds (user + system) used so far by `pid`; throws when it cannot be read. */
 function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) / CLK_TCK; // fields 14, 15 of the full line
+  const s = cpuSecondsOf(pid);
+  if (s === undefined) throw new Error(`no CPU time for pid ${String(pid)} in /proc`);
+  return s;
 }
 
 /** Announces every VIP at once and waits (bounded) for all outcomes. */
